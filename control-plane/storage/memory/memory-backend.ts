@@ -1,0 +1,157 @@
+// An in-memory Backend with the same semantics as the durable ones: one global revision
+// (starting at 1 like etcd, so the first write is revision 2), compare-and-swap on modRevision,
+// reads as of an old revision, watch replay from a revision, and CompactedError once history
+// is gone. It backs fast unit tests and throwaway clusters; nothing survives close().
+import { CompactedError, FutureRevisionError, KeyExistsError, StoreClosedError } from '../errors.ts';
+import type {
+  Backend,
+  GetResult,
+  KeyValue,
+  ListOptions,
+  ListResult,
+  WatchOptions,
+  Watcher,
+} from '../types.ts';
+import { MultiVersionKeys } from './mvcc.ts';
+import { WatchHub } from './watch-hub.ts';
+
+export interface MemoryBackendOptions {
+  /**
+   * Compact automatically so that about this many revisions of history stay readable
+   * (like the SQLite backend's background compaction). 0 disables it; tests compact by hand.
+   */
+  retainRevisions?: number;
+}
+
+export function createMemoryBackend(opts: MemoryBackendOptions = {}): Backend {
+  return new MemoryBackend(opts.retainRevisions ?? 10_000);
+}
+
+class MemoryBackend implements Backend {
+  private revision = 1;
+  private compacted = 0;
+  private closed = false;
+  private readonly keys = new MultiVersionKeys();
+  private readonly hub = new WatchHub(() => this.revision);
+
+  constructor(private readonly retainRevisions: number) {}
+
+  async start(): Promise<void> {
+    this.checkOpen();
+  }
+
+  async get(key: string, revision?: number): Promise<GetResult> {
+    const rev = this.readRevision(revision);
+    return { revision: rev, kv: this.keys.at(key, rev) };
+  }
+
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
+    const rev = this.readRevision(opts.revision);
+    const { kvs, more } = this.keys.range(prefix, opts.startKey ?? prefix, rev, opts.limit ?? 0);
+    return { revision: rev, kvs, more };
+  }
+
+  async count(prefix: string): Promise<{ revision: number; count: number }> {
+    this.checkOpen();
+    return { revision: this.revision, count: this.keys.count(prefix, this.revision) };
+  }
+
+  async create(key: string, value: Uint8Array): Promise<{ revision: number; kv: KeyValue }> {
+    this.checkOpen();
+    if (this.keys.at(key, this.revision)) throw new KeyExistsError(key);
+    const rev = ++this.revision;
+    const kv = this.keys.put(key, rev, rev, value);
+    this.hub.record({ type: 'create', kv });
+    this.maybeCompact();
+    return { revision: rev, kv };
+  }
+
+  async update(
+    key: string,
+    value: Uint8Array,
+    expectedModRevision: number,
+  ): Promise<{ revision: number; kv?: KeyValue; succeeded: boolean }> {
+    this.checkOpen();
+    const prevKv = this.keys.at(key, this.revision);
+    if (!prevKv || prevKv.modRevision !== expectedModRevision) {
+      return { revision: this.revision, kv: prevKv, succeeded: false };
+    }
+    const rev = ++this.revision;
+    const kv = this.keys.put(key, rev, prevKv.createRevision, value);
+    this.hub.record({ type: 'update', kv, prevKv });
+    this.maybeCompact();
+    return { revision: rev, kv, succeeded: true };
+  }
+
+  async delete(
+    key: string,
+    expectedModRevision?: number,
+  ): Promise<{ revision: number; prevKv?: KeyValue; succeeded: boolean }> {
+    this.checkOpen();
+    const prevKv = this.keys.at(key, this.revision);
+    if (!prevKv || (expectedModRevision && prevKv.modRevision !== expectedModRevision)) {
+      return { revision: this.revision, prevKv, succeeded: false };
+    }
+    const rev = ++this.revision;
+    this.keys.tombstone(key, rev);
+    this.hub.record({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv });
+    this.maybeCompact();
+    return { revision: rev, prevKv, succeeded: true };
+  }
+
+  watch(prefix: string, afterRevision: number, opts: WatchOptions): Watcher {
+    this.checkOpen();
+    if (afterRevision < this.compacted) throw new CompactedError(afterRevision, this.compacted);
+    return this.hub.subscribe(prefix, afterRevision, opts);
+  }
+
+  async currentRevision(): Promise<number> {
+    this.checkOpen();
+    return this.revision;
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.checkOpen();
+    this.compactTo(revision);
+  }
+
+  compactRevision(): number {
+    return this.compacted;
+  }
+
+  async dbSize(): Promise<number> {
+    return this.keys.bytes();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.hub.closeAll();
+  }
+
+  private compactTo(revision: number): void {
+    const target = Math.min(revision, this.revision);
+    if (target <= this.compacted) return;
+    this.keys.compact(target);
+    this.hub.compact(target);
+    this.compacted = target;
+  }
+
+  private maybeCompact(): void {
+    // Compact in steps of retainRevisions so the cost is amortised over many writes.
+    if (this.retainRevisions > 0 && this.revision - this.compacted > 2 * this.retainRevisions) {
+      this.compactTo(this.revision - this.retainRevisions);
+    }
+  }
+
+  private readRevision(revision: number | undefined): number {
+    this.checkOpen();
+    if (!revision) return this.revision;
+    if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    return revision;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StoreClosedError();
+  }
+}

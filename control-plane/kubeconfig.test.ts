@@ -1,5 +1,6 @@
 // The real kubectl reads our kubeconfig files and, through them, trusts our serving certificate
 // and authenticates with our client certificates and tokens.
+import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,15 +30,32 @@ beforeAll(async () => {
   tokens = TokenStore.open(join(dir, 'tokens.json'));
   const certs = new CertAuthenticator(pki.ca);
   const bearer = new TokenAuthenticator(tokens);
-  // A stand-in API server that only answers "who am I".
+  // A stand-in API server: /whoami names the authenticated user, /version is what clients probe.
   server = await startTlsServer({ cert: pki.cert, key: pki.key }, (socket, req, res) => {
     const token = parseBearerToken(req.headers.authorization);
     const user = certs.authenticate(socket) ?? (token ? bearer.authenticate(token) : undefined);
     res.setHeader('content-type', 'application/json');
-    res.statusCode = req.url === '/whoami' ? (user ? 200 : 401) : 404;
-    res.end(
-      JSON.stringify(user ?? { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: res.statusCode }),
-    );
+    if (!user) {
+      res.statusCode = 401;
+      res.end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'Unauthorized',
+          code: 401,
+        }),
+      );
+    } else if (req.url === '/whoami') {
+      res.end(JSON.stringify(user));
+    } else if (req.url?.startsWith('/version')) {
+      res.end(
+        JSON.stringify({ major: '1', minor: '32', gitVersion: 'v1.32.0-flotilla', platform: 'linux/amd64' }),
+      );
+    } else {
+      res.statusCode = 404;
+      res.end('{}');
+    }
   });
 });
 afterAll(async () => {
@@ -101,6 +119,26 @@ describe('writeKubeconfig', () => {
       username: 'alice',
       groups: ['developers', 'system:authenticated'],
     });
+  });
+
+  it('is understood by @kubernetes/client-node, which authenticates with the client certificate', async () => {
+    const admin = await ensureClientCertificate(pki.dir, 'admin', pki.authority, {
+      commonName: 'admin',
+      organizations: ['system:masters'],
+    });
+    const path = join(dir, 'client-node.kubeconfig');
+    writeKubeconfig(path, {
+      clusterName: 'demo',
+      server: `https://127.0.0.1:${server.port}`,
+      caCertPem: pki.ca,
+      userName: 'admin',
+      credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
+    });
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    expect(kc.getCurrentCluster()?.server).toBe(`https://127.0.0.1:${server.port}`);
+    const version = await kc.makeApiClient(VersionApi).getCode();
+    expect(version.gitVersion).toBe('v1.32.0-flotilla');
   });
 
   it('makes kubectl refuse a server whose certificate another CA signed', async () => {

@@ -138,6 +138,15 @@ export const forbidden = (
     `${qualified(gr)}${name ? ` "${name}"` : ''} is forbidden: User "${user}" cannot ${verb} resource "${gr.resource}" in API group "${gr.group}"${namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope'}`,
     { ...(name ? { name } : {}), group: gr.group, kind: gr.resource },
   );
+/** 403 for a non-resource URL, like upstream's authorizer: `forbidden: User "bob" cannot get path "/foo"`. */
+export const forbiddenPath = (user: string, verb: string, path: string) =>
+  failure(403, 'Forbidden', `forbidden: User "${user}" cannot ${verb} path "${path}"`);
+/** 404 for a URL no route serves (upstream's go-restful wording). */
+export const pathNotFound = () =>
+  failure(404, 'NotFound', 'the server could not find the requested resource');
+/** 405 when the path exists but not for this HTTP method (upstream's go-restful wording). */
+export const methodNotAllowed = () =>
+  failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 export const methodNotSupported = (gr: GroupResource, action: string) =>
   failure(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${qualified(gr)}"`, {
     group: gr.group,
@@ -166,6 +175,12 @@ export const internalError = (err: unknown) =>
   );
 export const tooManyRequests = (message: string, retryAfterSeconds = 1) =>
   failure(429, 'TooManyRequests', message, { retryAfterSeconds });
+/** 504 for a read at a revision the store has not reached yet; client-go retries on the cause. */
+export const resourceVersionTooLarge = (requested: number, current: number) =>
+  failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+    retryAfterSeconds: 1,
+  });
 export const forbiddenNamespaceTerminating = (gr: GroupResource, name: string, namespace: string) =>
   failure(
     403,

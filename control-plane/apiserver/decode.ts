@@ -1,0 +1,119 @@
+// Request bodies: read with a size cap, then decode by Content-Type. Like upstream, the body
+// limit is 3 MiB (etcd's default request limit plus headroom) and answers 413 beyond it;
+// unknown media types answer 415; malformed documents answer 400 with the parser's reason.
+import type { IncomingMessage } from 'node:http';
+import { badRequest, tooLarge, unsupportedMediaType } from './status.ts';
+import type { PatchType } from './registry/types.ts';
+import { parseJsonDocument, parseYamlDocument } from './document.ts';
+
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+/** Read the whole body, failing with 413 as soon as it exceeds `limit`. */
+export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) return Promise.reject(tooLargeError(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (err: Error | undefined, body?: Buffer) => {
+      if (done) return;
+      done = true;
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+      if (err) reject(err);
+      else resolve(body!);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Stop buffering; the caller answers 413 and closes the connection.
+        req.pause();
+        finish(tooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    const onError = (err: Error) => finish(err);
+    const onAborted = () => finish(new Error('request aborted'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+  });
+}
+
+function tooLargeError(limit: number) {
+  const err = tooLarge(`Request entity too large: limit is ${limit}`);
+  (err as { closeConnection?: boolean }).closeConnection = true;
+  return err;
+}
+
+/** The media type without parameters, lower-cased: `application/json; charset=utf-8` -> `application/json`. */
+export function mediaTypeOf(contentType: string | undefined): string {
+  if (!contentType) return '';
+  const semi = contentType.indexOf(';');
+  return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/** Decode a create/update body (JSON or YAML) into an object. */
+export function decodeObject(contentType: string | undefined, body: Buffer): Record<string, any> {
+  const media = mediaTypeOf(contentType);
+  let doc: unknown;
+  switch (media) {
+    case '': // like upstream, no Content-Type means the default (JSON)
+    case 'application/json':
+      doc = parseJsonDocument(body);
+      break;
+    case 'application/yaml':
+      doc = parseYamlDocument(body);
+      break;
+    default:
+      throw unsupportedMediaType(contentType ?? '');
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
+    throw badRequest(`the body of the request must be an object, got ${describe(doc)}`);
+  return doc as Record<string, any>;
+}
+
+const patchTypes: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+/** Decode a PATCH body; the media type names the patch type. */
+export function decodePatch(
+  contentType: string | undefined,
+  body: Buffer,
+): { type: PatchType; patch: unknown } {
+  const type = patchTypes[mediaTypeOf(contentType)];
+  if (!type) throw unsupportedMediaType(contentType ?? '');
+  const patch = type === 'apply' ? parseYamlDocument(body) : parseJsonDocument(body);
+  if (type === 'json') {
+    if (!Array.isArray(patch))
+      throw badRequest(`json patch must be an array of operations, got ${describe(patch)}`);
+  } else if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
+    throw badRequest(`${type} patch must be an object, got ${describe(patch)}`);
+  }
+  return { type, patch };
+}
+
+/** An optional DeleteOptions body (kubectl sends one with propagationPolicy). */
+export function decodeOptionalObject(
+  contentType: string | undefined,
+  body: Buffer,
+): Record<string, any> | undefined {
+  if (body.length === 0) return undefined;
+  return decodeObject(contentType, body);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}

@@ -1,0 +1,306 @@
+// Resource requests: check scope, verb and subresource against the served type, parse the
+// options, call the registry, and write the answer in the negotiated shape (object, Table,
+// PartialObjectMetadata) or stream it (watch). Like upstream's handlers in
+// k8s.io/apiserver/pkg/endpoints/handlers (create.go, get.go, update.go, patch.go, delete.go).
+import type { ResourceType } from '../../../api/resource-type.ts';
+import { decodeObject, decodeOptionalObject, decodePatch, readBody } from '../decode.ts';
+import { negotiate, type Negotiated, type Transform } from '../negotiation.ts';
+import {
+  deleteOptions,
+  dryRunParam,
+  fieldManagerParam,
+  fieldValidationParam,
+  boolParam,
+  listOptions,
+  watchOptions,
+} from '../query.ts';
+import type { KubeObject, RequestContext, ResourceRegistry } from '../registry/types.ts';
+import { writeObject, type ResponseMeta } from '../response.ts';
+import type { ResourceRequest } from '../router.ts';
+import { badRequest, invalid, methodNotAllowed, pathNotFound, success } from '../status.ts';
+import { parseIncludeObject, toTable } from '../table/convert.ts';
+import { serveWatch, type WatchTracker } from '../watch-stream.ts';
+import type { Call } from './call.ts';
+
+/**
+ * A handler for a subresource the generic registry does not serve (binding, eviction, scale,
+ * log, exec, ...), registered by `group/resource/subresource`. It either returns the object to
+ * answer with, or writes the response itself (streams) and returns undefined.
+ */
+export type SubresourceHandler = (
+  call: Call,
+  info: ResourceRequest,
+  registry: ResourceRegistry,
+  ctx: RequestContext,
+) => Promise<{ code: number; object: unknown } | undefined>;
+
+export interface ResourceServing {
+  watches: WatchTracker;
+  subresources: ReadonlyMap<string, SubresourceHandler>;
+}
+
+const readTransforms: ReadonlySet<Transform> = new Set(['Table', 'PartialObjectMetadata']);
+const listTransforms: ReadonlySet<Transform> = new Set(['Table', 'PartialObjectMetadataList']);
+const noTransforms: ReadonlySet<Transform> = new Set();
+
+/** Upstream derives a field manager from the user agent when none is given: `kubectl/v1.32 ...` -> `kubectl`. */
+function defaultFieldManager(userAgent: string | undefined): string {
+  if (!userAgent) return 'unknown';
+  const slash = userAgent.indexOf('/');
+  return (slash < 0 ? userAgent : userAgent.slice(0, slash)).slice(0, 128) || 'unknown';
+}
+
+function requestContext(call: Call, info: ResourceRequest): RequestContext {
+  const ctx: RequestContext = { user: call.user, warnings: [] };
+  if (info.verb === 'create' || info.verb === 'update' || info.verb === 'patch') {
+    if (dryRunParam(call.query)) ctx.dryRun = true;
+    ctx.fieldManager = fieldManagerParam(call.query) ?? defaultFieldManager(call.req.headers['user-agent']);
+    const fv = fieldValidationParam(call.query);
+    if (fv) ctx.fieldValidation = fv;
+  } else if (info.verb === 'delete' || info.verb === 'deletecollection') {
+    if (dryRunParam(call.query)) ctx.dryRun = true;
+  }
+  return ctx;
+}
+
+function meta(call: Call, ctx: RequestContext, n?: Negotiated): ResponseMeta {
+  return { auditId: call.auditId, warnings: ctx.warnings, pretty: call.pretty, format: n?.format ?? 'json' };
+}
+
+function partialObjectMetadata(obj: KubeObject, version: string): unknown {
+  return {
+    kind: 'PartialObjectMetadata',
+    apiVersion: `meta.k8s.io/${version}`,
+    metadata: obj.metadata ?? {},
+  };
+}
+
+/** Reshape an object or list into what the client negotiated. */
+function shape(obj: KubeObject, n: Negotiated, rt: ResourceType, call: Call, now = Date.now()): unknown {
+  switch (n.as) {
+    case 'Table': {
+      const includeObject = parseIncludeObject(call.query.get('includeObject'));
+      if (!includeObject) throw badRequest(`includeObject must be one of None, Metadata, Object`);
+      return toTable(
+        obj,
+        { group: rt.group, kind: rt.kind, version: n.asVersion ?? 'v1', includeObject },
+        now,
+      );
+    }
+    case 'PartialObjectMetadata':
+      return partialObjectMetadata(obj, n.asVersion ?? 'v1');
+    case 'PartialObjectMetadataList':
+      return {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: `meta.k8s.io/${n.asVersion ?? 'v1'}`,
+        metadata: obj.metadata ?? {},
+        items: (obj.items ?? []).map((o: KubeObject) => partialObjectMetadata(o, n.asVersion ?? 'v1')),
+      };
+    default:
+      return obj;
+  }
+}
+
+/** Fill or check apiVersion, kind, name and namespace of a body against the URL, as upstream. */
+function checkBody(obj: KubeObject, rt: ResourceType, namespace: string, name: string): void {
+  const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
+  else if (obj.apiVersion !== apiVersion)
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`,
+    );
+  if (obj.kind === undefined || obj.kind === '') obj.kind = rt.kind;
+  else if (obj.kind !== rt.kind)
+    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${rt.kind})`);
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))
+    throw badRequest('metadata must be an object');
+  const m = obj.metadata;
+  if (name) {
+    if (m.name === undefined || m.name === '') m.name = name;
+    else if (m.name !== name)
+      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
+  }
+  if (rt.namespaced) {
+    if (m.namespace === undefined || m.namespace === '') m.namespace = namespace;
+    else if (m.namespace !== namespace)
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+  } else if (m.namespace !== undefined) {
+    // Cluster-scoped objects carry no namespace; upstream clears it.
+    delete m.namespace;
+  }
+}
+
+/** Serve one resource request against its registry. */
+export async function serveResource(
+  call: Call,
+  info: ResourceRequest,
+  registry: ResourceRegistry,
+  serving: ResourceServing,
+): Promise<void> {
+  const rt = registry.type;
+  const { verb } = info;
+  // The namespace object itself is addressed as /api/v1/namespaces/{name}: no namespace scope.
+  const namespace = rt.namespaced ? info.namespace : '';
+  if (!rt.namespaced && info.namespace && info.resource !== 'namespaces') throw pathNotFound();
+  if (rt.namespaced && !info.namespace && verb !== 'list' && verb !== 'watch') {
+    if (info.name) throw pathNotFound();
+    throw methodNotAllowed();
+  }
+  if (info.rest.length > 0 && info.subresource !== 'proxy') throw pathNotFound();
+
+  if (info.subresource) {
+    if (!rt.subresources.includes(info.subresource)) throw pathNotFound();
+    if (info.subresource !== 'status') {
+      const handler = serving.subresources.get(`${rt.group}/${rt.plural}/${info.subresource}`);
+      if (!handler) throw methodNotAllowed();
+      const ctx = requestContext(call, info);
+      const result = await handler(call, info, registry, ctx);
+      if (result) writeObject(call.res, result.code, result.object, meta(call, ctx));
+      return;
+    }
+    if (verb !== 'get' && verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
+  } else if (!(rt.verbs as string[]).includes(verb)) {
+    throw methodNotAllowed();
+  }
+
+  const ctx = requestContext(call, info);
+  const sub = info.subresource || undefined;
+  switch (verb) {
+    case 'get': {
+      const n = negotiate(call.req.headers.accept, readTransforms);
+      const obj = await registry.get(ctx, namespace, info.name);
+      writeObject(call.res, 200, shape(obj, n, rt, call), meta(call, ctx, n));
+      return;
+    }
+    case 'list': {
+      const n = negotiate(call.req.headers.accept, listTransforms);
+      const list = await registry.list(ctx, namespace, listOptions(call.query));
+      writeObject(call.res, 200, shape(list, n, rt, call), meta(call, ctx, n));
+      return;
+    }
+    case 'watch':
+      return watch(call, info, registry, serving, ctx, namespace);
+    case 'create': {
+      const n = negotiate(call.req.headers.accept, noTransforms);
+      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      checkBody(obj, rt, namespace, '');
+      const created = await registry.create(ctx, namespace, obj);
+      writeObject(call.res, 201, created, meta(call, ctx, n));
+      return;
+    }
+    case 'update': {
+      const n = negotiate(call.req.headers.accept, noTransforms);
+      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      checkBody(obj, rt, namespace, info.name);
+      const updated = await registry.update(ctx, namespace, info.name, obj, sub);
+      writeObject(call.res, 200, updated, meta(call, ctx, n));
+      return;
+    }
+    case 'patch': {
+      const n = negotiate(call.req.headers.accept, noTransforms);
+      const { type, patch } = decodePatch(
+        call.req.headers['content-type'],
+        await readBody(call.req, call.maxBodyBytes),
+      );
+      const force = boolParam(call.query, 'force');
+      if (type === 'apply' && !fieldManagerParam(call.query))
+        throw invalid('PatchOptions', 'meta.k8s.io', '', [
+          { type: 'FieldValueRequired', field: 'fieldManager', detail: 'is required for apply patch' },
+        ]);
+      if (type !== 'apply' && force !== undefined)
+        throw invalid('PatchOptions', 'meta.k8s.io', '', [
+          { type: 'FieldValueForbidden', field: 'force', detail: 'may not be specified for non-apply patch' },
+        ]);
+      const patched = await registry.patch(
+        ctx,
+        namespace,
+        info.name,
+        type,
+        patch,
+        sub,
+        force ? { force } : undefined,
+      );
+      writeObject(call.res, 200, patched, meta(call, ctx, n));
+      return;
+    }
+    case 'delete': {
+      const n = negotiate(call.req.headers.accept, noTransforms);
+      const body = decodeOptionalObject(
+        call.req.headers['content-type'],
+        await readBody(call.req, call.maxBodyBytes),
+      );
+      if (Array.isArray(body?.dryRun) && body.dryRun.includes('All')) ctx.dryRun = true;
+      const deleted = await registry.delete(ctx, namespace, info.name, deleteOptions(call.query, body));
+      // An object still present (finalizers, graceful deletion) is returned as is; one that is
+      // gone is reported with a Success Status, like upstream's generic store.
+      const pending = deleted?.metadata?.deletionTimestamp !== undefined;
+      const answer = pending
+        ? deleted
+        : success({
+            name: info.name,
+            group: rt.group,
+            kind: rt.plural,
+            ...(deleted?.metadata?.uid ? { uid: deleted.metadata.uid } : {}),
+          });
+      writeObject(call.res, 200, answer, meta(call, ctx, n));
+      return;
+    }
+    case 'deletecollection': {
+      const n = negotiate(call.req.headers.accept, noTransforms);
+      const body = decodeOptionalObject(
+        call.req.headers['content-type'],
+        await readBody(call.req, call.maxBodyBytes),
+      );
+      if (Array.isArray(body?.dryRun) && body.dryRun.includes('All')) ctx.dryRun = true;
+      const result = await registry.deleteCollection(
+        ctx,
+        namespace,
+        listOptions(call.query),
+        deleteOptions(call.query, body),
+      );
+      writeObject(call.res, 200, result, meta(call, ctx, n));
+      return;
+    }
+  }
+}
+
+async function watch(
+  call: Call,
+  info: ResourceRequest,
+  registry: ResourceRegistry,
+  serving: ResourceServing,
+  ctx: RequestContext,
+  namespace: string,
+): Promise<void> {
+  const rt = registry.type;
+  const n = negotiate(call.req.headers.accept, readTransforms);
+  const opts = watchOptions(call.query);
+  if (info.name) {
+    // Watching one object (legacy /watch/.../{name}, or ?watch on a named GET) is a watch of
+    // the collection restricted to that name, as upstream does it.
+    const byName = `metadata.name=${info.name}`;
+    opts.fieldSelector = opts.fieldSelector ? `${opts.fieldSelector},${byName}` : byName;
+  }
+  let transform: ((obj: any) => unknown) | undefined;
+  if (n.as === 'Table') {
+    const includeObject = parseIncludeObject(call.query.get('includeObject'));
+    if (!includeObject) throw badRequest(`includeObject must be one of None, Metadata, Object`);
+    const target = { group: rt.group, kind: rt.kind, version: n.asVersion ?? 'v1', includeObject };
+    transform = (obj) => toTable(obj, target);
+  } else if (n.as === 'PartialObjectMetadata') {
+    const version = n.asVersion ?? 'v1';
+    transform = (obj) => partialObjectMetadata(obj, version);
+  }
+  await serveWatch(call.res, {
+    auditId: call.auditId,
+    contentType: n.streamWatch ? 'application/json;stream=watch' : 'application/json',
+    ...(opts.timeoutSeconds !== undefined ? { timeoutSeconds: opts.timeoutSeconds } : {}),
+    tracker: serving.watches,
+    ...(transform ? { transform } : {}),
+    start: (onEvent, onClose) => registry.watch(ctx, namespace, opts, onEvent, onClose),
+    log: call.log,
+  });
+}

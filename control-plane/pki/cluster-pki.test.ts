@@ -82,6 +82,17 @@ describe('ensureClusterPki', () => {
     expect(again.ca).toBe(first.ca);
   });
 
+  it('makes one CA when several callers start at once', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map(() => ensureClusterPki(dir)));
+    expect(new Set(results.map((r) => r.ca)).size).toBe(1);
+    expect(results[0]!.ca).toBe(read('ca.crt'));
+    const final = await ensureClusterPki(dir);
+    expect(final.ca).toBe(results[0]!.ca);
+    expect(final.servingIssuedBecause).toBeUndefined();
+    for (const r of results)
+      expect(new X509Certificate(r.cert).checkIssued(new X509Certificate(r.ca))).toBe(true);
+  });
+
   it('never replaces a CA of which one half is missing', async () => {
     await ensureClusterPki(dir);
     unlinkSync(join(dir, 'ca.key'));

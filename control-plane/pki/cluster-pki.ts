@@ -3,14 +3,21 @@
 // replaced (every credential in the cluster chains to it), while leaf certificates are reissued
 // when they expire soon, lack a wanted SAN, no longer match their key or were signed by another CA.
 import { createPrivateKey, X509Certificate as NodeX509Certificate } from 'node:crypto';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { altNamesFrom, altNamesOf, LOOPBACK_ALT_NAMES, missingAltNames, type AltNames } from './alt-names.ts';
 import {
   createCertificateAuthority,
   loadCertificateAuthority,
   type CertificateAuthority,
 } from './authority.ts';
-import { ensurePrivateDir, readTextIfExists, writePrivateFile, writePublicFile } from './files.ts';
+import {
+  createFileExclusive,
+  ensurePrivateDir,
+  PRIVATE_MODE,
+  readTextIfExists,
+  writePrivateFile,
+  writePublicFile,
+} from './files.ts';
 import {
   issueClientCertificate,
   issueServingCertificate,
@@ -29,6 +36,9 @@ export const API_SERVER_DNS_NAMES = [
   'kubernetes.default.svc',
   'kubernetes.default.svc.cluster.local',
 ];
+
+/** How long to wait for the other half of a CA another caller is creating. */
+const CA_PAIR_WAIT_MS = 2000;
 
 /** Leaf certificates are reissued this long before they expire. */
 export const RENEW_BEFORE_DAYS = 30;
@@ -85,24 +95,34 @@ export async function ensureCertificateAuthority(
 ): Promise<CertificateAuthority> {
   ensurePrivateDir(dir);
   const paths = pkiPaths(dir, 'ca');
-  const certPem = readTextIfExists(paths.cert);
-  const keyPem = readTextIfExists(paths.key);
-  if (certPem !== undefined || keyPem !== undefined) {
-    if (certPem === undefined || keyPem === undefined) {
+  if (readTextIfExists(paths.cert) === undefined && readTextIfExists(paths.key) === undefined) {
+    const created = await createCertificateAuthority({ now });
+    // Claim ca.key without clobbering: if another caller got there first, theirs is the CA.
+    if (createFileExclusive(paths.key, created.keyPem, PRIVATE_MODE)) {
+      writePublicFile(paths.cert, created.certPem);
+      return created;
+    }
+  }
+  const { certPem, keyPem } = await readCaFiles(paths);
+  const authority = await loadCertificateAuthority(certPem, keyPem);
+  if (authority.cert.notAfter < now) {
+    throw new Error(`the cluster CA in ${paths.cert} expired on ${authority.cert.notAfter.toISOString()}`);
+  }
+  return authority;
+}
+
+/** Reads ca.crt and ca.key, giving a concurrent creator a moment to write the certificate. */
+async function readCaFiles(paths: { cert: string; key: string }): Promise<IssuedCertificate> {
+  for (let waited = 0; ; waited += 50) {
+    const certPem = readTextIfExists(paths.cert);
+    const keyPem = readTextIfExists(paths.key);
+    if (certPem !== undefined && keyPem !== undefined) return { certPem, keyPem };
+    if (waited >= CA_PAIR_WAIT_MS) {
       const missing = certPem === undefined ? paths.cert : paths.key;
       throw new Error(`${missing} is missing but its pair exists; refusing to replace the cluster CA`);
     }
-    const authority = await loadCertificateAuthority(certPem, keyPem);
-    if (authority.cert.notAfter < now) {
-      throw new Error(`the cluster CA in ${paths.cert} expired on ${authority.cert.notAfter.toISOString()}`);
-    }
-    return authority;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const authority = await createCertificateAuthority({ now });
-  // Key first: a crash in between leaves a key without a cert, which the check above reports.
-  writePrivateFile(paths.key, authority.keyPem);
-  writePublicFile(paths.cert, authority.certPem);
-  return authority;
 }
 
 export interface EnsureServingOptions {
@@ -151,22 +171,41 @@ interface LeafPolicy {
   mismatch: (cert: NodeX509Certificate, subject: CertificateSubject) => string | undefined;
 }
 
-async function ensureLeaf(
+/** Per key file, the tail of the ensures queued in this process, so checks and rewrites of one pair never interleave. */
+const queues = new Map<string, Promise<unknown>>();
+
+function serialized<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(work);
+  queues.set(
+    key,
+    run.catch(() => undefined),
+  );
+  return run;
+}
+
+function ensureLeaf(
   dir: string,
   name: string,
   authority: CertificateAuthority,
   policy: LeafPolicy,
   issue: () => Promise<IssuedCertificate>,
 ): Promise<EnsuredCertificate> {
-  ensurePrivateDir(dir);
   const paths = pkiPaths(dir, name);
+  return serialized(paths.key, () => ensureLeafNow(paths, authority, policy, issue));
+}
+
+async function ensureLeafNow(
+  paths: { cert: string; key: string },
+  authority: CertificateAuthority,
+  policy: LeafPolicy,
+  issue: () => Promise<IssuedCertificate>,
+): Promise<EnsuredCertificate> {
+  ensurePrivateDir(dirname(paths.key));
   const certPem = readTextIfExists(paths.cert);
   const keyPem = readTextIfExists(paths.key);
-  const reason =
-    certPem === undefined || keyPem === undefined
-      ? 'missing'
-      : reasonToReissue({ certPem, keyPem }, authority, policy);
-  if (!reason) return { certPem: certPem!, keyPem: keyPem! };
+  const existing = certPem !== undefined && keyPem !== undefined ? { certPem, keyPem } : undefined;
+  const reason = existing ? reasonToReissue(existing, authority, policy) : 'missing';
+  if (existing && !reason) return existing;
   const issued = await issue();
   writePrivateFile(paths.key, issued.keyPem);
   writePublicFile(paths.cert, issued.certPem);

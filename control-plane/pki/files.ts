@@ -6,6 +6,7 @@ import {
   chmodSync,
   closeSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -23,21 +24,44 @@ export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
+/** Writes `path` whole: readers see the old content or the new, never a part. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode: number): void {
+  const tmp = writeTemp(path, data, mode);
+  renameSync(tmp, path);
+}
+
+/**
+ * Creates `path` whole, unless it already exists (then returns false and leaves it alone). The
+ * content is complete before the name appears, so this is safe against a concurrent creator.
+ */
+export function createFileExclusive(path: string, data: string | Uint8Array, mode: number): boolean {
+  const tmp = writeTemp(path, data, mode);
+  try {
+    linkSync(tmp, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', mode);
   try {
     writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
     fsyncSync(fd);
+    // The umask may have narrowed the mode at creation; never widened it, but be exact.
+    chmodSync(tmp, mode);
   } catch (err) {
-    closeSync(fd);
     rmSync(tmp, { force: true });
     throw err;
+  } finally {
+    closeSync(fd);
   }
-  closeSync(fd);
-  // The umask may have narrowed the mode at creation; never widened it, but be exact.
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
+  return tmp;
 }
 
 export function writePrivateFile(path: string, data: string | Uint8Array): void {

@@ -1,7 +1,7 @@
 // Private keys: generated as ECDSA P-256 (small, fast, accepted by kubectl, Go and Node TLS),
 // stored as PKCS#8 PEM. A CA key the user brings may also be RSA or another EC curve, so
 // importing looks at what the key is instead of assuming P-256.
-import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import { x509 } from './x509.ts';
 
 export const subtle = webcrypto.subtle;
@@ -11,13 +11,6 @@ export type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
 const EC_KEY = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
-export interface KeyPairPem {
-  /** PKCS#8 "PRIVATE KEY" PEM. */
-  keyPem: string;
-  /** SPKI "PUBLIC KEY" PEM. */
-  publicKeyPem: string;
-}
-
 /** A fresh ECDSA P-256 key pair, extractable so it can be written to disk. */
 export async function generateKeyPair(): Promise<CryptoKeyPair> {
   return subtle.generateKey(EC_KEY, true, ['sign', 'verify']);
@@ -26,11 +19,6 @@ export async function generateKeyPair(): Promise<CryptoKeyPair> {
 export async function privateKeyToPem(key: CryptoKey): Promise<string> {
   const der = await subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
-}
-
-/** The public half of a PEM private key (PKCS#8, SEC1 "EC PRIVATE KEY" or PKCS#1 "RSA PRIVATE KEY"). */
-export function publicKeyPemOf(keyPem: string): string {
-  return createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'pem' }).toString();
 }
 
 const NODE_CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };

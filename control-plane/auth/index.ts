@@ -7,7 +7,19 @@ export {
   parseBootstrapToken,
 } from './bootstrap-token.ts';
 export { CertAuthenticator, type PeerCertificate } from './cert-authenticator.ts';
+export {
+  DEFAULT_ISSUER,
+  DEFAULT_TOKEN_SECONDS,
+  SERVICE_ACCOUNTS_GROUP,
+  serviceAccountUsername,
+  ServiceAccountTokenAuthenticator,
+  ServiceAccountTokenIssuer,
+  type ServiceAccountAuthenticatorOptions,
+  type ServiceAccountClaims,
+  type ServiceAccountTokenRequest,
+} from './service-account-token.ts';
 export { TokenAuthenticator } from './token-authenticator.ts';
+export { unionTokenAuthenticator, type TokenAuthenticatorLike } from './token-authenticator-union.ts';
 export {
   TokenStore,
   type IssueBootstrapTokenOptions,

@@ -12,4 +12,9 @@ export class TokenAuthenticator {
     const record = this.store.lookup(token);
     return record ? withAuthenticatedGroup(structuredClone(record.user)) : undefined;
   }
+
+  /** The name the API server's authentication chain calls (apiserver/authn.ts). */
+  authenticateToken(token: string): UserInfo | undefined {
+    return this.authenticate(token);
+  }
 }

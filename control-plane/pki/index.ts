@@ -36,5 +36,6 @@ export {
   type CertificateUsage,
   type IssuedCertificate,
 } from './issue.ts';
+export { ensureServiceAccountKey, type ServiceAccountKey } from './service-account-key.ts';
 export type { CertificateSubject } from './subject.ts';
 export { verifyCertificate, verifyClientCertificate, type CertificateCheck } from './verify.ts';

@@ -69,14 +69,16 @@ export async function deleteHostRules(cluster: string): Promise<void> {
 }
 
 export async function hostRulesOf(cluster: string): Promise<{ table: string; deleteArgs: string[] }[]> {
-  const marker = `--comment ${iptablesComment(cluster)}`;
+  const comment = iptablesComment(cluster);
   const found: { table: string; deleteArgs: string[] }[] = [];
   for (const table of ['filter', 'nat']) {
     const listing = (await tryRun('iptables', ['-w', '-t', table, '-S'])) ?? '';
     for (const line of listing.split('\n')) {
-      // `-S` prints `-A CHAIN ...`; the comment is quoted only when it contains spaces.
-      if (!line.startsWith('-A ') || !(line.endsWith(marker) || line.includes(`${marker} `))) continue;
-      found.push({ table, deleteArgs: ['-D', ...splitRule(line.slice(3))] });
+      if (!line.startsWith('-A ')) continue;
+      // `-S` prints `-A CHAIN ... --comment "flotilla:NAME" ...` (quoted or not, by version).
+      const args = splitRule(line.slice(3));
+      const at = args.indexOf('--comment');
+      if (at >= 0 && args[at + 1] === comment) found.push({ table, deleteArgs: ['-D', ...args] });
     }
   }
   return found;

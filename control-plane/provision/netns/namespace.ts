@@ -84,6 +84,14 @@ export function namespaceProcesses(namespace: string): number[] {
   return [...found];
 }
 
+export function isInNamespace(pid: number, namespace: string): boolean {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`) === `net:[${statSync(`/run/netns/${namespace}`).ino}]`;
+  } catch {
+    return false;
+  }
+}
+
 function parentOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // Field 4, after the parenthesised command name (which may itself contain spaces or ')').

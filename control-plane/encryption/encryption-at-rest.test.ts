@@ -29,6 +29,11 @@ describe('ensureEncryptionAtRest', () => {
     expect(Buffer.from(second.transformers.forResource('secrets').fromStorage(at, stored))).toEqual(value);
   });
 
+  it('creates the data directory if it does not exist yet', () => {
+    const { path } = ensureEncryptionAtRest(join(dataDir, 'clusters', 'new'));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
   it('gives every data directory its own key', () => {
     const other = mkdtempSync(join(tmpdir(), 'flotilla-enc-'));
     try {

@@ -45,6 +45,13 @@ describe('ensureClusterPki', () => {
     expect(cert.subjectAltName).toMatch(/IP Address:(::1|0:0:0:0:0:0:0:1)/);
   });
 
+  it('creates missing parent directories privately', async () => {
+    const nested = join(dir, 'a', 'b');
+    await ensureClusterPki(nested);
+    expect(statSync(join(dir, 'a')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(nested, 'ca.key')).mode & 0o777).toBe(0o600);
+  });
+
   it('loads everything on the next start instead of regenerating', async () => {
     const first = await ensureClusterPki(dir, { sans: ['10.96.0.1'] });
     const second = await ensureClusterPki(dir, { sans: ['10.96.0.1'] });

@@ -48,6 +48,8 @@ export function createFileExclusive(path: string, data: string | Uint8Array, mod
 }
 
 function writeTemp(path: string, data: string | Uint8Array, mode: number): string {
+  // A directory we create for credentials is private too; an existing one is left as it is.
+  ensurePrivateDir(dirname(path));
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', mode);
   try {

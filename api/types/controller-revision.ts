@@ -1,0 +1,12 @@
+// apps/v1 ControllerRevision: an immutable snapshot of state, the rollout history of
+// StatefulSets and DaemonSets.
+import type { ObjectMeta, TypeMeta } from './meta.ts';
+
+export interface ControllerRevision extends TypeMeta {
+  /** Standard object metadata. */
+  metadata?: ObjectMeta;
+  /** The serialized state (a patch of the owner's template). */
+  data?: Record<string, unknown>;
+  /** Revision number of the state. */
+  revision: number;
+}

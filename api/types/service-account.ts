@@ -1,0 +1,14 @@
+// core/v1 ServiceAccount: an identity for processes in pods.
+import type { ObjectMeta, TypeMeta } from './meta.ts';
+import type { LocalObjectReference, ObjectReference } from './object-reference.ts';
+
+export interface ServiceAccount extends TypeMeta {
+  /** Standard object metadata. */
+  metadata?: ObjectMeta;
+  /** Secrets pods using this account may use (legacy token secrets). */
+  secrets?: ObjectReference[];
+  /** Image pull secrets added to pods using this account. */
+  imagePullSecrets?: LocalObjectReference[];
+  /** Whether pods mount an API token automatically. */
+  automountServiceAccountToken?: boolean;
+}

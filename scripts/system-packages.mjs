@@ -14,4 +14,7 @@ export const systemPackages = [
   { pkg: 'chromium', probe: '/usr/bin/chromium' },
   { pkg: 'umoci', probe: 'umoci' },
   { pkg: 'skopeo', probe: 'skopeo' },
+  // gcc + a static libc build our own pause program (resources/images/pause.c).
+  { pkg: 'gcc', probe: 'gcc' },
+  { pkg: 'libc6-dev', probe: '/usr/include/stdio.h' },
 ];

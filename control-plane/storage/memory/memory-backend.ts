@@ -16,15 +16,14 @@ import { MultiVersionKeys } from './mvcc.ts';
 import { WatchHub } from './watch-hub.ts';
 
 export interface MemoryBackendOptions {
-  /**
-   * Compact automatically so that about this many revisions of history stay readable
-   * (like the SQLite backend's background compaction). 0 disables it; tests compact by hand.
-   */
-  retainRevisions?: number;
+  /** Compact every this many ms, like the SQLite backend; 0 turns it off. Default 5 minutes. */
+  compactIntervalMs?: number;
+  /** Revisions of history automatic compaction keeps readable. Default 1000. */
+  compactRetain?: number;
 }
 
 export function createMemoryBackend(opts: MemoryBackendOptions = {}): Backend {
-  return new MemoryBackend(opts.retainRevisions ?? 10_000);
+  return new MemoryBackend(opts.compactIntervalMs ?? 5 * 60_000, opts.compactRetain ?? 1000);
 }
 
 class MemoryBackend implements Backend {
@@ -33,11 +32,22 @@ class MemoryBackend implements Backend {
   private closed = false;
   private readonly keys = new MultiVersionKeys();
   private readonly hub = new WatchHub(() => this.revision);
+  private timer?: NodeJS.Timeout;
 
-  constructor(private readonly retainRevisions: number) {}
+  constructor(
+    private readonly compactIntervalMs: number,
+    private readonly compactRetain: number,
+  ) {}
 
   async start(): Promise<void> {
     this.checkOpen();
+    if (this.compactIntervalMs > 0 && !this.timer) {
+      this.timer = setInterval(
+        () => this.compactTo(this.revision - this.compactRetain),
+        this.compactIntervalMs,
+      );
+      this.timer.unref();
+    }
   }
 
   async get(key: string, revision?: number): Promise<GetResult> {
@@ -62,7 +72,6 @@ class MemoryBackend implements Backend {
     const rev = ++this.revision;
     const kv = this.keys.put(key, rev, rev, value);
     this.hub.record({ type: 'create', kv });
-    this.maybeCompact();
     return { revision: rev, kv };
   }
 
@@ -79,7 +88,6 @@ class MemoryBackend implements Backend {
     const rev = ++this.revision;
     const kv = this.keys.put(key, rev, prevKv.createRevision, value);
     this.hub.record({ type: 'update', kv, prevKv });
-    this.maybeCompact();
     return { revision: rev, kv, succeeded: true };
   }
 
@@ -95,7 +103,6 @@ class MemoryBackend implements Backend {
     const rev = ++this.revision;
     this.keys.tombstone(key, rev);
     this.hub.record({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv });
-    this.maybeCompact();
     return { revision: rev, prevKv, succeeded: true };
   }
 
@@ -112,6 +119,7 @@ class MemoryBackend implements Backend {
 
   async compact(revision: number): Promise<void> {
     this.checkOpen();
+    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
     this.compactTo(revision);
   }
 
@@ -124,23 +132,17 @@ class MemoryBackend implements Backend {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
-    this.hub.closeAll();
+    clearInterval(this.timer);
+    this.hub.closeAll(new StoreClosedError());
   }
 
-  private compactTo(revision: number): void {
-    const target = Math.min(revision, this.revision);
-    if (target <= this.compacted) return;
+  private compactTo(target: number): void {
+    if (target <= this.compacted || this.closed) return;
     this.keys.compact(target);
     this.hub.compact(target);
     this.compacted = target;
-  }
-
-  private maybeCompact(): void {
-    // Compact in steps of retainRevisions so the cost is amortised over many writes.
-    if (this.retainRevisions > 0 && this.revision - this.compacted > 2 * this.retainRevisions) {
-      this.compactTo(this.revision - this.retainRevisions);
-    }
   }
 
   private readRevision(revision: number | undefined): number {

@@ -49,9 +49,14 @@ export class WatchHub {
     this.log = this.log.slice(firstAfter(this.log, revision));
   }
 
-  closeAll(): void {
-    for (const s of this.subs) s.closed = true;
+  /** End every watch, telling each consumer why. */
+  closeAll(reason: Error): void {
+    const subs = [...this.subs];
     this.subs.clear();
+    for (const s of subs) {
+      s.closed = true;
+      s.opts.onError?.(reason);
+    }
   }
 
   private scheduleFlush(): void {

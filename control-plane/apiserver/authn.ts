@@ -1,70 +1,107 @@
 // Authentication, like upstream's union of x509 and bearer-token authenticators: a client
-// certificate that TLS verified against our CA names the user (CN) and groups (O); otherwise
-// an `Authorization: Bearer` token is looked up. Everyone authenticated also gets the group
+// certificate that verifies against our CA names the user (CN) and groups (O); otherwise an
+// `Authorization: Bearer` token is looked up. Everyone authenticated is also in
 // system:authenticated. No credentials -> undefined (the server answers 401, except for the
-// public health endpoints).
+// public health endpoints); a token that is presented but unknown -> 401.
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from './registry/types.ts';
 import { unauthorized } from './status.ts';
 
-/** Looks up bearer tokens (control-plane/auth provides the real one). */
-export interface TokenAuthenticator {
-  authenticateToken(token: string): UserInfo | undefined | Promise<UserInfo | undefined>;
+/** Client certificate -> user (control-plane/auth CertAuthenticator fits). */
+export interface CertificateAuthenticator {
+  authenticate(socket: TLSSocket): UserInfo | undefined;
+}
+
+/** Bearer token -> user (control-plane/auth TokenAuthenticator fits). */
+export interface BearerTokenAuthenticator {
+  authenticate(token: string): UserInfo | undefined | Promise<UserInfo | undefined>;
+}
+
+export interface AuthenticatorOptions {
+  /** Without one, a certificate counts when TLS verified it against the server's `ca`. */
+  certificates?: CertificateAuthenticator;
+  tokens?: BearerTokenAuthenticator;
+  /** How long a token's answer is remembered (upstream caches token reviews too). Default 10 s. */
+  tokenCacheMs?: number;
 }
 
 export const anonymousUser: UserInfo = Object.freeze({
   username: 'system:anonymous',
-  groups: ['system:unauthenticated'],
-}) as UserInfo;
+  groups: Object.freeze(['system:unauthenticated']) as string[],
+});
 
 const authenticatedGroup = 'system:authenticated';
 
-// A verified certificate does not change for the life of a TLS connection; keep-alive clients
-// send many requests on one, so remember the user per socket.
-const certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+function withAuthenticated(user: UserInfo): UserInfo {
+  const groups = user.groups ?? [];
+  return groups.includes(authenticatedGroup) ? user : { ...user, groups: [...groups, authenticatedGroup] };
+}
 
-function userFromCertificate(socket: TLSSocket): UserInfo | undefined {
-  const cached = certUsers.get(socket);
-  if (cached !== undefined) return cached ?? undefined;
-  let user: UserInfo | null = null;
-  // `authorized` is true only when the client sent a certificate that chains to our CA.
-  if (socket.authorized) {
-    const cert = socket.getPeerCertificate();
-    const cn = cert?.subject?.CN;
-    const username = Array.isArray(cn) ? cn[0] : cn;
-    if (username) {
-      const o = cert.subject.O;
-      const orgs = o === undefined ? [] : Array.isArray(o) ? o : [o];
-      user = { username, groups: withAuthenticated(orgs) };
+/** Upstream's x509 rule when no authenticator is configured: CN is the user, each O a group. */
+function userFromVerifiedSocket(socket: TLSSocket): UserInfo | undefined {
+  if (!socket.authorized) return undefined;
+  const subject = socket.getPeerCertificate()?.subject;
+  const cn = subject?.CN;
+  const username = Array.isArray(cn) ? cn[0] : cn;
+  if (!username) return undefined;
+  const o = subject.O;
+  return withAuthenticated({ username, groups: o === undefined ? [] : Array.isArray(o) ? o : [o] });
+}
+
+const tokenCacheMax = 4096;
+
+export class RequestAuthenticator {
+  // A certificate does not change for the life of a TLS connection, and keep-alive clients send
+  // many requests on one: remember the user per socket.
+  private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+  private readonly tokenCache = new Map<string, { user: UserInfo | undefined; until: number }>();
+  private readonly tokenCacheMs: number;
+
+  constructor(private readonly opts: AuthenticatorOptions = {}) {
+    this.tokenCacheMs = opts.tokenCacheMs ?? 10_000;
+  }
+
+  /** The user behind a request, or undefined when it carries no credentials at all. */
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
+    const socket = req.socket as TLSSocket;
+    if (typeof socket.getPeerCertificate === 'function') {
+      const user = this.certificateUser(socket);
+      if (user) return user;
     }
+    const auth = req.headers.authorization;
+    if (auth === undefined) return undefined;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (!match || !this.opts.tokens) throw unauthorized();
+    const user = await this.tokenUser(match[1]!);
+    if (!user) throw unauthorized();
+    return user;
   }
-  certUsers.set(socket, user);
-  return user ?? undefined;
-}
 
-function withAuthenticated(groups: string[]): string[] {
-  return groups.includes(authenticatedGroup) ? groups : [...groups, authenticatedGroup];
-}
-
-/**
- * The user behind a request, or undefined when it carries no credentials. A bearer token that
- * is presented but unknown fails with 401, as upstream does.
- */
-export async function authenticate(
-  req: IncomingMessage,
-  tokens: TokenAuthenticator | undefined,
-): Promise<UserInfo | undefined> {
-  const socket = req.socket as TLSSocket;
-  if (typeof socket.getPeerCertificate === 'function') {
-    const user = userFromCertificate(socket);
-    if (user) return user;
+  private certificateUser(socket: TLSSocket): UserInfo | undefined {
+    const cached = this.certUsers.get(socket);
+    if (cached !== undefined) return cached ?? undefined;
+    let user: UserInfo | undefined;
+    try {
+      user = this.opts.certificates
+        ? this.opts.certificates.authenticate(socket)
+        : userFromVerifiedSocket(socket);
+    } catch {
+      user = undefined;
+    }
+    if (user) user = withAuthenticated(user);
+    this.certUsers.set(socket, user ?? null);
+    return user;
   }
-  const auth = req.headers.authorization;
-  if (auth === undefined) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-  if (!match || !tokens) throw unauthorized();
-  const user = await tokens.authenticateToken(match[1]!);
-  if (!user) throw unauthorized();
-  return { ...user, groups: withAuthenticated(user.groups ?? []) };
+
+  private async tokenUser(token: string): Promise<UserInfo | undefined> {
+    const now = Date.now();
+    const cached = this.tokenCache.get(token);
+    if (cached && cached.until > now) return cached.user;
+    const found = await this.opts.tokens!.authenticate(token);
+    const user = found ? withAuthenticated(found) : undefined;
+    if (this.tokenCache.size >= tokenCacheMax) this.tokenCache.clear();
+    this.tokenCache.set(token, { user, until: now + this.tokenCacheMs });
+    return user;
+  }
 }

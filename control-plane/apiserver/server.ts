@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resourceTypes } from '../../api/resources.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
-import { authenticate, anonymousUser, type TokenAuthenticator } from './authn.ts';
+import { RequestAuthenticator, anonymousUser, type AuthenticatorOptions } from './authn.ts';
 import { defaultAuthorizer, forbiddenError, isPublicPath, type Authorizer } from './authz.ts';
 import { maxBodyBytes as defaultMaxBodyBytes } from './decode.ts';
 import { buildDiscovery, type DiscoveryDocuments } from './discovery.ts';
@@ -47,7 +47,8 @@ export interface ApiServerOptions {
   tls: TlsMaterial;
   /** Served resources keyed `group/version/plural` (registry's createRegistries). */
   registries: ReadonlyMap<string, ResourceRegistry>;
-  tokens?: TokenAuthenticator;
+  /** Client certificate and bearer token authenticators (control-plane/auth). */
+  authentication?: AuthenticatorOptions;
   authorizer?: Authorizer;
   /** Handlers for subresources beyond status, keyed `group/resource/subresource`. */
   subresources?: ReadonlyMap<string, SubresourceHandler>;
@@ -86,6 +87,7 @@ function servedTypes(registries: ReadonlyMap<string, ResourceRegistry>): Resourc
 export function createApiServer(opts: ApiServerOptions): ApiServer {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const authorizer = opts.authorizer ?? defaultAuthorizer;
+  const authenticator = new RequestAuthenticator(opts.authentication);
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const watches = new WatchTracker();
   const serving: ResourceServing = { watches, subresources: opts.subresources ?? new Map() };
@@ -183,7 +185,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       const { path, query } = splitUrl(url);
       const method = req.method ?? 'GET';
       const info = parseRequestInfo(method, path, query.get('watch'));
-      let user: UserInfo | undefined = await authenticate(req, opts.tokens);
+      let user: UserInfo | undefined = await authenticator.authenticate(req);
       if (!user) {
         if (!isPublic(info)) throw unauthorized();
         user = anonymousUser;

@@ -43,7 +43,7 @@ export async function serveWatch(res: ServerResponse, opts: WatchServeOptions): 
   let stream: WatchStream | undefined;
   let ended = false;
   let first = true;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined = undefined;
   let untrack: () => void = () => {};
   // Events that arrive while the registry is still starting the watch wait for the headers.
   let pending: string[] | undefined = [];

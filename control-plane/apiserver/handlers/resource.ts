@@ -101,38 +101,6 @@ function shape(obj: KubeObject, n: Negotiated, rt: ResourceType, call: Call, now
   }
 }
 
-/** Fill or check apiVersion, kind, name and namespace of a body against the URL, as upstream. */
-function checkBody(obj: KubeObject, rt: ResourceType, namespace: string, name: string): void {
-  const apiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
-  if (obj.apiVersion === undefined || obj.apiVersion === '') obj.apiVersion = apiVersion;
-  else if (obj.apiVersion !== apiVersion)
-    throw badRequest(
-      `the API version in the data (${obj.apiVersion}) does not match the expected API version (${apiVersion})`,
-    );
-  if (obj.kind === undefined || obj.kind === '') obj.kind = rt.kind;
-  else if (obj.kind !== rt.kind)
-    throw badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${rt.kind})`);
-  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata))
-    throw badRequest('metadata must be an object');
-  const m = obj.metadata;
-  if (name) {
-    if (m.name === undefined || m.name === '') m.name = name;
-    else if (m.name !== name)
-      throw badRequest(`the name of the object (${m.name}) does not match the name on the URL (${name})`);
-  }
-  if (rt.namespaced) {
-    if (m.namespace === undefined || m.namespace === '') m.namespace = namespace;
-    else if (m.namespace !== namespace)
-      throw badRequest(
-        'the namespace of the provided object does not match the namespace sent on the request',
-      );
-  } else if (m.namespace !== undefined) {
-    // Cluster-scoped objects carry no namespace; upstream clears it.
-    delete m.namespace;
-  }
-}
-
 /** Serve one resource request against its registry. */
 export async function serveResource(
   call: Call,
@@ -186,7 +154,6 @@ export async function serveResource(
     case 'create': {
       const n = negotiate(call.req.headers.accept, noTransforms);
       const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
-      checkBody(obj, rt, namespace, '');
       const created = await registry.create(ctx, namespace, obj);
       writeObject(call.res, 201, created, meta(call, ctx, n));
       return;
@@ -194,7 +161,6 @@ export async function serveResource(
     case 'update': {
       const n = negotiate(call.req.headers.accept, noTransforms);
       const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
-      checkBody(obj, rt, namespace, info.name);
       const updated = await registry.update(ctx, namespace, info.name, obj, sub);
       writeObject(call.res, 200, updated, meta(call, ctx, n));
       return;

@@ -1,7 +1,7 @@
 // authentication.k8s.io/v1 SelfSubjectReview (create only): "who am I", answered from the
 // request's authenticated user without touching storage. `kubectl auth whoami` uses it.
 import type { ResourceType } from '../../../api/resource-type.ts';
-import { decodeOptionalObject, readBody } from '../decode.ts';
+import { readBody } from '../decode.ts';
 import { writeObject } from '../response.ts';
 import type { ResourceRequest } from '../router.ts';
 import { methodNotAllowed, pathNotFound } from '../status.ts';
@@ -23,8 +23,9 @@ export const selfSubjectReviewType: ResourceType = {
 export async function serveSelfSubjectReview(call: Call, info: ResourceRequest): Promise<void> {
   if (info.name || info.namespace) throw pathNotFound();
   if (info.verb !== 'create') throw methodNotAllowed();
-  // The body says nothing we need, but it is still read (and capped) like any other.
-  decodeOptionalObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+  // The body says nothing we need (the answer is about the caller), so it is read under the
+  // usual cap but not decoded: kubectl sends it as protobuf, which we do not decode.
+  await readBody(call.req, call.maxBodyBytes);
   const { username, uid, groups } = call.user;
   writeObject(
     call.res,

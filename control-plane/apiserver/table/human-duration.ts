@@ -2,7 +2,8 @@
 // upstream's k8s.io/apimachinery/pkg/util/duration.HumanDuration.
 
 export function humanDuration(ms: number): string {
-  const seconds = Math.floor(ms / 1000);
+  // Truncate toward zero like Go's int(d.Seconds()).
+  const seconds = Math.trunc(ms / 1000);
   // Allow up to two seconds of clock skew to count as "now".
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';

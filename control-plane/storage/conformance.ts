@@ -403,6 +403,19 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
         w.watcher.close();
       });
 
+      it('replays a long history (more than one read at a time) in order and complete', async () => {
+        const from = await store.currentRevision();
+        for (let wave = 0; wave < 12; wave++) {
+          await Promise.all(
+            Array.from({ length: 1000 }, (_, i) => store.create(`/long/${wave}/${i}`, encode('x'))),
+          );
+        }
+        const last = await store.currentRevision();
+        const w = record(store, '/long/', from);
+        await waitFor('replay', () => w.lastRevision() >= last);
+        expect(w.revisions()).toEqual(Array.from({ length: last - from }, (_, i) => from + 1 + i));
+      });
+
       it('a watch from revision 0 replays the whole (uncompacted) history', async () => {
         const a = await store.create('/z/a', encode('1'));
         await store.update('/z/a', encode('2'), a.revision);

@@ -77,6 +77,30 @@ describe('sqlite backend', () => {
     expect((await store.count('/big/')).count).toBe(10);
   });
 
+  it('ends a replaying watch with CompactedError when compaction overtakes it', async () => {
+    // One compaction step covers everything, so it passes the replay after its first chunk.
+    const store = await open({ compactBatch: Number.MAX_SAFE_INTEGER });
+    for (let wave = 0; wave < 12; wave++) {
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => store.create(`/r/${wave}/${i}`, new Uint8Array(1))),
+      );
+    }
+    const events: number[] = [];
+    const errors: Error[] = [];
+    store.watch('/r/', 1, {
+      onEvents: (batch) => events.push(...batch.map((e) => e.kv.modRevision)),
+      onError: (err) => errors.push(err),
+    });
+    await store.compact(await store.currentRevision());
+    const deadline = Date.now() + 60_000;
+    while (errors.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(errors.map((e) => e.name)).toEqual(['CompactedError']);
+    // What it did deliver is a gap-free start of the history.
+    expect(events).toEqual(Array.from({ length: events.length }, (_, i) => 2 + i));
+    expect(events.length).toBeLessThan(12_000);
+  });
+
   it('batches concurrent writes into shared transactions', async () => {
     const store = await open();
     await Promise.all(Array.from({ length: 500 }, (_, i) => store.create(`/b/${i}`, new Uint8Array(10))));

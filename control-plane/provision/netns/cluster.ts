@@ -3,7 +3,7 @@
 // after a crashed create or a killed process.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bridgeAddress, bridgePorts, createBridge, deleteBridge } from './bridge.ts';
+import { bridgeAddress, bridgeExists, bridgePorts, createBridge, deleteBridge } from './bridge.ts';
 import { removeCgroupTree, removeEmptyCgroup } from './cgroups.ts';
 import { tryRun } from './exec.ts';
 import { ensureSshKeyPair } from './keys.ts';
@@ -11,7 +11,7 @@ import { bridgeName, isHostVethOf, namespacePrefix, validateName } from './names
 import { deleteNamespace, listNamespaces } from './namespace.ts';
 import { createNode, deleteNode, type NetnsNode } from './node.ts';
 import { setPodRoutes } from './routes.ts';
-import { freeNodeSubnet } from './subnet.ts';
+import { freeNodeSubnet, interfacesInSubnet } from './subnet.ts';
 import type { Snapshotter } from './containerd.ts';
 
 export interface NetnsClusterSpec {
@@ -50,12 +50,15 @@ export function sshKeyFileOf(clusterDir: string): string {
 export async function createCluster(spec: NetnsClusterSpec): Promise<NetnsCluster> {
   validateName('cluster', spec.name);
   for (const node of spec.nodes) validateName('node', node.name);
-  const nodeSubnet = spec.nodeSubnet ?? (await freeNodeSubnet());
+  // Checked before anything is made: the failure path below destroys by name.
+  if ((await bridgeExists(spec.name)) || (await listNamespaces(namespacePrefix(spec.name))).length > 0) {
+    throw new Error(`netns cluster ${spec.name} already exists`);
+  }
   mkdirSync(spec.clusterDir, { recursive: true });
   const sshPrivateKeyFile = sshKeyFileOf(spec.clusterDir);
   const key = ensureSshKeyPair(sshPrivateKeyFile, `flotilla@${spec.name}`);
   try {
-    await createBridge({ cluster: spec.name, nodeSubnet });
+    const nodeSubnet = await createBridgeOnFreeSubnet(spec.name, spec.nodeSubnet);
     // One at a time: containerd and sshd start in parallel within a node already, and a
     // 2-core machine gains nothing from more.
     const nodes: NetnsCluster['nodes'] = [];
@@ -87,6 +90,23 @@ export async function createCluster(spec: NetnsClusterSpec): Promise<NetnsCluste
   } catch (error) {
     await destroyCluster(spec.name, spec.clusterDir);
     throw error;
+  }
+}
+
+/**
+ * Creates the cluster bridge on the given subnet, or on a free one. Two clusters created at
+ * the same moment may pick the same free subnet; the one that finds another interface in
+ * it afterwards steps back and picks again.
+ */
+async function createBridgeOnFreeSubnet(cluster: string, requested?: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const nodeSubnet = requested ?? (await freeNodeSubnet());
+    await createBridge({ cluster, nodeSubnet });
+    const others = (await interfacesInSubnet(nodeSubnet)).filter((name) => name !== bridgeName(cluster));
+    if (others.length === 0) return nodeSubnet;
+    await deleteBridge(cluster);
+    if (requested || attempt >= 5)
+      throw new Error(`node subnet ${nodeSubnet} is already used by ${others.join(', ')}`);
   }
 }
 

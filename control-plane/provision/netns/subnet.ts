@@ -64,6 +64,16 @@ export async function freeNodeSubnet(random: () => number = Math.random): Promis
   return free[Math.floor(random() * free.length)]!;
 }
 
+/** Host interfaces with an IPv4 address inside `cidr`. */
+export async function interfacesInSubnet(cidr: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const line of (await run('ip', ['-4', '-o', 'addr', 'show'])).split('\n')) {
+    const m = /^\d+: (\S+)\s+inet (\d+\.\d+\.\d+\.\d+)\//.exec(line);
+    if (m && containsIp(cidr, m[2]!)) names.push(m[1]!);
+  }
+  return names;
+}
+
 /** Every IPv4 network the host has an address in or a route to. */
 async function hostIpv4Cidrs(): Promise<string[]> {
   const cidrs: string[] = [];

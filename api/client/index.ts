@@ -13,6 +13,7 @@ export * from './reflector.ts';
 export * from './resource-client.ts';
 export * from './store.ts';
 export * from './transport.ts';
+export * from './transport-fetch.ts';
 export * from './transport-in-process.ts';
 export * from './types.ts';
 export * from './wait.ts';

@@ -65,6 +65,25 @@ export interface DeleteOptions {
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 /**
+ * A subresource with its own kind, served by its own handler rather than by update/patch with
+ * `subresource` (which is how 'status' and 'finalize' are written): `pods/binding` (Binding),
+ * `deployments/scale` (autoscaling/v1 Scale). Each verb it lacks is not served (405).
+ */
+export interface SubresourceHandler {
+  get?(ctx: RequestContext, namespace: string, name: string): Promise<KubeObject>;
+  /** POST; answers 201 with what it returns (a Status for pods/binding). */
+  create?(ctx: RequestContext, namespace: string, name: string, obj: KubeObject): Promise<KubeObject>;
+  update?(ctx: RequestContext, namespace: string, name: string, obj: KubeObject): Promise<KubeObject>;
+  patch?(
+    ctx: RequestContext,
+    namespace: string,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+  ): Promise<KubeObject>;
+}
+
+/**
  * One served resource, bound to the store. `namespace` is '' for cluster-scoped resources and for
  * list/watch across all namespaces.
  */
@@ -72,6 +91,12 @@ export interface ResourceRegistry {
   readonly type: ResourceType;
   get(ctx: RequestContext, namespace: string, name: string): Promise<KubeObject>;
   list(ctx: RequestContext, namespace: string, opts: ListOptions): Promise<KubeObject>;
+  /**
+   * Events go to `onEvent` in order, possibly before the promise resolves (initial ADDED events,
+   * or an ERROR event for a compacted resourceVersion). Event objects may be shared between
+   * watchers: read-only. `onClose` is called once when the server ends the stream (timeout,
+   * error); never after `close()`.
+   */
   watch(
     ctx: RequestContext,
     namespace: string,
@@ -80,7 +105,10 @@ export interface ResourceRegistry {
     onClose: (err?: Error) => void,
   ): Promise<WatchStream>;
   create(ctx: RequestContext, namespace: string, obj: KubeObject): Promise<KubeObject>;
-  /** PUT. `subresource` is 'status' (only status changes) or undefined (status changes ignored). */
+  /**
+   * PUT. `subresource` is 'status' (only status changes), 'finalize' (namespaces: spec.finalizers)
+   * or undefined (status changes ignored).
+   */
   update(
     ctx: RequestContext,
     namespace: string,
@@ -105,4 +133,6 @@ export interface ResourceRegistry {
     list: ListOptions,
     opts: DeleteOptions,
   ): Promise<KubeObject>;
+  /** The handler of a subresource with its own kind ('binding', 'scale'), if this resource serves it. */
+  subresource?(name: string): SubresourceHandler | undefined;
 }

@@ -1,0 +1,126 @@
+// Strategic merge patch (application/strategic-merge-patch+json), schema-free for now: maps
+// merge like a JSON merge patch, honouring the `$patch: replace|delete`, `$retainKeys` and
+// `$deleteFromPrimitiveList/<field>` directives; lists of objects merge by key when the key is
+// known, either from a `$setElementOrder/<field>` directive (kubectl sends one with every list
+// it changes, listing just the merge key of each item) or from a short table of well-known
+// fields, and are otherwise replaced. Schema-driven merge keys and strategies for every type
+// (and server-side apply) replace this with issue #4; keep this file the only place that knows.
+import { badRequest } from '../../status.ts';
+import { deepEqual } from '../deep-equal.ts';
+import { isJsonObject, type JsonObject } from './json-value.ts';
+
+/** Merge keys of the list fields patched most often (upstream's patchMergeKey tags). */
+const wellKnownMergeKeys: Record<string, string> = {
+  containers: 'name',
+  initContainers: 'name',
+  ephemeralContainers: 'name',
+  env: 'name',
+  volumes: 'name',
+  volumeMounts: 'mountPath',
+  volumeDevices: 'devicePath',
+  imagePullSecrets: 'name',
+  hostAliases: 'ip',
+  conditions: 'type',
+};
+
+const DELETE = Symbol('delete');
+type Merged = unknown | typeof DELETE;
+
+export function applyStrategicMergePatch(doc: unknown, patch: unknown): unknown {
+  if (!isJsonObject(patch)) throw badRequest('Invalid JSON Patch');
+  const out = mergeMap(isJsonObject(doc) ? doc : undefined, patch);
+  return out === DELETE ? {} : out;
+}
+
+function mergeMap(original: JsonObject | undefined, patch: JsonObject): Merged {
+  if (patch.$patch === 'delete') return DELETE;
+  if (patch.$patch === 'replace') return stripDirectives(patch);
+  const out: JsonObject = original ? { ...original } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith('$')) continue;
+    if (v === null) {
+      delete out[k];
+      continue;
+    }
+    const merged = mergeField(out[k], v, k, patch[`$setElementOrder/${k}`]);
+    if (merged === DELETE) delete out[k];
+    else out[k] = merged;
+  }
+  for (const [k, v] of Object.entries(patch)) {
+    if (k.startsWith('$deleteFromPrimitiveList/') && Array.isArray(v)) {
+      const field = k.slice('$deleteFromPrimitiveList/'.length);
+      if (Array.isArray(out[field]))
+        out[field] = (out[field] as unknown[]).filter((x) => !v.some((d) => deepEqual(d, x)));
+    } else if (k.startsWith('$setElementOrder/') && !(k.slice(17) in patch)) {
+      const field = k.slice('$setElementOrder/'.length);
+      if (Array.isArray(out[field])) out[field] = reorder(out[field] as unknown[], v, mergeKeyOf(v));
+    }
+  }
+  if (Array.isArray(patch.$retainKeys)) {
+    const retain = new Set(patch.$retainKeys);
+    for (const k of Object.keys(out)) if (!retain.has(k)) delete out[k];
+  }
+  return out;
+}
+
+function mergeField(original: unknown, patch: unknown, field: string, order: unknown): Merged {
+  if (isJsonObject(patch)) return mergeMap(isJsonObject(original) ? original : undefined, patch);
+  if (Array.isArray(patch))
+    return mergeList(original, patch, mergeKeyOf(order) ?? wellKnownMergeKeys[field], order);
+  return patch;
+}
+
+function mergeList(original: unknown, patch: unknown[], key: string | undefined, order: unknown): unknown[] {
+  const replaceAll = patch.some(
+    (item) => isJsonObject(item) && item.$patch === 'replace' && Object.keys(item).length === 1,
+  );
+  const byKey = key !== undefined && !replaceAll && patch.every((item) => isJsonObject(item) && key in item);
+  if (!byKey)
+    return stripDirectives(
+      patch.filter((item) => !(isJsonObject(item) && item.$patch === 'replace')),
+    ) as unknown[];
+
+  const out = Array.isArray(original) ? [...original] : [];
+  for (const item of patch as JsonObject[]) {
+    const i = out.findIndex((e) => isJsonObject(e) && deepEqual(e[key], item[key]));
+    const merged =
+      item.$patch === 'delete' ? DELETE : mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item);
+    if (merged === DELETE) {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = merged;
+    else out.push(merged);
+  }
+  return Array.isArray(order) ? reorder(out, order, key) : out;
+}
+
+/** `$setElementOrder` items carry only the merge key: `[{name: a}, {name: b}]`. */
+function mergeKeyOf(order: unknown): string | undefined {
+  if (!Array.isArray(order) || order.length === 0 || !isJsonObject(order[0])) return undefined;
+  const keys = Object.keys(order[0]);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+/** Items named in `order` take its order; the others keep theirs, after them. */
+function reorder(list: unknown[], order: unknown, key: string | undefined): unknown[] {
+  if (!Array.isArray(order)) return list;
+  const rank = (item: unknown) => {
+    const i = order.findIndex((o) =>
+      key && isJsonObject(o) && isJsonObject(item) ? deepEqual(o[key], item[key]) : deepEqual(o, item),
+    );
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return list
+    .map((item, i) => ({ item, i, r: rank(item) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.item);
+}
+
+/** A patch value placed as is: directives mean nothing there and must not be stored. */
+function stripDirectives(v: unknown): unknown {
+  if (Array.isArray(v))
+    return v.filter((x) => !(isJsonObject(x) && typeof x.$patch === 'string')).map(stripDirectives);
+  if (!isJsonObject(v)) return v;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$') && x !== null) out[k] = stripDirectives(x);
+  return out;
+}

@@ -32,8 +32,8 @@ export interface TestCluster extends NetnsCluster {
 
 export async function createTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   await removeStaleTestClusters();
-  const name = `ft-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
-  const clusterDir = `/tmp/flt-${name}`;
+  const name = testClusterName();
+  const clusterDir = testClusterDir(name);
   const images = testImageArchives();
   const cluster = await createCluster({
     name,
@@ -54,12 +54,21 @@ export async function createTestCluster(options: TestClusterOptions = {}): Promi
   };
 }
 
+/** A fresh cluster name that tells which process made it (see removeStaleTestClusters). */
+export function testClusterName(): string {
+  return `ft-${process.pid.toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export function testClusterDir(name: string): string {
+  return `/tmp/flt-${name}`;
+}
+
 /** Destroys test clusters whose creating process no longer exists. */
 export async function removeStaleTestClusters(): Promise<void> {
   for (const name of await listClusters()) {
     const match = /^ft-([0-9a-z]+)-[0-9a-f]+$/.exec(name);
     if (!match || isAlive(parseInt(match[1]!, 36))) continue;
-    const clusterDir = `/tmp/flt-${name}`;
+    const clusterDir = testClusterDir(name);
     await destroyCluster(name, existsSync(clusterDir) ? clusterDir : undefined);
     rmSync(clusterDir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 // Deleting a netns cluster, or failing to create one, must leave the host as it was: no
 // namespace, process, veth, bridge, mount, iptables rule or cgroup of the cluster's.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writePodNetworkConfig } from '../../agent/cni/write.ts';
@@ -12,7 +12,13 @@ import { createCluster, destroyCluster } from '../../control-plane/provision/net
 import { bridgeName, isHostVethOf, namespacePrefix } from '../../control-plane/provision/netns/names.ts';
 import { listNamespaces, namespaceProcesses } from '../../control-plane/provision/netns/namespace.ts';
 import { BUSYBOX_IMAGE, testImageArchives } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import {
+  createTestCluster,
+  netnsSkipReason,
+  testClusterDir,
+  testClusterName,
+  type TestCluster,
+} from '../helpers/netns.ts';
 import { runPod, waitFor } from './pods.ts';
 
 const skip = netnsSkipReason();
@@ -50,9 +56,12 @@ describe.skipIf(skip !== undefined)('netns cluster cleanup', () => {
   });
 
   it('a create that fails part-way removes everything it had made', async () => {
-    const name = `fc-${process.pid.toString(36)}`;
-    const clusterDir = `/tmp/flt-${name}`;
-    toDestroy.push(() => destroyCluster(name, clusterDir));
+    const name = testClusterName();
+    const clusterDir = testClusterDir(name);
+    toDestroy.push(async () => {
+      await destroyCluster(name, clusterDir);
+      rmSync(clusterDir, { recursive: true, force: true });
+    });
     const { pause } = testImageArchives();
     // containerd and sshd are up by the time the second, missing archive fails to import.
     await expect(

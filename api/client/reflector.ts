@@ -5,8 +5,8 @@
 //    a quiet informer does not fall behind the server's compaction.
 //  - 410 Expired (that version is compacted): list again; the sink computes the difference.
 //  - Other API errors (403, 500...): list again after a backoff.
-//  - Network errors: retry the same step (watch from the last version) after a backoff.
-import { ApiError, isExpired } from './api-error.ts';
+//  - Network errors and 429: retry the same step (watch from the last version) after a backoff.
+import { ApiError, isExpired, isTooManyRequests } from './api-error.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
 import { realClock, sleep, type Clock } from './clock.ts';
 import { consoleLogger, type Logger } from './logger.ts';
@@ -82,7 +82,9 @@ export class Reflector<T extends KubeObject = KubeObject> {
           this.needList = true;
           continue;
         }
-        if (err instanceof ApiError) this.needList = true;
+        // A refusal (403, 500...) may mean our view is off: start over. Overload (429) and
+        // network errors just retry the same step.
+        if (err instanceof ApiError && !isTooManyRequests(err)) this.needList = true;
         const delay = this.backoff.next();
         this.logger.warn(`${this.needList ? 'list' : 'watch'} failed; retrying`, {
           resource: this.what,

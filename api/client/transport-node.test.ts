@@ -1,4 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +8,7 @@ import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isExpired, isNotFound } from './api-error.ts';
 import { Client } from './client.ts';
-import { nodeTransportFromKubeconfig, type NodeTransport } from './transport-node.ts';
+import { NodeTransport, nodeTransportFromKubeconfig } from './transport-node.ts';
 import type { WatchEvent } from './types.ts';
 
 const testdata = (f: string) => readFileSync(new URL(`./testdata/${f}`, import.meta.url), 'utf8');
@@ -25,7 +26,7 @@ const events: WatchEvent[] = [
 let server: https.Server;
 let url: string;
 let dir: string;
-const openWatches = new Set<import('node:http').ServerResponse>();
+const openWatches = new Set<http.ServerResponse>();
 
 const status = (code: number, reason: string, message: string) =>
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message });
@@ -280,3 +281,34 @@ async function eventually(cond: () => boolean): Promise<void> {
   for (let i = 0; i < 2000 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(cond()).toBe(true);
 }
+
+describe('NodeTransport connection reuse', () => {
+  it('resends once on a fresh connection when a pooled one turns out to be closed', async () => {
+    // A server that drops every connection at its second request without answering, as a
+    // server does that closed an idle keep-alive connection just as the client reused it.
+    const perSocket = new WeakMap<object, number>();
+    let requests = 0;
+    const plain = http.createServer((req, res) => {
+      requests++;
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      if (n === 2) return void req.socket.destroy();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ n }));
+    });
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    const t = new NodeTransport(
+      { server: `http://127.0.0.1:${(plain.address() as AddressInfo).port}` },
+      { maxSockets: 1 },
+    );
+    try {
+      expect((await t.request('GET', '/a')).body).toEqual({ n: 1 });
+      expect((await t.request('POST', '/b', { body: {} })).body).toEqual({ n: 1 });
+      expect(requests).toBe(3);
+    } finally {
+      t.close();
+      plain.closeAllConnections();
+      await new Promise((r) => plain.close(r));
+    }
+  });
+});

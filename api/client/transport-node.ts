@@ -115,7 +115,19 @@ export class NodeTransport implements Transport {
       headers['content-type'] = opts.contentType ?? 'application/json';
       headers['content-length'] = String(Buffer.byteLength(payload));
     }
+    return this.send(method, path, opts, headers, payload, true);
+  }
+
+  private send(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    mayRetry: boolean,
+  ): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
+      let answered = false;
       const req = this.lib.request(
         {
           protocol: this.base.protocol,
@@ -128,6 +140,7 @@ export class NodeTransport implements Transport {
           signal: opts.signal,
         },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
@@ -145,7 +158,13 @@ export class NodeTransport implements Transport {
           });
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        // A pooled connection the server had already closed (idle timeout, restart): the request
+        // never reached it, so sending it once more on a fresh connection is safe.
+        if (mayRetry && !answered && req.reusedSocket && err.code === 'ECONNRESET') {
+          this.send(method, path, opts, headers, payload, false).then(resolve, reject);
+        } else reject(err);
+      });
       if (this.requestTimeoutMs > 0) {
         req.setTimeout(this.requestTimeoutMs, () =>
           req.destroy(new Error(`${method} ${path}: no answer within ${this.requestTimeoutMs}ms`)),

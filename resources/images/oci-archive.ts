@@ -32,6 +32,10 @@ export const MEDIA_TYPES = {
 
 export interface OciArchive {
   archive: Buffer;
+  /** The image manifest (what a registry serves for the tag). */
+  manifest: Buffer;
+  /** Every blob by digest: config, layer and manifest (what a registry serves). */
+  blobs: Map<string, Buffer>;
   /** sha256 digest of the manifest: what containerd reports as the image's digest. */
   manifestDigest: string;
   /** sha256 digest of the config: what CRI reports as the image ID. */
@@ -84,7 +88,8 @@ export function ociArchive(recipe: ImageRecipe): OciArchive {
     blob(manifest),
     blob(layer),
   ]);
-  return { archive, manifestDigest: digest(manifest), configDigest: digest(config) };
+  const blobs = new Map([config, manifest, layer].map((b) => [digest(b), b]));
+  return { archive, manifest, blobs, manifestDigest: digest(manifest), configDigest: digest(config) };
 }
 
 export function digest(content: Buffer): string {

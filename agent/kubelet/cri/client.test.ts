@@ -1,11 +1,13 @@
 // The CRI client against a real containerd (one netns node), for the calls the pod
-// lifecycle tests in test/node do not already cover: images, errors, streaming URLs.
+// lifecycle tests in test/node do not already cover: images (import and pull), errors,
+// streaming URLs.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writePodNetworkConfig } from '../../cni/write.ts';
-import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../../../test/helpers/images.ts';
+import { allowPlainHttpRegistry, containerdPaths } from '../../../control-plane/provision/netns/index.ts';
+import { BUSYBOX_IMAGE, HTTPD_IMAGE, serveTestImages } from '../../../test/helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../../../test/helpers/netns.ts';
-import { removePod, runPod } from '../../../test/node/pods.ts';
+import { removePod, runPod, waitFor } from '../../../test/node/pods.ts';
 import { CriClient, CriError, isNotFound } from './index.ts';
 
 describe.skipIf(netnsSkipReason() !== undefined)('CRI client', () => {
@@ -47,6 +49,33 @@ describe.skipIf(netnsSkipReason() !== undefined)('CRI client', () => {
     const info = await cri.imageFsInfo();
     expect(info.imageFilesystems[0]?.fsId?.mountpoint).toContain(cluster.nodes[0]!.nodeDir);
     // (usedBytes is sampled every stats_collect_period, so it may still read 0 here.)
+  });
+
+  it('pulls an image from a registry, then runs it', async () => {
+    const node = cluster.nodes[0]!;
+    const registry = await serveTestImages(cluster.gateway);
+    try {
+      allowPlainHttpRegistry(containerdPaths(node.nodeDir), registry.host);
+      const reference = registry.reference(HTTPD_IMAGE);
+      const imageRef = await cri.pullImage({ image: reference });
+      expect(imageRef).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect((await cri.imageStatus({ image: reference }))?.repoTags).toContain(reference);
+      const pod = await runPod(cri, node, { name: 'pulled', image: reference });
+      try {
+        const page = await waitFor('httpd from the pulled image', async () => {
+          const res = await cri.execSync(pod.containerId, ['wget', '-q', '-O', '-', 'http://127.0.0.1/'], 20);
+          return res.exitCode === 0 ? res.stdout.toString() : undefined;
+        });
+        expect(page.trim()).toBe('hello from pulled');
+      } finally {
+        await removePod(cri, pod);
+      }
+      await expect(cri.pullImage({ image: registry.reference('flotilla.local/absent:1') })).rejects.toThrow(
+        /not found/i,
+      );
+    } finally {
+      await registry.close();
+    }
   });
 
   it('fails with NotFound for a container that does not exist', async () => {

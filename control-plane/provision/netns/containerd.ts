@@ -32,6 +32,7 @@ export interface ContainerdPaths {
   runDir: string; // bind-mounted over /run/containerd
   cniStateDir: string; // bind-mounted over /var/lib/cni
   cniConfDir: string;
+  registryConfigDir: string; // certs.d: per-registry hosts.toml
   log: string;
   pidFile: string;
 }
@@ -47,6 +48,7 @@ export function containerdPaths(nodeDir: string): ContainerdPaths {
     runDir: join(dir, 'run'),
     cniStateDir: join(dir, 'cni-state'),
     cniConfDir: join(nodeDir, 'cni', 'net.d'),
+    registryConfigDir: join(dir, 'certs.d'),
     log: join(nodeDir, 'logs', 'containerd.log'),
     pidFile: join(dir, 'containerd.pid'),
   };
@@ -99,6 +101,9 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
       bin_dir = ${q(CNI_BIN_DIR)}
       conf_dir = ${q(paths.cniConfDir)}
       max_conf_num = 1
+
+    [${cri}.registry]
+      config_path = ${q(paths.registryConfigDir)}
 
     [${cri}.containerd]
       snapshotter = ${q(snapshotter)}
@@ -239,6 +244,19 @@ export async function importImage(
       archive,
     ],
     { timeoutMs: 300_000 },
+  );
+}
+
+/**
+ * Lets the node pull from a registry over plain HTTP (a local one on the cluster bridge, say).
+ * containerd reads certs.d/<host>/hosts.toml at each pull, so no restart is needed.
+ */
+export function allowPlainHttpRegistry(paths: ContainerdPaths, host: string): void {
+  const dir = join(paths.registryConfigDir, host);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'hosts.toml'),
+    `server = "http://${host}"\n\n[host."http://${host}"]\n  capabilities = ["pull", "resolve"]\n`,
   );
 }
 

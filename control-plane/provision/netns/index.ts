@@ -12,6 +12,7 @@ export { createNode, deleteNode, nodeDirOf, nodeIpOf, type NetnsNode, type Netns
 export { setPodRoutes, removePodRoute, type PodRouteNode } from './routes.ts';
 export {
   importImage,
+  allowPlainHttpRegistry,
   containerdPaths,
   DEFAULT_SANDBOX_IMAGE,
   K8S_NAMESPACE,

@@ -1,4 +1,13 @@
 // Registry of subcommands: name -> module. Keep this a literal list.
 import type { Command } from 'commander';
+import * as serve from './serve.ts';
+import * as start from './start.ts';
 
-export function register(_program: Command): void {}
+const commands: Record<string, { register(program: Command): void }> = {
+  serve,
+  start,
+};
+
+export function register(program: Command): void {
+  for (const command of Object.values(commands)) command.register(program);
+}

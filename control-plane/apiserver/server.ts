@@ -16,7 +16,7 @@ import type { Call } from './handlers/call.ts';
 import { serveDiscovery } from './handlers/discovery.ts';
 import { serveHealth, type HealthCheck } from './handlers/health.ts';
 import { OpenApiDocuments } from './handlers/openapi.ts';
-import { serveResource, type ResourceServing, type SubresourceHandler } from './handlers/resource.ts';
+import { serveResource, type HttpSubresourceHandler, type ResourceServing } from './handlers/resource.ts';
 import { selfSubjectReviewType, serveSelfSubjectReview } from './handlers/self-subject-review.ts';
 import { serveUiPlaceholder } from './handlers/ui.ts';
 import { kubernetesVersion, versionInfo } from './handlers/version.ts';
@@ -50,8 +50,8 @@ export interface ApiServerOptions {
   /** Client certificate and bearer token authenticators (control-plane/auth). */
   authentication?: AuthenticatorOptions;
   authorizer?: Authorizer;
-  /** Handlers for subresources beyond status, keyed `group/resource/subresource`. */
-  subresources?: ReadonlyMap<string, SubresourceHandler>;
+  /** HTTP-level subresources (log, exec, proxy...), keyed `group/resource/subresource`. */
+  subresources?: ReadonlyMap<string, HttpSubresourceHandler>;
   mounts?: Mount[];
   /** Extra /readyz checks (the store, ...). */
   readyChecks?: HealthCheck[];
@@ -97,6 +97,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
   let discovery: DiscoveryDocuments | undefined;
   let closing = false;
   const inFlight = new Set<ServerResponse>();
+  const sockets = new Set<Socket>();
 
   const server = createServer({
     key: opts.tls.key,
@@ -237,6 +238,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       res.destroy();
     });
   });
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   // A client that breaks TLS or HTTP framing only loses its own connection.
   server.on('tlsClientError', () => {});
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
@@ -268,11 +273,16 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       closing = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       watches.endAll();
-      server.closeIdleConnections();
       const deadline = Date.now() + graceMs;
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      server.closeAllConnections();
+      // End connections gracefully (TLS close_notify and FIN after what is buffered), so the
+      // last chunk of an ended watch reaches its client; destroy whatever lingers after that.
+      for (const socket of sockets) socket.end();
+      const lingering = setTimeout(() => {
+        for (const socket of sockets) socket.destroy();
+      }, 1_000);
       await closed;
+      clearTimeout(lingering);
     },
   };
 }

@@ -23,11 +23,11 @@ import { serveWatch, type WatchTracker } from '../watch-stream.ts';
 import type { Call } from './call.ts';
 
 /**
- * A handler for a subresource the generic registry does not serve (binding, eviction, scale,
- * log, exec, ...), registered by `group/resource/subresource`. It either returns the object to
- * answer with, or writes the response itself (streams) and returns undefined.
+ * A subresource served at the HTTP level rather than by the registry: the streaming ones (log,
+ * exec, attach, portforward, proxy), registered by `group/resource/subresource`. It either
+ * returns the object to answer with, or writes the response itself and returns undefined.
  */
-export type SubresourceHandler = (
+export type HttpSubresourceHandler = (
   call: Call,
   info: ResourceRequest,
   registry: ResourceRegistry,
@@ -36,7 +36,7 @@ export type SubresourceHandler = (
 
 export interface ResourceServing {
   watches: WatchTracker;
-  subresources: ReadonlyMap<string, SubresourceHandler>;
+  subresources: ReadonlyMap<string, HttpSubresourceHandler>;
 }
 
 const readTransforms: ReadonlySet<Transform> = new Set(['Table', 'PartialObjectMetadata']);
@@ -121,15 +121,11 @@ export async function serveResource(
 
   if (info.subresource) {
     if (!rt.subresources.includes(info.subresource)) throw pathNotFound();
-    if (info.subresource !== 'status') {
-      const handler = serving.subresources.get(`${rt.group}/${rt.plural}/${info.subresource}`);
-      if (!handler) throw methodNotAllowed();
-      const ctx = requestContext(call, info);
-      const result = await handler(call, info, registry, ctx);
-      if (result) writeObject(call.res, result.code, result.object, meta(call, ctx));
-      return;
-    }
-    if (verb !== 'get' && verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
+    if (info.subresource === 'finalize') {
+      if (verb !== 'update') throw methodNotAllowed();
+    } else if (info.subresource !== 'status') {
+      return serveSubresource(call, info, registry, serving, namespace);
+    } else if (verb !== 'get' && verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
   } else if (!(rt.verbs as string[]).includes(verb)) {
     throw methodNotAllowed();
   }
@@ -231,6 +227,47 @@ export async function serveResource(
       return;
     }
   }
+}
+
+/** A subresource with its own kind (registry: binding, scale) or its own HTTP handling (log, exec). */
+async function serveSubresource(
+  call: Call,
+  info: ResourceRequest,
+  registry: ResourceRegistry,
+  serving: ResourceServing,
+  namespace: string,
+): Promise<void> {
+  const ctx = requestContext(call, info);
+  const typed = registry.subresource?.(info.subresource);
+  if (typed) {
+    const n = negotiate(call.req.headers.accept, noTransforms);
+    const { verb } = info;
+    let code = 200;
+    let result: KubeObject;
+    if (verb === 'get' && typed.get) result = await typed.get(ctx, namespace, info.name);
+    else if (verb === 'create' && typed.create) {
+      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      result = await typed.create(ctx, namespace, info.name, obj);
+      code = 201;
+    } else if (verb === 'update' && typed.update) {
+      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      result = await typed.update(ctx, namespace, info.name, obj);
+    } else if (verb === 'patch' && typed.patch) {
+      const { type, patch } = decodePatch(
+        call.req.headers['content-type'],
+        await readBody(call.req, call.maxBodyBytes),
+      );
+      result = await typed.patch(ctx, namespace, info.name, type, patch);
+    } else throw methodNotAllowed();
+    writeObject(call.res, code, result, meta(call, ctx, n));
+    return;
+  }
+  const handler = serving.subresources.get(
+    `${registry.type.group}/${registry.type.plural}/${info.subresource}`,
+  );
+  if (!handler) throw methodNotAllowed();
+  const result = await handler(call, info, registry, ctx);
+  if (result) writeObject(call.res, result.code, result.object, meta(call, ctx));
 }
 
 async function watch(

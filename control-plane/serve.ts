@@ -1,0 +1,129 @@
+// Starting the whole control plane from a data directory, headless: PKI (CA, serving cert, an
+// admin client certificate), the admin kubeconfig, encryption at rest, the SQLite store, the
+// registries with the default namespaces, and the API server. Used by `flotilla serve` and by
+// the desktop app's utility process. Everything persistent lives in the data directory:
+//   pki/            CA, serving and admin certificates (kubeadm layout)
+//   store.db        the SQLite store (and its -wal)
+//   tokens.json     bearer and bootstrap tokens (digests only)
+//   encryption-config.yaml   keys for Secrets at rest
+//   kubeconfig.yaml the admin kubeconfig (0600)
+import { mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { CertAuthenticator, MASTERS_GROUP, TokenAuthenticator, TokenStore } from './auth/index.ts';
+import { ensureEncryptionAtRest } from './encryption/index.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { ensureClientCertificate, ensureClusterPki } from './pki/index.ts';
+import { createRegistries, ensureDefaultNamespaces } from './apiserver/registry/index.ts';
+import { createApiServer, type ApiServer } from './apiserver/server.ts';
+import { openSqliteBackend } from './storage/index.ts';
+import type { Backend } from './storage/types.ts';
+
+export interface ControlPlaneOptions {
+  dataDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Listen address; 127.0.0.1 unless the user asks otherwise. */
+  address?: string;
+  /** Where to log (errors, notable events). Defaults to stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RunningControlPlane {
+  dataDir: string;
+  /** https://127.0.0.1:6443 */
+  apiUrl: string;
+  /** https://127.0.0.1:6443/ui/ */
+  uiUrl: string;
+  kubeconfigPath: string;
+  port: number;
+  address: string;
+  api: ApiServer;
+  backend: Backend;
+  /** Stop accepting, end watches, finish requests, flush and close the store. */
+  close(): Promise<void>;
+}
+
+/** Thrown when the port is taken, with a message fit for the user. */
+export class PortInUseError extends Error {
+  constructor(
+    readonly address: string,
+    readonly port: number,
+  ) {
+    super(
+      `port ${port} on ${address} is already in use (is another flotilla serve running?); choose another with --port`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+const isLoopback = (address: string) =>
+  address === '127.0.0.1' || address === '::1' || address === 'localhost';
+
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<RunningControlPlane> {
+  const dataDir = resolve(opts.dataDir);
+  const address = opts.address ?? '127.0.0.1';
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+
+  const pkiDir = join(dataDir, 'pki');
+  const pki = await ensureClusterPki(pkiDir, isLoopback(address) ? {} : { sans: [address] });
+  const admin = await ensureClientCertificate(pkiDir, 'admin', pki.authority, {
+    commonName: 'admin',
+    organizations: [MASTERS_GROUP],
+  });
+  const tokens = TokenStore.open(join(dataDir, 'tokens.json'));
+  const encryption = ensureEncryptionAtRest(dataDir);
+
+  const backend = await openSqliteBackend({ path: join(dataDir, 'store.db') });
+  let api: ApiServer | undefined;
+  try {
+    const registries = createRegistries(backend, { transformers: encryption.transformers });
+    await ensureDefaultNamespaces(registries);
+    api = createApiServer({
+      tls: { key: pki.key, cert: pki.cert, ca: pki.ca },
+      registries,
+      authentication: {
+        certificates: new CertAuthenticator(pki.ca),
+        tokens: new TokenAuthenticator(tokens),
+      },
+      readyChecks: [{ name: 'etcd', check: async () => (await backend.currentRevision()) >= 0 }],
+      log,
+    });
+    let bound;
+    try {
+      bound = await api.listen(opts.port, address);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(address, opts.port);
+      throw err;
+    }
+    const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
+    writeKubeconfig(kubeconfigPath, {
+      clusterName: basename(dataDir) || 'flotilla',
+      server: bound.url,
+      caCertPem: pki.ca,
+      userName: 'admin',
+      credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
+    });
+    const running = api;
+    let closing: Promise<void> | undefined;
+    return {
+      dataDir,
+      apiUrl: bound.url,
+      uiUrl: `${bound.url}/ui/`,
+      kubeconfigPath,
+      port: bound.port,
+      address: bound.host,
+      api: running,
+      backend,
+      close: () =>
+        (closing ??= (async () => {
+          await running.close();
+          await backend.close();
+        })()),
+    };
+  } catch (err) {
+    await api?.close(0).catch(() => {});
+    await backend.close().catch(() => {});
+    throw err;
+  }
+}

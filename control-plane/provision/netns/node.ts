@@ -71,7 +71,8 @@ export async function createNode(spec: NetnsNodeSpec): Promise<NetnsNode> {
       nodeSubnet: spec.nodeSubnet,
       gateway: bridgeAddress(spec.nodeSubnet),
     });
-    const [containerd, sshd] = await Promise.all([
+    // Both settle before we go on, so a failure never races a cleanup with a starting daemon.
+    const [containerd, sshd] = await allOrFirstError([
       startContainerd({
         namespace,
         hostname: spec.name,
@@ -80,7 +81,7 @@ export async function createNode(spec: NetnsNodeSpec): Promise<NetnsNode> {
         snapshotter: spec.snapshotter,
       }),
       startSshd({ namespace, hostname: spec.name, nodeDir, nodeIp, authorizedKey: spec.authorizedKey }),
-    ]);
+    ] as const);
     for (const archive of spec.images ?? [])
       await importImage(containerd.paths, archive, containerd.snapshotter);
     return {
@@ -127,6 +128,15 @@ export async function deleteNode({ cluster, name, clusterDir }: NodeRef): Promis
   await deleteNamespace(namespace);
   removeCgroupTree(nodeCgroupParent(cluster, name));
   if (nodeDir) rmSync(nodeDir, { recursive: true, force: true });
+}
+
+async function allOrFirstError<T extends readonly unknown[]>(promises: {
+  [K in keyof T]: Promise<T[K]>;
+}): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function readPid(file: string): number | undefined {

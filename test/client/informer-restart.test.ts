@@ -113,6 +113,7 @@ describe.skipIf(!serveCommandRegistered())('client library against flotilla serv
       });
       expect(rvs(informer.list())).toEqual(rvs(list.items));
       expect(rec.events).toHaveLength(live.length + afterRestart.length);
+      expect(informer.reflector.stats.watches).toBeGreaterThanOrEqual(2);
     },
   );
 });

@@ -53,26 +53,22 @@ describe.each(backendCases)('create ($name)', (bc) => {
     expect(err.message).toBe(
       'the namespace of the provided object does not match the namespace sent on the request',
     );
-    const ns = await h
-      .r('/v1/namespaces')
-      .create(ctx(), '', {
-        apiVersion: 'v1',
-        kind: 'Namespace',
-        metadata: { name: 'team', namespace: 'default' },
-      });
+    const ns = await h.r('/v1/namespaces').create(ctx(), '', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'team', namespace: 'default' },
+    });
     expect(ns.metadata!.namespace).toBeUndefined();
   });
 
   it('generates names from generateName with upstream alphabet', async () => {
     const names = new Set<string>();
     for (let i = 0; i < 20; i++) {
-      const created = await h
-        .r('/v1/configmaps')
-        .create(ctx(), 'default', {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { generateName: 'web-' },
-        });
+      const created = await h.r('/v1/configmaps').create(ctx(), 'default', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { generateName: 'web-' },
+      });
       expect(created.metadata!.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
       names.add(created.metadata!.name);
     }

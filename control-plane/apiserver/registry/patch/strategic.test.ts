@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { applyStrategicMergePatch } from './strategic.ts';
+
+const podSpec = {
+  containers: [
+    { name: 'web', image: 'nginx:1', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] },
+    { name: 'sidecar', image: 'busybox' },
+  ],
+  volumes: [{ name: 'data', emptyDir: {} }],
+};
+
+describe('strategic merge patch (schema-free subset)', () => {
+  it('merges maps like a merge patch, null deleting', () => {
+    expect(applyStrategicMergePatch({ a: { b: 1, c: 2 }, d: 1 }, { a: { b: 3, c: null } })).toEqual({
+      a: { b: 3 },
+      d: 1,
+    });
+  });
+
+  it('merges containers by name, as kubectl set image sends it', () => {
+    const out = applyStrategicMergePatch(
+      { spec: podSpec },
+      { spec: { containers: [{ name: 'web', image: 'nginx:2' }] } },
+    ) as any;
+    expect(out.spec.containers).toEqual([
+      { name: 'web', image: 'nginx:2', ports: [{ containerPort: 80 }], env: [{ name: 'A', value: '1' }] },
+      { name: 'sidecar', image: 'busybox' },
+    ]);
+  });
+
+  it('takes the merge key and order from $setElementOrder, and deletes with $patch: delete', () => {
+    const out = applyStrategicMergePatch(
+      { spec: podSpec },
+      {
+        spec: {
+          '$setElementOrder/containers': [{ name: 'sidecar' }, { name: 'new' }],
+          containers: [
+            { name: 'new', image: 'x' },
+            { name: 'web', $patch: 'delete' },
+          ],
+        },
+      },
+    ) as any;
+    expect(out.spec.containers).toEqual([
+      { name: 'sidecar', image: 'busybox' },
+      { name: 'new', image: 'x' },
+    ]);
+  });
+
+  it('replaces lists it has no merge key for', () => {
+    expect(applyStrategicMergePatch({ args: ['a', 'b'] }, { args: ['c'] })).toEqual({ args: ['c'] });
+  });
+
+  it('honours $patch: replace and delete on maps, $retainKeys and $deleteFromPrimitiveList', () => {
+    expect(applyStrategicMergePatch({ a: { x: 1, y: 2 } }, { a: { $patch: 'replace', z: 3 } })).toEqual({
+      a: { z: 3 },
+    });
+    expect(applyStrategicMergePatch({ a: { x: 1 }, b: 1 }, { a: { $patch: 'delete' } })).toEqual({ b: 1 });
+    expect(
+      applyStrategicMergePatch(
+        { strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } },
+        { strategy: { $retainKeys: ['type'], type: 'Recreate' } },
+      ),
+    ).toEqual({ strategy: { type: 'Recreate' } });
+    expect(
+      applyStrategicMergePatch(
+        { metadata: { finalizers: ['a', 'b', 'c'] } },
+        { metadata: { '$deleteFromPrimitiveList/finalizers': ['b'] } },
+      ),
+    ).toEqual({ metadata: { finalizers: ['a', 'c'] } });
+  });
+
+  it('never stores directives', () => {
+    const out = applyStrategicMergePatch(
+      {},
+      { spec: { containers: [{ name: 'a', env: [{ name: 'X', $patch: 'merge' }] }] } },
+    );
+    expect(JSON.stringify(out)).not.toContain('$');
+  });
+});

@@ -35,7 +35,7 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     const one = await cms.list(ctx(), 'default', {});
     expect(one).toMatchObject({ apiVersion: 'v1', kind: 'ConfigMapList' });
     expect(names(one)).toEqual(['a', 'b']);
-    expect(one.metadata.resourceVersion).toBe(String(await h.backend.currentRevision()));
+    expect(one.metadata!.resourceVersion).toBe(String(await h.backend.currentRevision()));
     expect(names(await cms.list(ctx(), '', {}))).toEqual(['a', 'b', 'c']);
     const ns = await h.r('/v1/namespaces').list(ctx(), '', {});
     expect(names(ns)).toEqual(['default', 'default2', 'kube-node-lease', 'kube-public', 'kube-system']);
@@ -88,8 +88,8 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     const snapshot = await cms.list(ctx(), 'default', {});
     const seen: KubeObject[] = [];
     let page = await cms.list(ctx(), 'default', { limit: 10 });
-    expect(page.metadata.resourceVersion).toBe(snapshot.metadata.resourceVersion);
-    expect(page.metadata.remainingItemCount).toBe(15);
+    expect(page.metadata!.resourceVersion).toBe(snapshot.metadata!.resourceVersion);
+    expect(page.metadata!.remainingItemCount).toBe(15);
     for (;;) {
       seen.push(...page.items);
       // Writes between pages: new, changed and deleted objects must not show up.
@@ -97,9 +97,9 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
       const victim = page.items.length ? page.items[0].metadata.name : undefined;
       if (victim) await cms.delete(ctx(), 'default', victim, {});
       await cms.update(ctx(), 'default', 'cm-24', configMap('cm-24', { v: String(seen.length) }));
-      if (!page.metadata.continue) break;
-      page = await cms.list(ctx(), 'default', { limit: 10, continue: page.metadata.continue });
-      expect(page.metadata.resourceVersion).toBe(snapshot.metadata.resourceVersion);
+      if (!page.metadata!.continue) break;
+      page = await cms.list(ctx(), 'default', { limit: 10, continue: page.metadata!.continue });
+      expect(page.metadata!.resourceVersion).toBe(snapshot.metadata!.resourceVersion);
     }
     expect(seen).toEqual(snapshot.items);
   });
@@ -118,9 +118,9 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     do {
       const page = await cms.list(ctx(), 'default', { limit: 4, labelSelector: 'even=true', continue: cont });
       expect(page.items.length).toBeLessThanOrEqual(4);
-      expect(page.metadata.remainingItemCount).toBeUndefined();
+      expect(page.metadata!.remainingItemCount).toBeUndefined();
       got.push(...names(page));
-      cont = page.metadata.continue;
+      cont = page.metadata!.continue;
     } while (cont);
     expect(got).toEqual(Array.from({ length: 15 }, (_, i) => `c${String(i * 2).padStart(2, '0')}`));
   });
@@ -131,7 +131,7 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     const first = await cms.list(ctx(), 'default', { limit: 2 });
     await cms.create(ctx(), 'default', configMap('later'));
     await h.backend.compact(await h.backend.currentRevision());
-    const err = await statusOf(cms.list(ctx(), 'default', { limit: 2, continue: first.metadata.continue }));
+    const err = await statusOf(cms.list(ctx(), 'default', { limit: 2, continue: first.metadata!.continue }));
     expect(err.status).toMatchObject({ code: 410, reason: 'Expired', message: continueTooOldMessage });
     const inconsistent = (err.status.metadata as { continue?: string }).continue!;
     const rest = await cms.list(ctx(), 'default', { continue: inconsistent });
@@ -140,7 +140,7 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     expect(bad.code).toBe(400);
     expect(bad.message).toMatch(/^invalid continue token: continue key is not valid/);
     const withVersion = await statusOf(
-      cms.list(ctx(), 'default', { continue: first.metadata.continue, resourceVersion: '5' }),
+      cms.list(ctx(), 'default', { continue: first.metadata!.continue, resourceVersion: '5' }),
     );
     expect(withVersion.status).toMatchObject({
       code: 400,
@@ -157,7 +157,7 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
     expect(names(await cms.list(ctx(), 'default', { resourceVersion: '0' }))).toEqual(['a', 'b']);
     expect(names(await cms.list(ctx(), 'default', { resourceVersion: old }))).toEqual(['a', 'b']);
     const exact = await cms.list(ctx(), 'default', { resourceVersion: old, resourceVersionMatch: 'Exact' });
-    expect(exact.metadata.resourceVersion).toBe(old);
+    expect(exact.metadata!.resourceVersion).toBe(old);
     expect(exact.items.map((o: KubeObject) => o.data.v)).toEqual(['1']);
     // The legacy rule: a version with a limit and no match is exact.
     expect(names(await cms.list(ctx(), 'default', { resourceVersion: old, limit: 5 }))).toEqual(['a']);

@@ -8,6 +8,7 @@
 
 export interface KeyValue {
   key: string;
+  /** Shared with the writer and every watcher: treat as read-only. */
   value: Uint8Array;
   /** Revision at which the key was (last) created. */
   createRevision: number;
@@ -56,12 +57,15 @@ export interface WatchOptions {
   onEvents: (events: WatchEvent[]) => void;
   /** Called once if the watch can not continue (e.g. compacted while catching up). */
   onError?: (err: Error) => void;
-  /** Called whenever the store's revision advances (for watch bookmarks / progress). */
+  /**
+   * Called whenever the store's revision advances (for watch bookmarks / progress): every event
+   * up to `revision` that matches has been delivered. Not called while replaying history.
+   */
   onProgress?: (revision: number) => void;
 }
 
 export interface Backend {
-  /** Open files, run migrations, start background compaction. */
+  /** Open files, run migrations, start background compaction. Idempotent. */
   start(): Promise<void>;
   get(key: string, revision?: number): Promise<GetResult>;
   /** Keys with the given prefix, in key order. */
@@ -91,12 +95,20 @@ export interface Backend {
    * Throws CompactedError synchronously if afterRevision < the compacted revision.
    */
   watch(prefix: string, afterRevision: number, opts: WatchOptions): Watcher;
+  /** The newest revision; 1 for an empty store (like etcd), so no write is ever revision 0. */
   currentRevision(): Promise<number>;
-  /** Forget history at or below `revision` (the latest value of every live key is kept). */
+  /**
+   * Forget history at or below `revision` (the latest value of every live key is kept).
+   * At or below compactRevision() it is a no-op; above the current revision, FutureRevisionError.
+   */
   compact(revision: number): Promise<void>;
   /** The oldest revision still readable / watchable. */
   compactRevision(): number;
   /** Bytes on disk (for metrics and the "file stops growing" check). */
   dbSize(): Promise<number>;
+  /**
+   * Writes already accepted are committed first; open watches then end with
+   * onError(StoreClosedError); afterwards every call fails with StoreClosedError.
+   */
   close(): Promise<void>;
 }

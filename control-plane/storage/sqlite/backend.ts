@@ -180,6 +180,14 @@ export class SqliteBackend implements Backend {
     return checkpoint(this.use().db, mode);
   }
 
+  /**
+   * Copies the store to `destination` while it keeps serving (SQLite's online backup, a few
+   * pages per turn): the copy is one consistent revision, openable as a store of its own.
+   */
+  async backup(destination: string): Promise<void> {
+    await this.use().db.backup(destination);
+  }
+
   /** Counters for metrics and the benchmark. */
   stats(): SqliteStats {
     return structuredClone({ ...this.writeStats, ...this.maintenanceStats });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Client } from '../../api/client/client.ts';
+import { openSqliteBackend } from '../../control-plane/storage/index.ts';
 import { SharedIndexInformer, type EventHandler } from '../../api/client/informer.ts';
 import { silentLogger } from '../../api/client/logger.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
@@ -114,6 +115,81 @@ describe.skipIf(!serveCommandRegistered())('client library against flotilla serv
       expect(rvs(informer.list())).toEqual(rvs(list.items));
       expect(rec.events).toHaveLength(live.length + afterRestart.length);
       expect(informer.reflector.stats.watches).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it(
+    'relists after a restart on a compacted store and delivers exactly what it missed',
+    { timeout: 300_000 },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'flotilla-client-it-'));
+      cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      const port = await freePort();
+      let server = await startServe({ dataDir, port });
+      cleanup.push(() => server.stop());
+
+      const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: server.kubeconfig }));
+      cleanup.push(() => client.close());
+      const stop = new AbortController();
+      cleanup.push(() => stop.abort());
+      const informer = new SharedIndexInformer({
+        resource: client.resource('v1', 'ConfigMap').namespace('default'),
+        labelSelector: `${label}=yes`,
+        logger: silentLogger,
+        backoff: { initialMs: 100, maxMs: 2000 },
+      });
+      const rec = recorder();
+      const unknownDeletes: string[] = [];
+      informer.addEventHandler(rec.handler);
+      informer.addEventHandler({
+        onDelete: (o, unknown) => unknown && unknownDeletes.push(o.metadata!.name!),
+      });
+      void informer.run(stop.signal);
+      await informer.waitForSync({ timeoutMs: 120_000 });
+
+      let cms = writer(server);
+      for (const n of ['keep', 'change', 'gone']) await cms.create(cm(n, { v: '1' }));
+      await waitFor(informer, () => rec.events.length >= 3, {
+        timeoutMs: 120_000,
+        description: 'the three adds',
+      });
+
+      // While the informer can not reach it (another port), the cluster changes; then the history
+      // it would resume from is compacted away.
+      await server.stop();
+      const elsewhere = await startServe({ dataDir, port: await freePort() });
+      cms = writer(elsewhere);
+      await cms.create(cm('new', { v: '1' }));
+      await cms.patch('change', 'merge', { data: { v: '2' } });
+      await cms.delete('gone');
+      await elsewhere.stop();
+      const store = await openSqliteBackend({ path: join(dataDir, 'store.db') });
+      await store.compact(await store.currentRevision());
+      await store.close();
+
+      server = await startServe({ dataDir, port });
+      await pollUntil(() => rec.events.length >= 6, {
+        timeoutMs: 120_000,
+        intervalMs: 50,
+        description: `the relist difference (saw ${JSON.stringify(rec.events)})`,
+      });
+      expect(rec.events.slice(3).sort()).toEqual(['add new', 'delete gone', 'update change data={"v":"2"}']);
+      expect(unknownDeletes).toEqual(['gone']);
+      expect(informer.reflector.stats.relistsAfterExpired).toBeGreaterThanOrEqual(1);
+      expect(
+        informer
+          .list()
+          .map((o) => o.metadata?.name)
+          .sort(),
+      ).toEqual(['change', 'keep', 'new']);
+
+      // And it watches again from the new list: a later change arrives as one event.
+      await writer(server).delete('keep');
+      await waitFor(informer, () => rec.events.length >= 7, {
+        timeoutMs: 120_000,
+        description: 'delete keep',
+      });
+      expect(rec.events.slice(6)).toEqual(['delete keep']);
     },
   );
 });

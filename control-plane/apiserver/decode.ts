@@ -8,10 +8,20 @@ import { parseJsonDocument, parseYamlDocument } from './document.ts';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
+/**
+ * Past this many bytes a refused body is no longer read and thrown away (which keeps the
+ * connection usable and lets the client read the 413); the connection is closed instead.
+ */
+const maxDiscardBytes = 64 * 1024 * 1024;
+
 /** Read the whole body, failing with 413 as soon as it exceeds `limit`. */
 export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(tooLargeError(limit));
+  if (declared > limit) {
+    if (declared > maxDiscardBytes) return Promise.reject(tooLargeError(limit, true));
+    discardRest(req, 0);
+    return Promise.reject(tooLargeError(limit, false));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -29,9 +39,8 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        // Stop buffering; the caller answers 413 and closes the connection.
-        req.pause();
-        finish(tooLargeError(limit));
+        finish(tooLargeError(limit, false));
+        discardRest(req, size);
         return;
       }
       chunks.push(chunk);
@@ -46,9 +55,20 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
   });
 }
 
-function tooLargeError(limit: number) {
+/** Read and drop the rest of a refused body, up to maxDiscardBytes; then give up on the connection. */
+function discardRest(req: IncomingMessage, already: number): void {
+  let seen = already;
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxDiscardBytes) req.socket.destroy();
+  });
+  req.on('error', () => {});
+  req.resume();
+}
+
+function tooLargeError(limit: number, closeConnection: boolean) {
   const err = tooLarge(`Request entity too large: limit is ${limit}`);
-  (err as { closeConnection?: boolean }).closeConnection = true;
+  if (closeConnection) (err as { closeConnection?: boolean }).closeConnection = true;
   return err;
 }
 

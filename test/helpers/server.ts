@@ -3,7 +3,7 @@
 // or without credentials. Every suite that needs a running control plane uses these.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
+import { Agent, request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -178,20 +178,26 @@ export function rawRequest(
   const as = req.as ?? 'admin';
   const headers: Record<string, string> = { ...req.headers };
   if (typeof as === 'object') headers['Authorization'] = `Bearer ${as.token}`;
-  const u = new URL(req.path, server.url);
-  return new Promise((done, fail) => {
+  // Node frames DELETE/OPTIONS bodies only with an explicit length.
+  if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+  // The path goes out as given (fuzzing sends paths no URL parser would keep as they are).
+  const u = new URL(server.url);
+  // Keep-alive, as real clients do: the server then reads and drops the rest of a body it refused
+  // (413) instead of closing the connection under a client that is still writing.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise<RawResponse>((done, fail) => {
     const r = httpsRequest(
       {
         hostname: u.hostname,
         port: u.port,
-        path: `${u.pathname}${u.search}`,
+        path: req.path,
         method: req.method ?? 'GET',
         headers,
         ca,
         ...(as === 'admin'
           ? { cert: readFileSync(join(pki, 'admin.crt')), key: readFileSync(join(pki, 'admin.key')) }
           : {}),
-        agent: false,
+        agent,
         timeout: req.timeoutMs ?? 60_000,
       },
       (res) => {
@@ -213,7 +219,7 @@ export function rawRequest(
     r.on('timeout', () => r.destroy(new Error(`request to ${req.path} timed out`)));
     r.on('error', fail);
     r.end(req.body);
-  });
+  }).finally(() => agent.destroy());
 }
 
 /** Poll until `check` returns a truthy value (or throw after `timeoutMs`). */

@@ -87,7 +87,7 @@ export class FakeApiServer implements InProcessHandler {
   private rev = 1;
   private compacted = 0;
   private uid = 0;
-  /** Called before each request is served (tests use it to change the world between pages). */
+  /** Called before each request or watch is served (tests use it to change the world in between). */
   beforeRequest: ((req: InProcessRequest) => void) | undefined;
   /** While true every request and watch fails like a refused connection. */
   down = false;
@@ -167,6 +167,7 @@ export class FakeApiServer implements InProcessHandler {
 
   async watch(req: InProcessRequest, sink: InProcessWatchSink): Promise<{ close(): void }> {
     this.log.push({ method: 'WATCH', path: req.path, query: req.query, headers: req.headers });
+    this.beforeRequest?.(req);
     if (this.down)
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
     const p = parsePath(req.path);

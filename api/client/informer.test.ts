@@ -169,6 +169,31 @@ describe('SharedIndexInformer', () => {
     expect(rec.events).toEqual(['add default/a (initial)', 'add default/b']);
   });
 
+  it('backs off instead of spinning when every watch it starts has already expired', async () => {
+    const clock = new FakeClock();
+    const { server, informer, stop, until, lists } = setup({ clock });
+    server.create(pods, pod('a'));
+    // Compaction always overtakes the list: each watch asks for a compacted version.
+    server.beforeRequest = (req) => {
+      if (req.query.watch !== 'true') return;
+      server.modify(
+        pods,
+        'default',
+        'a',
+        (o) => (o.metadata!.annotations = { n: String(server.resourceVersion) }),
+      );
+      server.compact();
+    };
+    void informer.run(stop.signal);
+    await until(
+      () => lists().length === 2 && clock.nextTimerAt() !== undefined,
+      'one immediate relist, then a backoff',
+    );
+    expect(informer.reflector.stats.relistsAfterExpired).toBe(2);
+    clock.step(clock.nextTimerAt()! - clock.now());
+    await until(() => lists().length === 3, 'the relist after the backoff');
+  });
+
   it('keeps retrying with backoff while the server is down, then catches up', async () => {
     const { server, informer, stop, rec, until, watches } = setup();
     server.down = true;

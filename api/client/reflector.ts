@@ -41,6 +41,7 @@ export const resourceVersionOf = (obj: KubeObject | undefined): string =>
 export class Reflector<T extends KubeObject = KubeObject> {
   private lastRV = '';
   private needList = true;
+  private expiredInARow = 0;
   private readonly backoff: Backoff;
   private readonly clock: Clock;
   private readonly logger: Logger;
@@ -77,9 +78,12 @@ export class Reflector<T extends KubeObject = KubeObject> {
         this.lastError = err;
         if (isExpired(err)) {
           // Our version is compacted: list again right away; the sink delivers the difference.
+          // Expiring again before any watch worked would spin, so that case backs off.
           this.logger.info('watch expired; relisting', { resource: this.what, resourceVersion: this.lastRV });
           this.stats.relistsAfterExpired++;
           this.needList = true;
+          if (this.expiredInARow++ > 0)
+            await sleep(this.backoff.next(), { clock: this.clock, signal }).catch(() => {});
           continue;
         }
         // A refusal (403, 500...) may mean our view is off: start over. Overload (429) and
@@ -153,6 +157,7 @@ export class Reflector<T extends KubeObject = KubeObject> {
         if (!delivered) {
           delivered = true;
           this.backoff.reset();
+          this.expiredInARow = 0;
           this.lastError = undefined;
         }
       }
@@ -161,7 +166,10 @@ export class Reflector<T extends KubeObject = KubeObject> {
       stream.close();
     }
     const healthy = delivered || this.clock.now() - started >= 1000;
-    if (healthy) this.backoff.reset();
+    if (healthy) {
+      this.backoff.reset();
+      this.expiredInARow = 0;
+    }
     return healthy;
   }
 }

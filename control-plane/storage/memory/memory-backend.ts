@@ -71,7 +71,7 @@ class MemoryBackend implements Backend {
     if (this.keys.at(key, this.revision)) throw new KeyExistsError(key);
     const rev = ++this.revision;
     const kv = this.keys.put(key, rev, rev, value);
-    this.hub.record({ type: 'create', kv });
+    await this.hub.record({ type: 'create', kv });
     return { revision: rev, kv };
   }
 
@@ -87,7 +87,7 @@ class MemoryBackend implements Backend {
     }
     const rev = ++this.revision;
     const kv = this.keys.put(key, rev, prevKv.createRevision, value);
-    this.hub.record({ type: 'update', kv, prevKv });
+    await this.hub.record({ type: 'update', kv, prevKv });
     return { revision: rev, kv, succeeded: true };
   }
 
@@ -102,7 +102,7 @@ class MemoryBackend implements Backend {
     }
     const rev = ++this.revision;
     this.keys.tombstone(key, rev);
-    this.hub.record({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv });
+    await this.hub.record({ type: 'delete', kv: { ...prevKv, modRevision: rev }, prevKv });
     return { revision: rev, prevKv, succeeded: true };
   }
 

@@ -12,30 +12,41 @@ interface Subscription {
   /** Revision last reported through onProgress. */
   reported: number;
   closed: boolean;
+  /** Inside its own callback: never re-entered (a callback that closes the store ends it instead). */
+  busy: boolean;
 }
 
 export class WatchHub {
   /** Events in revision order; only those above the compacted revision. */
   private log: WatchEvent[] = [];
   private readonly subs = new Set<Subscription>();
-  private flushScheduled = false;
+  /** Resolves after the scheduled flush; writes wait for it, so watchers hear before writers. */
+  private flushed?: Promise<void>;
 
   constructor(private readonly currentRevision: () => number) {}
 
-  record(event: WatchEvent): void {
+  /** Resolves once the event has been handed to the watchers. */
+  record(event: WatchEvent): Promise<void> {
     this.log.push(event);
     for (const s of this.subs) if (event.kv.key.startsWith(s.prefix)) s.pending.push(event);
-    this.scheduleFlush();
+    return this.scheduleFlush();
   }
 
   subscribe(prefix: string, afterRevision: number, opts: WatchOptions): Watcher {
-    const s: Subscription = { prefix, opts, pending: [], reported: afterRevision, closed: false };
+    const s: Subscription = {
+      prefix,
+      opts,
+      pending: [],
+      reported: afterRevision,
+      closed: false,
+      busy: false,
+    };
     for (let i = firstAfter(this.log, afterRevision); i < this.log.length; i++) {
       const ev = this.log[i]!;
       if (ev.kv.key.startsWith(prefix)) s.pending.push(ev);
     }
     this.subs.add(s);
-    this.scheduleFlush();
+    void this.scheduleFlush();
     return {
       close: () => {
         s.closed = true;
@@ -49,8 +60,9 @@ export class WatchHub {
     this.log = this.log.slice(firstAfter(this.log, revision));
   }
 
-  /** End every watch, telling each consumer why. */
+  /** Hand out what was already committed, then end every watch, telling each consumer why. */
   closeAll(reason: Error): void {
+    this.flush();
     const subs = [...this.subs];
     this.subs.clear();
     for (const s of subs) {
@@ -59,19 +71,22 @@ export class WatchHub {
     }
   }
 
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+  private scheduleFlush(): Promise<void> {
+    this.flushed ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.flushed = undefined;
+        this.flush();
+        resolve();
+      }),
+    );
+    return this.flushed;
   }
 
   private flush(): void {
     const revision = this.currentRevision();
-    for (const s of this.subs) {
-      if (s.closed) continue;
+    for (const s of [...this.subs]) {
+      if (s.closed || s.busy) continue;
+      s.busy = true;
       try {
         if (s.pending.length > 0) {
           const batch = s.pending;
@@ -87,6 +102,8 @@ export class WatchHub {
         s.closed = true;
         this.subs.delete(s);
         s.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+      } finally {
+        s.busy = false;
       }
     }
   }

@@ -1,7 +1,11 @@
 // Registries over a real backend for tests: every backend case the suite runs against, a clock
 // tests move by hand, and small helpers to wait for watch events without sleeping.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Backend } from '../../../storage/types.ts';
 import { createMemoryBackend } from '../../../storage/memory/index.ts';
+import { openSqliteBackend } from '../../../storage/sqlite/index.ts';
 import { StatusError } from '../../status.ts';
 import { createRegistries, type RegistryOptions } from '../create-registries.ts';
 import { ensureDefaultNamespaces } from '../default-namespaces.ts';
@@ -20,6 +24,20 @@ export const backendCases: BackendCase[] = [
       const backend = createMemoryBackend({ compactIntervalMs: 0 });
       await backend.start();
       return { backend, cleanup: () => backend.close() };
+    },
+  },
+  {
+    name: 'sqlite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'flotilla-registry-'));
+      const backend = await openSqliteBackend({ path: join(dir, 'store.db'), compactIntervalMs: 0 });
+      return {
+        backend,
+        cleanup: async () => {
+          await backend.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
 ];

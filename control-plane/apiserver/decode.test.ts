@@ -18,14 +18,20 @@ const body = (s: string) => Buffer.from(s);
 
 describe('request bodies', () => {
   it('decodes JSON and YAML objects', () => {
-    expect(decodeObject('application/json; charset=utf-8', body('{"kind":"ConfigMap"}'))).toEqual({
+    expect(decodeObject('application/json; charset=utf-8', body('{"kind":"ConfigMap"}')).object).toEqual({
       kind: 'ConfigMap',
     });
-    expect(decodeObject('application/yaml', body('kind: ConfigMap\ndata:\n  a: "1"\n'))).toEqual({
+    expect(decodeObject('application/yaml', body('kind: ConfigMap\ndata:\n  a: "1"\n')).object).toEqual({
       kind: 'ConfigMap',
       data: { a: '1' },
     });
-    expect(decodeObject(undefined, body('{}'))).toEqual({});
+    expect(decodeObject(undefined, body('{}')).object).toEqual({});
+  });
+
+  it('reports repeated keys by path, the last value winning', () => {
+    const { object, duplicateFields } = decodeObject('application/json', body('{"data":{"a":"1","a":"2"}}'));
+    expect(object).toEqual({ data: { a: '2' } });
+    expect(duplicateFields).toEqual(['data.a']);
   });
 
   it('answers 400 naming the problem for malformed documents', () => {
@@ -39,6 +45,8 @@ describe('request bodies', () => {
   it('caps nesting depth and YAML aliases', () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
     expect(statusOf(() => decodeObject('application/json', body(`{"a":${deep}}`)))?.code).toBe(400);
+    expect(statusOf(() => decodeObject('application/yaml', body(`a: ${deep}`)))?.code).toBe(400);
+    expect(statusOf(() => decodeObject('application/yaml', body(`a: ${deep}`)))?.code).toBe(400);
     const laughs = [
       'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
       'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
@@ -58,7 +66,7 @@ describe('request bodies', () => {
   });
 
   it('names the patch type by media type', () => {
-    expect(decodePatch('application/merge-patch+json', body('{"a":1}'))).toEqual({
+    expect(decodePatch('application/merge-patch+json', body('{"a":1}'))).toMatchObject({
       type: 'merge',
       patch: { a: 1 },
     });

@@ -4,7 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { badRequest, tooLarge, unsupportedMediaType } from './status.ts';
 import type { PatchType } from './registry/types.ts';
-import { parseJsonDocument, parseYamlDocument } from './document.ts';
+import { isBlank, parseDocument, type Decoded } from './document.ts';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -79,24 +79,30 @@ export function mediaTypeOf(contentType: string | undefined): string {
   return (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }
 
+export interface DecodedObject {
+  object: Record<string, any>;
+  duplicateFields: string[];
+}
+
 /** Decode a create/update body (JSON or YAML) into an object. */
-export function decodeObject(contentType: string | undefined, body: Buffer): Record<string, any> {
+export function decodeObject(contentType: string | undefined, body: Buffer): DecodedObject {
   const media = mediaTypeOf(contentType);
-  let doc: unknown;
+  let doc: Decoded;
   switch (media) {
     case '': // like upstream, no Content-Type means the default (JSON)
     case 'application/json':
-      doc = parseJsonDocument(body);
+      doc = parseDocument(body, 'json');
       break;
     case 'application/yaml':
-      doc = parseYamlDocument(body);
+      doc = parseDocument(body, 'yaml');
       break;
     default:
       throw unsupportedMediaType(contentType ?? '');
   }
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc))
-    throw badRequest(`the body of the request must be an object, got ${describe(doc)}`);
-  return doc as Record<string, any>;
+  const v = doc.value;
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw badRequest(`the body of the request must be an object, got ${describe(v)}`);
+  return { object: v as Record<string, any>, duplicateFields: doc.duplicateFields };
 }
 
 const patchTypes: Record<string, PatchType> = {
@@ -106,21 +112,24 @@ const patchTypes: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
+export interface DecodedPatch {
+  type: PatchType;
+  patch: unknown;
+  duplicateFields: string[];
+}
+
 /** Decode a PATCH body; the media type names the patch type. */
-export function decodePatch(
-  contentType: string | undefined,
-  body: Buffer,
-): { type: PatchType; patch: unknown } {
+export function decodePatch(contentType: string | undefined, body: Buffer): DecodedPatch {
   const type = patchTypes[mediaTypeOf(contentType)];
   if (!type) throw unsupportedMediaType(contentType ?? '');
-  const patch = type === 'apply' ? parseYamlDocument(body) : parseJsonDocument(body);
+  const { value: patch, duplicateFields } = parseDocument(body, type === 'apply' ? 'yaml' : 'json');
   if (type === 'json') {
     if (!Array.isArray(patch))
       throw badRequest(`json patch must be an array of operations, got ${describe(patch)}`);
   } else if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) {
     throw badRequest(`${type} patch must be an object, got ${describe(patch)}`);
   }
-  return { type, patch };
+  return { type, patch, duplicateFields };
 }
 
 /** An optional DeleteOptions body (kubectl sends one with propagationPolicy). */
@@ -128,8 +137,8 @@ export function decodeOptionalObject(
   contentType: string | undefined,
   body: Buffer,
 ): Record<string, any> | undefined {
-  if (body.length === 0) return undefined;
-  return decodeObject(contentType, body);
+  if (isBlank(body)) return undefined;
+  return decodeObject(contentType, body).object;
 }
 
 function describe(v: unknown): string {

@@ -1,65 +1,29 @@
-// Parsing one JSON or YAML document from a request body with the caps that keep a hostile body
-// from hurting the server: a nesting depth limit (deeply nested input would overflow the stack
-// of every recursive walker after the parser) and a YAML alias limit (billion laughs).
-import { parse as parseYaml } from 'yaml';
+// One JSON or YAML document from a request body, through api/codec with its caps: nesting depth
+// (deeply nested input would overflow every recursive walker after the parser) and YAML aliases
+// (billion laughs). Decoding problems become 400s that say what is wrong and where.
+import { DecodeError, decodeValue } from '../../api/codec/index.ts';
 import { badRequest } from './status.ts';
 
-export const maxNestingDepth = 1000;
-export const maxYamlAliases = 100;
+export interface Decoded {
+  value: unknown;
+  /** Keys repeated within one object, by path (`data.a`); fieldValidation decides what they mean. */
+  duplicateFields: string[];
+}
 
-export function parseJsonDocument(body: Buffer): unknown {
-  const depth = jsonNestingDepth(body);
-  if (depth > maxNestingDepth)
-    throw badRequest(`invalid JSON in request body: exceeded max depth of ${maxNestingDepth}`);
+export function parseDocument(body: Uint8Array, format: 'json' | 'yaml'): Decoded {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return decodeValue(body, { format });
   } catch (err) {
-    throw badRequest(`invalid JSON in request body: ${(err as Error).message}`);
+    if (err instanceof DecodeError)
+      throw badRequest(`the body of the request could not be decoded: ${err.message}`);
+    if (err instanceof RangeError)
+      throw badRequest('the body of the request could not be decoded: it is nested too deeply');
+    throw err;
   }
 }
 
-export function parseYamlDocument(body: Buffer): unknown {
-  let doc: unknown;
-  try {
-    doc = parseYaml(body.toString('utf8'), { maxAliasCount: maxYamlAliases, prettyErrors: false });
-  } catch (err) {
-    const message = err instanceof RangeError ? 'document is nested too deeply' : (err as Error).message;
-    throw badRequest(`invalid YAML in request body: ${message}`);
-  }
-  if (valueDepthExceeds(doc, maxNestingDepth))
-    throw badRequest(`invalid YAML in request body: exceeded max depth of ${maxNestingDepth}`);
-  return doc;
-}
-
-/** Deepest `{`/`[` nesting outside strings, found in one pass over the bytes. */
-function jsonNestingDepth(buf: Buffer): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i]!;
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped byte
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) max = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return max;
-}
-
-/** True when a parsed value nests deeper than `limit` (iterative, so it cannot overflow itself). */
-function valueDepthExceeds(root: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[root, 1]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (d > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, d + 1]);
-    }
-  }
-  return false;
+/** True when a body holds nothing but whitespace (an absent optional body). */
+export function isBlank(body: Uint8Array): boolean {
+  for (const c of body) if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  return true;
 }

@@ -207,6 +207,29 @@ describe('responses', () => {
     expect(r.headers['cache-control']).toBe('no-cache, private');
   });
 
+  it('warns about repeated fields, or refuses them with fieldValidation=Strict', async () => {
+    const body =
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"twice-a"},"data":{"a":"1","a":"2"}}';
+    const headers = { 'Content-Type': 'application/json' };
+    const strict = await rawRequest(server, {
+      method: 'POST',
+      path: '/api/v1/namespaces/default/configmaps?fieldValidation=Strict',
+      headers,
+      body,
+    });
+    expectStatus(strict, 400, 'BadRequest');
+    expect(strict.json.message).toContain('strict decoding error: duplicate field "data.a"');
+    const warned = await rawRequest(server, {
+      method: 'POST',
+      path: '/api/v1/namespaces/default/configmaps',
+      headers,
+      body,
+    });
+    expect(warned.status).toBe(201);
+    expect(warned.headers['warning']).toBe('299 - "duplicate field \\"data.a\\""');
+    expect(warned.json.data).toEqual({ a: '2' });
+  });
+
   it('answers dry runs without persisting', async () => {
     const r = await rawRequest(server, {
       method: 'POST',

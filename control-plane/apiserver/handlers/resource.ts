@@ -101,6 +101,36 @@ function shape(obj: KubeObject, n: Negotiated, rt: ResourceType, call: Call, now
   }
 }
 
+/**
+ * Repeated keys in a body, by fieldValidation (upstream's rules): Strict refuses the request,
+ * Warn (the default) answers with a warning per key, Ignore says nothing. The last value wins.
+ */
+function checkDuplicates(ctx: RequestContext, rt: ResourceType, duplicates: string[]): void {
+  if (duplicates.length === 0 || ctx.fieldValidation === 'Ignore') return;
+  if (ctx.fieldValidation === 'Strict')
+    throw badRequest(
+      `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${duplicates
+        .map((d) => `duplicate field "${d}"`)
+        .join(', ')}`,
+    );
+  for (const d of duplicates) ctx.warnings.push(`duplicate field "${d}"`);
+}
+
+async function bodyObject(call: Call, ctx: RequestContext, rt: ResourceType): Promise<KubeObject> {
+  const { object, duplicateFields } = decodeObject(
+    call.req.headers['content-type'],
+    await readBody(call.req, call.maxBodyBytes),
+  );
+  checkDuplicates(ctx, rt, duplicateFields);
+  return object;
+}
+
+async function bodyPatch(call: Call, ctx: RequestContext, rt: ResourceType) {
+  const decoded = decodePatch(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+  checkDuplicates(ctx, rt, decoded.duplicateFields);
+  return decoded;
+}
+
 /** Serve one resource request against its registry. */
 export async function serveResource(
   call: Call,
@@ -149,24 +179,21 @@ export async function serveResource(
       return watch(call, info, registry, serving, ctx, namespace);
     case 'create': {
       const n = negotiate(call.req.headers.accept, noTransforms);
-      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      const obj = await bodyObject(call, ctx, rt);
       const created = await registry.create(ctx, namespace, obj);
       writeObject(call.res, 201, created, meta(call, ctx, n));
       return;
     }
     case 'update': {
       const n = negotiate(call.req.headers.accept, noTransforms);
-      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      const obj = await bodyObject(call, ctx, rt);
       const updated = await registry.update(ctx, namespace, info.name, obj, sub);
       writeObject(call.res, 200, updated, meta(call, ctx, n));
       return;
     }
     case 'patch': {
       const n = negotiate(call.req.headers.accept, noTransforms);
-      const { type, patch } = decodePatch(
-        call.req.headers['content-type'],
-        await readBody(call.req, call.maxBodyBytes),
-      );
+      const { type, patch } = await bodyPatch(call, ctx, rt);
       const force = boolParam(call.query, 'force');
       if (type === 'apply' && !fieldManagerParam(call.query))
         throw invalid('PatchOptions', 'meta.k8s.io', '', [
@@ -246,17 +273,14 @@ async function serveSubresource(
     let result: KubeObject;
     if (verb === 'get' && typed.get) result = await typed.get(ctx, namespace, info.name);
     else if (verb === 'create' && typed.create) {
-      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      const obj = await bodyObject(call, ctx, registry.type);
       result = await typed.create(ctx, namespace, info.name, obj);
       code = 201;
     } else if (verb === 'update' && typed.update) {
-      const obj = decodeObject(call.req.headers['content-type'], await readBody(call.req, call.maxBodyBytes));
+      const obj = await bodyObject(call, ctx, registry.type);
       result = await typed.update(ctx, namespace, info.name, obj);
     } else if (verb === 'patch' && typed.patch) {
-      const { type, patch } = decodePatch(
-        call.req.headers['content-type'],
-        await readBody(call.req, call.maxBodyBytes),
-      );
+      const { type, patch } = await bodyPatch(call, ctx, registry.type);
       result = await typed.patch(ctx, namespace, info.name, type, patch);
     } else throw methodNotAllowed();
     writeObject(call.res, code, result, meta(call, ctx, n));

@@ -7,7 +7,7 @@ import type { LogState } from './log.ts';
 import type { Db } from './schema.ts';
 
 export interface MaintenanceOptions {
-  /** Revisions compacted per step (one transaction). */
+  /** Most revisions compacted per step (one transaction); fewer while steps run slow. */
   compactBatch: number;
   /** A passive checkpoint is due after this many commits... */
   checkpointCommits: number;
@@ -16,6 +16,10 @@ export interface MaintenanceOptions {
   /** Pages handed back per vacuum step. */
   vacuumPages: number;
 }
+
+/** What one compaction step should cost, in ms of event-loop time. */
+const STEP_MS = 10;
+const MIN_COMPACT_WINDOW = 50;
 
 export type MaintenanceUnit = 'compact' | 'checkpoint' | 'vacuum';
 
@@ -38,6 +42,8 @@ export const emptyMaintenanceStats = (): MaintenanceStats => ({
 export class Maintenance {
   readonly stats = emptyMaintenanceStats();
   private compactTarget = 0;
+  /** Revisions in the next compaction step: adapts so that a step takes about STEP_MS. */
+  private compactWindow: number;
   private waiters: { revision: number; resolve: () => void; reject: (err: Error) => void }[] = [];
   private commits = 0;
   private rows = 0;
@@ -56,7 +62,9 @@ export class Maintenance {
     private readonly state: LogState,
     private readonly compactStep: CompactStep,
     private readonly opts: MaintenanceOptions,
-  ) {}
+  ) {
+    this.compactWindow = opts.compactBatch;
+  }
 
   /** Compacts up to `revision` in the background; resolves when done. */
   compactTo(revision: number): Promise<void> {
@@ -143,8 +151,10 @@ export class Maintenance {
       this.truncateDue = false;
       this.walEmpty = mode === 'TRUNCATE';
     } else if (this.state.compactRevision < this.compactTarget) {
-      const to = Math.min(this.compactTarget, this.state.compactRevision + this.opts.compactBatch);
+      const to = Math.min(this.compactTarget, this.state.compactRevision + this.compactWindow);
+      const started = performance.now();
       const removed = this.timed('compact', () => this.compactStep(this.state, to));
+      this.adaptCompactWindow(performance.now() - started);
       this.settleWaiters();
       this.noteCommit(removed);
     } else if (this.vacuumDue) {
@@ -152,6 +162,13 @@ export class Maintenance {
       if (more) this.noteCommit(this.opts.vacuumPages);
       this.vacuumDue = more;
     }
+  }
+
+  /** A slow disk or a busy machine makes steps slow: take smaller ones, so writers never wait long. */
+  private adaptCompactWindow(ms: number): void {
+    if (ms > 2 * STEP_MS)
+      this.compactWindow = Math.max(MIN_COMPACT_WINDOW, Math.floor(this.compactWindow / 2));
+    else if (ms < STEP_MS / 2) this.compactWindow = Math.min(this.opts.compactBatch, this.compactWindow * 2);
   }
 
   private settleWaiters(): void {

@@ -26,6 +26,8 @@ export class WatchHub {
   private readonly subs = new Set<Subscription>();
   /** The newest revision whose events have been handed to watchers. */
   private published: number;
+  private publishing = false;
+  private readonly outbox: { events: WatchEvent[]; revision: number }[] = [];
 
   constructor(
     private readonly state: LogState,
@@ -50,6 +52,20 @@ export class WatchHub {
 
   /** Hands a committed batch to the watchers; `events` are in revision order. */
   publish(events: WatchEvent[], revision: number): void {
+    // A watcher's callback may cause another batch to commit (close() drains the queue); that
+    // batch waits until this one has reached every watcher, so each sees revision order.
+    this.outbox.push({ events, revision });
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      for (let next = this.outbox.shift(); next; next = this.outbox.shift())
+        this.fanOut(next.events, next.revision);
+    } finally {
+      this.publishing = false;
+    }
+  }
+
+  private fanOut(events: WatchEvent[], revision: number): void {
     this.published = revision;
     for (const sub of [...this.subs]) {
       const matching = events.filter((e) => e.kv.modRevision > sub.after && e.kv.key.startsWith(sub.prefix));

@@ -13,15 +13,22 @@ export function serveCommandRegistered(): boolean {
   return /serve/.test(readFileSync(`${repo}cli/commands/index.ts`, 'utf8'));
 }
 
-/** A port free right now (the server binds it a moment later; loopback only). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port free right now, below Linux's ephemeral range (32768+) so that no outgoing connection
+ * takes it while the server is down between a stop and a restart on the same port.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 

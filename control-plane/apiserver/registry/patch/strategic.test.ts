@@ -47,6 +47,40 @@ describe('strategic merge patch (schema-free subset)', () => {
     ]);
   });
 
+  it('merges container ports by containerPort, service ports by port, owner references by uid', () => {
+    const out = applyStrategicMergePatch(
+      { spec: podSpec },
+      { spec: { containers: [{ name: 'web', ports: [{ containerPort: 443 }] }] } },
+    ) as any;
+    expect(out.spec.containers[0].ports).toEqual([{ containerPort: 80 }, { containerPort: 443 }]);
+    const svc = applyStrategicMergePatch(
+      { spec: { ports: [{ port: 80, targetPort: 8080 }] } },
+      { spec: { ports: [{ port: 80, targetPort: 9090 }] } },
+    );
+    expect(svc).toEqual({ spec: { ports: [{ port: 80, targetPort: 9090 }] } });
+    const owned = applyStrategicMergePatch(
+      {
+        metadata: {
+          ownerReferences: [
+            { uid: 'a', name: 'x' },
+            { uid: 'b', name: 'y' },
+          ],
+        },
+      },
+      { metadata: { ownerReferences: [{ uid: 'a', $patch: 'delete' }] } },
+    );
+    expect(owned).toEqual({ metadata: { ownerReferences: [{ uid: 'b', name: 'y' }] } });
+  });
+
+  it('merges metadata.finalizers as a set, never dropping the others', () => {
+    expect(
+      applyStrategicMergePatch(
+        { metadata: { finalizers: ['a', 'b'] } },
+        { metadata: { finalizers: ['b', 'c'] } },
+      ),
+    ).toEqual({ metadata: { finalizers: ['a', 'b', 'c'] } });
+  });
+
   it('replaces lists it has no merge key for', () => {
     expect(applyStrategicMergePatch({ args: ['a', 'b'] }, { args: ['c'] })).toEqual({ args: ['c'] });
   });

@@ -3,13 +3,13 @@
 // `$deleteFromPrimitiveList/<field>` directives; lists of objects merge by key when the key is
 // known, either from a `$setElementOrder/<field>` directive (kubectl sends one with every list
 // it changes, listing just the merge key of each item) or from a short table of well-known
-// fields, and are otherwise replaced. Schema-driven merge keys and strategies for every type
+// fields, metadata.finalizers merges as a set, and other lists are replaced. Schema-driven merge keys and strategies for every type
 // (and server-side apply) replace this with issue #4; keep this file the only place that knows.
 import { badRequest } from '../../status.ts';
 import { deepEqual } from '../deep-equal.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
 
-/** Merge keys of the list fields patched most often (upstream's patchMergeKey tags). */
+/** Merge keys of the list fields patched most often, by field name (upstream's patchMergeKey tags). */
 const wellKnownMergeKeys: Record<string, string> = {
   containers: 'name',
   initContainers: 'name',
@@ -23,16 +23,31 @@ const wellKnownMergeKeys: Record<string, string> = {
   conditions: 'type',
 };
 
+const containerLists = new Set(['containers', 'initContainers', 'ephemeralContainers']);
+
+/** How the list at `path` (field names from the root, no indices) merges. */
+function listStrategy(path: string[]): { key?: string; set?: boolean } {
+  const field = path[path.length - 1]!;
+  const parent = path[path.length - 2];
+  if (parent === 'metadata' && field === 'finalizers') return { set: true };
+  if (parent === 'metadata' && field === 'ownerReferences') return { key: 'uid' };
+  if (field === 'ports') {
+    if (parent && containerLists.has(parent)) return { key: 'containerPort' };
+    return path.length === 2 && parent === 'spec' ? { key: 'port' } : {};
+  }
+  return { key: wellKnownMergeKeys[field] };
+}
+
 const DELETE = Symbol('delete');
 type Merged = unknown | typeof DELETE;
 
 export function applyStrategicMergePatch(doc: unknown, patch: unknown): unknown {
   if (!isJsonObject(patch)) throw badRequest('Invalid JSON Patch');
-  const out = mergeMap(isJsonObject(doc) ? doc : undefined, patch);
+  const out = mergeMap(isJsonObject(doc) ? doc : undefined, patch, []);
   return out === DELETE ? {} : out;
 }
 
-function mergeMap(original: JsonObject | undefined, patch: JsonObject): Merged {
+function mergeMap(original: JsonObject | undefined, patch: JsonObject, path: string[]): Merged {
   if (patch.$patch === 'delete') return DELETE;
   if (patch.$patch === 'replace') return stripDirectives(patch);
   const out: JsonObject = original ? { ...original } : {};
@@ -42,7 +57,7 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject): Merged {
       delete out[k];
       continue;
     }
-    const merged = mergeField(out[k], v, k, patch[`$setElementOrder/${k}`]);
+    const merged = mergeField(out[k], v, [...path, k], patch[`$setElementOrder/${k}`]);
     if (merged === DELETE) delete out[k];
     else out[k] = merged;
   }
@@ -63,14 +78,24 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject): Merged {
   return out;
 }
 
-function mergeField(original: unknown, patch: unknown, field: string, order: unknown): Merged {
-  if (isJsonObject(patch)) return mergeMap(isJsonObject(original) ? original : undefined, patch);
-  if (Array.isArray(patch))
-    return mergeList(original, patch, mergeKeyOf(order) ?? wellKnownMergeKeys[field], order);
-  return patch;
+function mergeField(original: unknown, patch: unknown, path: string[], order: unknown): Merged {
+  if (isJsonObject(patch)) return mergeMap(isJsonObject(original) ? original : undefined, patch, path);
+  if (!Array.isArray(patch)) return patch;
+  const strategy = listStrategy(path);
+  if (strategy.set && Array.isArray(original) && patch.every((x) => !isJsonObject(x))) {
+    const merged = [...original, ...patch.filter((x) => !original.some((o) => deepEqual(o, x)))];
+    return Array.isArray(order) ? reorder(merged, order, undefined) : merged;
+  }
+  return mergeList(original, patch, mergeKeyOf(order) ?? strategy.key, order, path);
 }
 
-function mergeList(original: unknown, patch: unknown[], key: string | undefined, order: unknown): unknown[] {
+function mergeList(
+  original: unknown,
+  patch: unknown[],
+  key: string | undefined,
+  order: unknown,
+  path: string[],
+): unknown[] {
   const replaceAll = patch.some(
     (item) => isJsonObject(item) && item.$patch === 'replace' && Object.keys(item).length === 1,
   );
@@ -84,7 +109,7 @@ function mergeList(original: unknown, patch: unknown[], key: string | undefined,
   for (const item of patch as JsonObject[]) {
     const i = out.findIndex((e) => isJsonObject(e) && deepEqual(e[key], item[key]));
     const merged =
-      item.$patch === 'delete' ? DELETE : mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item);
+      item.$patch === 'delete' ? DELETE : mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item, path);
     if (merged === DELETE) {
       if (i >= 0) out.splice(i, 1);
     } else if (i >= 0) out[i] = merged;

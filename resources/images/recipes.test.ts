@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,10 @@ describe.skipIf(pause === undefined)('our pause program', () => {
     const child = spawn(binary);
     await new Promise((resolve) => child.once('spawn', resolve));
     const ended = runToEnd(child);
+    // 'spawn' fires at exec, before main() installs its handlers: wait until the kernel shows
+    // SIGTERM as caught, so the signal below tests the handler rather than the default action.
+    await waitUntilCatches(child.pid!, 15);
+    expect(child.exitCode).toBeNull();
     child.kill('SIGTERM');
     expect((await ended).code).toBe(0);
   });
@@ -40,4 +44,14 @@ function runToEnd(child: ReturnType<typeof spawn>): Promise<{ code: number | nul
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+}
+
+async function waitUntilCatches(pid: number, signal: number): Promise<void> {
+  const bit = 1n << BigInt(signal - 1);
+  for (let i = 0; i < 500; i++) {
+    const caught = /SigCgt:\s*([0-9a-f]+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    if (caught && (BigInt(`0x${caught}`) & bit) !== 0n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`process ${pid} never installed a handler for signal ${signal}`);
 }

@@ -4,12 +4,14 @@
 import type { Client, Clock, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
+import { DeploymentController } from './deployment.ts';
 import { ReplicaSetController } from './replicaset.ts';
 
 export type ControllerFactory = (config: ControllerConfig) => Controller;
 
 export const controllerFactories: Record<string, ControllerFactory> = {
   replicaset: (c) => new ReplicaSetController(c),
+  deployment: (c) => new DeploymentController(c),
 };
 
 export interface ControllerManagerOptions {

@@ -8,6 +8,7 @@ import type { Pod, ReplicaSet, ReplicaSetCondition, ReplicaSetStatus } from '../
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
 import { claimObjects, controllerRefOf, newControllerRef } from './controller-ref.ts';
 import { ControllerExpectations } from './expectations.ts';
+import { canonicalJson } from './hash.ts';
 import {
   compareForDeletion,
   isPodActive,
@@ -274,6 +275,6 @@ function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boole
     (a.readyReplicas ?? 0) === b.readyReplicas &&
     (a.availableReplicas ?? 0) === b.availableReplicas &&
     a.observedGeneration === b.observedGeneration &&
-    JSON.stringify(a.conditions ?? []) === JSON.stringify(b.conditions ?? [])
+    canonicalJson(a.conditions ?? []) === canonicalJson(b.conditions ?? [])
   );
 }

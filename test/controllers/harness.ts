@@ -1,0 +1,93 @@
+// One control plane per test file for the workload controller tests: the real API server
+// (in this process, SQLite store in a temp dir), the controllers under test started through the
+// controller manager, fake nodes binding and running pods, and the real kubectl.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type KubeObject } from '../../api/client/index.ts';
+import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
+import { startControllerManager, type RunningControllers } from '../../control-plane/controllers/manager.ts';
+import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
+import { kubectl as runKubectl, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
+import { FakeNodes } from './fake-nodes.ts';
+
+export interface TestCluster {
+  client: Client;
+  nodes: FakeNodes;
+  kubeconfig: string;
+  controllers: RunningControllers;
+  plane: RunningControlPlane;
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** kubectl that must succeed; returns stdout. */
+  k(...args: string[]): Promise<string>;
+  /** `kubectl apply -f -` of a manifest. */
+  apply(manifest: string): Promise<string>;
+  /** Parsed `kubectl get -o json`. */
+  getJson(...args: string[]): Promise<any>;
+  stop(): Promise<void>;
+}
+
+export async function startTestCluster(opts: {
+  controllers: string[];
+  nodes?: number;
+}): Promise<TestCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'flotilla-controllers-'));
+  const plane = await startControlPlane({ dataDir: join(root, 'data'), port: 0, log: () => {} });
+  const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: plane.kubeconfigPath }));
+  const nodes = new FakeNodes({ client, count: opts.nodes ?? 3 });
+  await nodes.start();
+  const controllers = startControllerManager({ client, controllers: opts.controllers });
+  const env = { KUBECONFIG: plane.kubeconfigPath, KUBECACHEDIR: join(root, 'kube-cache') };
+  const kubectl = (args: string[], o: KubectlOptions = {}) =>
+    runKubectl(args, { ...o, env: { ...env, ...o.env } });
+  const k = async (...args: string[]) => {
+    const r = await kubectl(args);
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  return {
+    client,
+    nodes,
+    kubeconfig: plane.kubeconfigPath,
+    controllers,
+    plane,
+    kubectl,
+    k,
+    apply: async (manifest) => {
+      const r = await kubectl(['apply', '-f', '-'], { input: manifest });
+      if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+    getJson: async (...args) => JSON.parse(await k('get', ...args, '-o', 'json')),
+    async stop() {
+      await controllers.stop();
+      await nodes.stop();
+      client.close();
+      await plane.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Re-check `check` (reading through kubectl or the client) until it passes; never a fixed sleep. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export const items = (list: { items?: KubeObject[] }) => list.items ?? [];

@@ -1,0 +1,32 @@
+// A real control plane for controller unit tests: the API server with its SQLite store in a
+// temporary directory, and an admin client. No controllers run unless the test starts them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, SharedInformerFactory, silentLogger } from '../../../api/client/index.ts';
+import { nodeTransportFromKubeconfig } from '../../../api/client/transport-node.ts';
+import { startControlPlane, type RunningControlPlane } from '../../serve.ts';
+
+export interface TestApi {
+  client: Client;
+  plane: RunningControlPlane;
+  /** A fresh informer factory on the client (start it with the test's signal). */
+  informers(): SharedInformerFactory;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(): Promise<TestApi> {
+  const root = mkdtempSync(join(tmpdir(), 'flotilla-ctrl-unit-'));
+  const plane = await startControlPlane({ dataDir: join(root, 'data'), port: 0, log: () => {} });
+  const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: plane.kubeconfigPath }));
+  return {
+    client,
+    plane,
+    informers: () => new SharedInformerFactory(client, { logger: silentLogger }),
+    async close() {
+      client.close();
+      await plane.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -41,7 +41,7 @@ describe('ApiEventRecorder against a real API server', () => {
       source: { component: 'test-controller' },
       reportingComponent: 'test-controller',
     });
-    expect(ev!.metadata.name).toMatch(/^settings\.[0-9a-f]+$/);
+    expect(ev!.metadata!.name).toMatch(/^settings\.[0-9a-f]+$/);
     expect(ev!.firstTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(ev!.lastTimestamp).toBe(ev!.firstTimestamp);
   });
@@ -85,13 +85,13 @@ describe('ApiEventRecorder against a real API server', () => {
     rec.event(obj, 'Normal', 'Tick', 'tick');
     await rec.flush();
     const [first] = await eventsAbout('default', 'gone');
-    await api.client.resource('v1', 'Event').namespace('default').delete(first!.metadata.name);
+    await api.client.resource('v1', 'Event').namespace('default').delete(first!.metadata!.name!);
     rec.event(obj, 'Normal', 'Tick', 'tick');
     await rec.flush();
     const after = await eventsAbout('default', 'gone');
     expect(after).toHaveLength(1);
     expect(after[0]!.count).toBe(1);
-    expect(after[0]!.metadata.name).not.toBe(first!.metadata.name);
+    expect(after[0]!.metadata!.name).not.toBe(first!.metadata!.name!);
   });
 
   it('never throws when the API refuses the event (logged and dropped)', async () => {

@@ -4,14 +4,21 @@
 import type { Client, Clock, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
+import { CronJobController } from './cronjob.ts';
 import { DeploymentController } from './deployment.ts';
+import { JobController } from './job.ts';
 import { ReplicaSetController } from './replicaset.ts';
+import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
-export type ControllerFactory = (config: ControllerConfig) => Controller;
+/** Factories get the shared config plus that controller's own settings (e.g. Job back-off). */
+export type ControllerFactory = (config: ControllerConfig & Record<string, unknown>) => Controller;
 
 export const controllerFactories: Record<string, ControllerFactory> = {
   replicaset: (c) => new ReplicaSetController(c),
   deployment: (c) => new DeploymentController(c),
+  job: (c) => new JobController(c),
+  'ttl-after-finished': (c) => new TtlAfterFinishedController(c),
+  cronjob: (c) => new CronJobController(c),
 };
 
 export interface ControllerManagerOptions {
@@ -21,6 +28,8 @@ export interface ControllerManagerOptions {
   clock?: Clock;
   logger?: Logger;
   workers?: number;
+  /** Per-controller extra config, merged over the shared one: `{ job: { backoffBaseMs: 100 } }`. */
+  settings?: Record<string, Record<string, unknown>>;
 }
 
 export interface RunningControllers {
@@ -37,7 +46,7 @@ export function startControllerManager(opts: ControllerManagerOptions): RunningC
   const logger = opts.logger ?? silentLogger;
   const informers = new SharedInformerFactory(opts.client, { clock: opts.clock, logger });
   const base = { client: opts.client, informers, clock: opts.clock, logger, workers: opts.workers };
-  const controllers = names.map((n) => controllerFactories[n]!(base));
+  const controllers = names.map((n) => controllerFactories[n]!({ ...base, ...opts.settings?.[n] }));
   const ac = new AbortController();
   informers.start(ac.signal);
   const runs = controllers.map((c) =>

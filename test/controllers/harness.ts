@@ -27,16 +27,24 @@ export interface TestCluster {
   stop(): Promise<void>;
 }
 
-export async function startTestCluster(opts: {
+export interface TestClusterOptions {
   controllers: string[];
   nodes?: number;
-}): Promise<TestCluster> {
+  /** Per-controller settings for the manager (e.g. a faster Job back-off, a shifted CronJob clock). */
+  settings?: Record<string, Record<string, unknown>>;
+}
+
+export async function startTestCluster(opts: TestClusterOptions): Promise<TestCluster> {
   const root = mkdtempSync(join(tmpdir(), 'flotilla-controllers-'));
   const plane = await startControlPlane({ dataDir: join(root, 'data'), port: 0, log: () => {} });
   const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: plane.kubeconfigPath }));
   const nodes = new FakeNodes({ client, count: opts.nodes ?? 3 });
   await nodes.start();
-  const controllers = startControllerManager({ client, controllers: opts.controllers });
+  const controllers = startControllerManager({
+    client,
+    controllers: opts.controllers,
+    settings: opts.settings,
+  });
   const env = { KUBECONFIG: plane.kubeconfigPath, KUBECACHEDIR: join(root, 'kube-cache') };
   const kubectl = (args: string[], o: KubectlOptions = {}) =>
     runKubectl(args, { ...o, env: { ...env, ...o.env } });

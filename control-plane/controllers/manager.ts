@@ -1,8 +1,14 @@
 // The controller manager: one literal registry of controller name -> factory, and a function
 // that starts the chosen controllers over one shared informer factory (one list+watch per type
-// for all of them).
+// for all of them). With leader election (what `flotilla serve` uses) the controllers run only
+// while this process holds the Lease kube-system/kube-controller-manager, so of several control
+// planes sharing a store exactly one manager is active; a lost lease stops them all, and a new
+// term starts them afresh with new caches, like a restarted kube-controller-manager.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import type { Client, Clock, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
+import { LeaderElector } from './leader-election.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DeploymentController } from './deployment.ts';
@@ -21,10 +27,26 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   cronjob: (c) => new CronJobController(c),
 };
 
+export interface LeaderElectionOptions {
+  /** Default kube-system / kube-controller-manager. */
+  namespace?: string;
+  name?: string;
+  /** Default `<hostname>_<random>`. */
+  identity?: string;
+  leaseDurationMs?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
 export interface ControllerManagerOptions {
   client: Client;
-  /** Which controllers to run; default: all. */
+  /**
+   * Which controllers to run, like kube-controller-manager's --controllers: names to run only
+   * those; `*` for all, and `-name` to leave one out (`['*', '-nodelifecycle']`). Default: all.
+   */
   controllers?: string[];
+  /** Run only while holding the lease. Default: no election (tests that run one manager). */
+  leaderElection?: LeaderElectionOptions;
   clock?: Clock;
   logger?: Logger;
   workers?: number;
@@ -33,17 +55,34 @@ export interface ControllerManagerOptions {
 }
 
 export interface RunningControllers {
-  controllers: Controller[];
-  informers: SharedInformerFactory;
-  /** Stop every controller and informer; resolves when they have stopped. */
+  /** The controllers of the current term (none while not leading). */
+  readonly controllers: Controller[];
+  /** The informers of the current term. */
+  readonly informers: SharedInformerFactory;
+  /** True while the controllers run (always, without leader election). */
+  isLeading(): boolean;
+  /** Stop every controller and informer (and release the lease); resolves when they have stopped. */
   stop(): Promise<void>;
 }
 
-export function startControllerManager(opts: ControllerManagerOptions): RunningControllers {
-  const names = opts.controllers ?? Object.keys(controllerFactories);
-  const unknown = names.filter((n) => !controllerFactories[n]);
-  if (unknown.length > 0) throw new Error(`unknown controllers: ${unknown.join(', ')}`);
-  const logger = opts.logger ?? silentLogger;
+/** The controller names a --controllers style list selects; throws for unknown names. */
+export function resolveControllerNames(spec: readonly string[] | undefined): string[] {
+  const all = Object.keys(controllerFactories);
+  if (!spec || spec.length === 0) return all;
+  const bad = spec.filter((n) => n !== '*' && !controllerFactories[n.replace(/^-/, '')]);
+  if (bad.length > 0) throw new Error(`unknown controllers: ${bad.join(', ')} (known: ${all.join(', ')})`);
+  const off = new Set(spec.filter((n) => n.startsWith('-')).map((n) => n.slice(1)));
+  const on = spec.includes('*') ? all : spec.filter((n) => n !== '*' && !n.startsWith('-'));
+  return on.filter((n) => !off.has(n));
+}
+
+interface Term {
+  controllers: Controller[];
+  informers: SharedInformerFactory;
+  stop(): Promise<void>;
+}
+
+function startTerm(opts: ControllerManagerOptions, names: string[], logger: Logger): Term {
   const informers = new SharedInformerFactory(opts.client, { clock: opts.clock, logger });
   const base = { client: opts.client, informers, clock: opts.clock, logger, workers: opts.workers };
   const controllers = names.map((n) => controllerFactories[n]!({ ...base, ...opts.settings?.[n] }));
@@ -59,6 +98,56 @@ export function startControllerManager(opts: ControllerManagerOptions): RunningC
       ac.abort();
       await Promise.all(runs);
       await informers.stopped();
+    },
+  };
+}
+
+export function startControllerManager(opts: ControllerManagerOptions): RunningControllers {
+  const names = resolveControllerNames(opts.controllers);
+  const logger = opts.logger ?? silentLogger;
+  if (!opts.leaderElection) {
+    const term = startTerm(opts, names, logger);
+    return { ...term, isLeading: () => true };
+  }
+
+  const le = opts.leaderElection;
+  const idle: Term = {
+    controllers: [],
+    informers: new SharedInformerFactory(opts.client, { clock: opts.clock, logger }),
+    stop: async () => {},
+  };
+  let term = idle;
+  const ac = new AbortController();
+  const elector = new LeaderElector({
+    client: opts.client,
+    namespace: le.namespace ?? 'kube-system',
+    name: le.name ?? 'kube-controller-manager',
+    identity: le.identity ?? `${hostname()}_${randomBytes(8).toString('hex')}`,
+    leaseDurationMs: le.leaseDurationMs,
+    renewDeadlineMs: le.renewDeadlineMs,
+    retryPeriodMs: le.retryPeriodMs,
+    clock: opts.clock,
+    logger,
+    onStartedLeading: async (signal) => {
+      logger.info('leading: starting controllers', { controllers: names.join(',') });
+      term = startTerm(opts, names, logger);
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await term.stop();
+      term = idle;
+    },
+  });
+  const running = elector.run(ac.signal);
+  return {
+    get controllers() {
+      return term.controllers;
+    },
+    get informers() {
+      return term.informers;
+    },
+    isLeading: () => elector.isLeader(),
+    async stop() {
+      ac.abort();
+      await running;
     },
   };
 }

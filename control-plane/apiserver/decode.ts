@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { badRequest, tooLarge, unsupportedMediaType } from './status.ts';
 import type { PatchType } from './registry/types.ts';
 import { isBlank, parseDocument, type Decoded } from './document.ts';
+import { parseProtobuf } from './protobuf-body.ts';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
@@ -84,7 +85,7 @@ export interface DecodedObject {
   duplicateFields: string[];
 }
 
-/** Decode a create/update body (JSON or YAML) into an object. */
+/** Decode a create/update body (JSON, YAML or Kubernetes protobuf) into an object. */
 export function decodeObject(contentType: string | undefined, body: Buffer): DecodedObject {
   const media = mediaTypeOf(contentType);
   let doc: Decoded;
@@ -95,6 +96,9 @@ export function decodeObject(contentType: string | undefined, body: Buffer): Dec
       break;
     case 'application/yaml':
       doc = parseDocument(body, 'yaml');
+      break;
+    case 'application/vnd.kubernetes.protobuf':
+      doc = parseProtobuf(body);
       break;
     default:
       throw unsupportedMediaType(contentType ?? '');

@@ -142,6 +142,12 @@ export class Quantity {
     return new Quantity(this.mantissa, this.exponent, format);
   }
 
+  /** Rounded up (away from zero) to a multiple of 10^scale, like upstream's RoundUp(scale). */
+  roundUp(scale: number): Quantity {
+    if (this.exponent >= scale) return this;
+    return new Quantity(this.scaledValueBig(scale), scale, this.format);
+  }
+
   /** ceil(value / 10^scale), rounding away from zero, as a bigint (upstream ScaledValue). */
   scaledValueBig(scale: number): bigint {
     const shift = this.exponent - scale;

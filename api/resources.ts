@@ -1,7 +1,8 @@
 // The registry of served resource types: one literal table, in the order `kubectl api-resources`
 // prints them upstream. Per-type rules (defaults, validate, selectableFields) are attached from
-// the type's own module in api/types/.
+// rules.ts, which gathers them from api/defaults/, api/validation/ and api/fields/.
 import { allVerbs, type ResourceType, type Verb } from './resource-type.ts';
+import { rulesFor } from './rules.ts';
 
 type Entry = Omit<ResourceType, 'verbs' | 'categories' | 'subresources' | 'shortNames'> & {
   verbs?: Verb[];
@@ -291,6 +292,7 @@ const table: Entry[] = [
 ];
 
 export const resourceTypes: ResourceType[] = table.map((e) => ({
+  ...rulesFor(e.group, e.kind),
   ...e,
   shortNames: e.shortNames ?? [],
   verbs: e.verbs ?? allVerbs,

@@ -1,0 +1,53 @@
+// NodeResourcesBalancedAllocation: prefer nodes where CPU and memory would be used in similar
+// proportions after placing the pod (1 - standard deviation of the fractions), so neither runs
+// out while the other sits idle.
+import type { ClusterEvent, PreScorePlugin, ScorePlugin } from '../framework/interfaces.ts';
+import { maxNodeScore } from '../framework/interfaces.ts';
+import type { NodeInfo } from '../framework/node-info.ts';
+import type { PodInfo } from '../framework/pod-info.ts';
+import { skip, type Status } from '../framework/status.ts';
+import { NodeResourcesBalancedAllocation as name } from './names.ts';
+import { amountOf, defaultScoringResources, type ResourceSpec } from './node-resources-fit.ts';
+
+export interface BalancedAllocationArgs {
+  resources?: ResourceSpec[];
+}
+
+export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
+  readonly name = name;
+  private readonly resources: string[];
+
+  constructor(args: BalancedAllocationArgs = {}) {
+    this.resources = (args.resources ?? defaultScoringResources).map((r) => r.name);
+  }
+
+  preScore(_state: unknown, pod: PodInfo): Status | undefined {
+    // A pod that requests none of the resources changes no balance.
+    return this.resources.every((r) => amountOf(pod.requests, r) === 0) ? skip() : undefined;
+  }
+
+  score(_state: unknown, pod: PodInfo, node: NodeInfo): number {
+    const fractions: number[] = [];
+    for (const r of this.resources) {
+      const capacity = amountOf(node.allocatable, r);
+      if (capacity === 0) continue;
+      const requested =
+        r === 'cpu' || r === 'memory'
+          ? amountOf(node.nonZeroRequested, r) + amountOf(pod.nonZeroRequests, r)
+          : amountOf(node.requested, r) + amountOf(pod.requests, r);
+      fractions.push(Math.min(1, requested / capacity));
+    }
+    let std = 0;
+    if (fractions.length === 2) {
+      std = Math.abs((fractions[0]! - fractions[1]!) / 2);
+    } else if (fractions.length > 2) {
+      const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
+      std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length);
+    }
+    return Math.trunc((1 - std) * maxNodeScore);
+  }
+
+  events(): ClusterEvent[] {
+    return ['Node/Add', 'Node/Update', 'AssignedPod/Delete'];
+  }
+}

@@ -162,9 +162,11 @@ export class WireReader {
       case WireType.fixed64:
         this.take(8);
         return;
-      case WireType.bytes:
-        this.pos += this.length();
+      case WireType.bytes: {
+        const n = this.length(); // before reading pos: length() moves it
+        this.pos += n;
         return;
+      }
       case WireType.fixed32:
         this.take(4);
         return;

@@ -17,6 +17,9 @@ import { createRegistries, ensureDefaultNamespaces } from './apiserver/registry/
 import { createApiServer, type ApiServer } from './apiserver/server.ts';
 import { openSqliteBackend } from './storage/index.ts';
 import type { Backend } from './storage/types.ts';
+import { Client } from '../api/client/index.ts';
+import { NodeTransport } from '../api/client/transport-node.ts';
+import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -26,6 +29,8 @@ export interface ControlPlaneOptions {
   address?: string;
   /** Where to log (errors, notable events). Defaults to stderr. */
   log?: (line: string) => void;
+  /** Run the scheduler in this process (default true). */
+  scheduler?: boolean;
 }
 
 export interface RunningControlPlane {
@@ -39,6 +44,8 @@ export interface RunningControlPlane {
   address: string;
   api: ApiServer;
   backend: Backend;
+  /** The scheduler (campaigning for its lease), unless turned off. */
+  scheduler?: RunningScheduler;
   /** Stop accepting, end watches, finish requests, flush and close the store. */
   close(): Promise<void>;
 }
@@ -104,6 +111,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       userName: 'admin',
       credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
     });
+    // Control-plane components are API clients like any other (as admin, for now).
+    const components = new Client(
+      new NodeTransport(
+        { server: bound.url, ca: pki.ca, cert: admin.certPem, key: admin.keyPem },
+        { userAgent: 'flotilla-control-plane' },
+      ),
+    );
+    const scheduler =
+      opts.scheduler === false ? undefined : startScheduler({ client: components, logger: lineLogger(log) });
     const running = api;
     let closing: Promise<void> | undefined;
     return {
@@ -115,8 +131,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       address: bound.host,
       api: running,
       backend,
+      scheduler,
       close: () =>
         (closing ??= (async () => {
+          await scheduler?.stop();
+          components.close();
           await running.close();
           await backend.close();
         })()),

@@ -11,9 +11,11 @@ import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import { LeaderElector } from './leader-election.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
+import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
 import { JobController } from './job.ts';
 import { ReplicaSetController } from './replicaset.ts';
+import { StatefulSetController } from './statefulset.ts';
 import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
 /** Factories get the shared config plus that controller's own settings (e.g. Job back-off). */
@@ -22,6 +24,8 @@ export type ControllerFactory = (config: ControllerConfig & Record<string, unkno
 export const controllerFactories: Record<string, ControllerFactory> = {
   replicaset: (c) => new ReplicaSetController(c),
   deployment: (c) => new DeploymentController(c),
+  statefulset: (c) => new StatefulSetController(c),
+  daemonset: (c) => new DaemonSetController(c),
   job: (c) => new JobController(c),
   'ttl-after-finished': (c) => new TtlAfterFinishedController(c),
   cronjob: (c) => new CronJobController(c),

@@ -44,7 +44,10 @@ export class FakeNodes {
     await this.informers.waitForCacheSync({ timeoutMs: 60_000 });
   }
 
-  async addNode(labels?: Record<string, string>): Promise<string> {
+  async addNode(
+    labels?: Record<string, string>,
+    taints?: { key: string; value?: string; effect: string }[],
+  ): Promise<string> {
     const i = this.names.length;
     const name = `node-${i + 1}`;
     const capacity = { cpu: this.opts.cpu ?? '4', memory: this.opts.memory ?? '8Gi', pods: '110' };
@@ -55,7 +58,7 @@ export class FakeNodes {
         name,
         labels: { 'kubernetes.io/hostname': name, ...this.opts.labels?.(i), ...labels },
       },
-      spec: { podCIDR: `10.244.${i + 1}.0/24` },
+      spec: { podCIDR: `10.244.${i + 1}.0/24`, ...(taints ? { taints } : {}) },
     });
     await this.opts.client.resource('v1', 'Node').updateStatus({
       ...node,

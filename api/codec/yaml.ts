@@ -168,7 +168,7 @@ export function decodeYAMLDocuments(text: string, opts: YAMLDecodeOptions = {}):
   const list = Array.isArray(docs) ? docs : [];
   return list.map((doc, index) => {
     if (doc.errors.length) throw syntaxError(doc.errors[0] as any, index);
-    const position = positionAt(text, doc.range?.[0] ?? 0);
+    const position = positionAt(text, (doc.contents as Node | null)?.range?.[0] ?? doc.range?.[0] ?? 0);
     const duplicateFields = inspect(doc as Document, text, maxDepth, index);
     let value: unknown;
     try {

@@ -48,11 +48,19 @@ export function withDaemonTolerations(spec: PodSpec | undefined): Toleration[] {
   return out;
 }
 
-/** Whether a daemon pod belongs on this node (upstream NodeShouldRunDaemonPod's predicates). */
+/** Whether a new daemon pod belongs on this node (upstream NodeShouldRunDaemonPod's predicates). */
 export function shouldRunOn(ds: DS, node: NodeObj): boolean {
   const spec = ds.spec?.template?.spec;
   if (!nodeMatchesPodSelectors(spec, node)) return false;
   return untoleratedTaint(withDaemonTolerations(spec), node) === undefined;
+}
+
+/** Whether a daemon pod already there may stay: only an untolerated NoExecute taint evicts it. */
+export function shouldContinueRunningOn(ds: DS, node: NodeObj): boolean {
+  const spec = ds.spec?.template?.spec;
+  if (!nodeMatchesPodSelectors(spec, node)) return false;
+  const taint = untoleratedTaint(withDaemonTolerations(spec), node, ['NoExecute']);
+  return taint === undefined;
 }
 
 /** The node a daemon pod is bound to, or pinned to by its node affinity. */
@@ -173,10 +181,12 @@ export class DaemonSetController extends QueueController {
       const name = node.metadata!.name!;
       const mine = (byNode.get(name) ?? []).filter((p) => !p.metadata?.deletionTimestamp);
       byNode.delete(name);
-      if (!shouldRunOn(ds, node)) {
+      const run = shouldRunOn(ds, node);
+      if (!run && !shouldContinueRunningOn(ds, node)) {
         remove.push(...mine);
         continue;
       }
+      if (!run) continue;
       const failed = mine.filter((p) => p.status?.phase === 'Failed');
       remove.push(...failed);
       const running = mine.filter((p) => !isPodTerminal(p));

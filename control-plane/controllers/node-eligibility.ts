@@ -59,9 +59,13 @@ export function tolerates(t: Toleration, taint: Taint): boolean {
   return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
 }
 
-/** The first NoSchedule/NoExecute taint no toleration covers. */
-export function untoleratedTaint(tolerations: Toleration[] | undefined, node: Node): Taint | undefined {
+/** The first taint with one of `effects` (default NoSchedule and NoExecute) no toleration covers. */
+export function untoleratedTaint(
+  tolerations: Toleration[] | undefined,
+  node: Node,
+  effects: readonly string[] = ['NoSchedule', 'NoExecute'],
+): Taint | undefined {
   return (node.spec?.taints ?? []).find(
-    (taint) => taint.effect !== 'PreferNoSchedule' && !(tolerations ?? []).some((t) => tolerates(t, taint)),
+    (taint) => effects.includes(taint.effect) && !(tolerations ?? []).some((t) => tolerates(t, taint)),
   );
 }

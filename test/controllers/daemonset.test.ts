@@ -46,7 +46,7 @@ describe('DaemonSet controller with kubectl', () => {
       effect: 'NoExecute',
     });
 
-    await c.nodes.addNode();
+    await c.nodes.addNodes(1);
     await eventually(
       async () => (await nodesOf('agent')).join() === 'node-1,node-2,node-3,node-4',
       'a pod on node-4',
@@ -63,12 +63,23 @@ describe('DaemonSet controller with kubectl', () => {
   }, 180_000);
 
   it('skips tainted nodes unless tolerated and follows nodeSelector as labels change', async () => {
-    await c.nodes.addNode({}, [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }]);
-    await eventually(
-      async () => (await c.getJson('ds', 'agent')).status.desiredNumberScheduled === 4,
-      'tainted node-5 left out',
+    // NoSchedule keeps new daemons off a node; the ones already there stay (upstream).
+    await c.k('taint', 'node', 'node-4', 'dedicated=db:NoSchedule');
+    await c.apply(daemonSet('late', 'busybox:1'));
+    await c.apply(
+      daemonSet('tolerant', 'busybox:1', { tolerations: [{ key: 'dedicated', operator: 'Exists' }] }),
     );
-    expect(await nodesOf('agent')).not.toContain('node-5');
+    await eventually(
+      async () => (await nodesOf('late')).join() === 'node-1,node-2,node-3',
+      'late daemons off node-4',
+    );
+    await eventually(async () => (await nodesOf('tolerant')).length === 4, 'tolerant daemons on every node');
+    expect(await nodesOf('agent')).toContain('node-4');
+    await c.k('taint', 'node', 'node-4', 'dedicated-');
+    await eventually(
+      async () => (await nodesOf('late')).length === 4,
+      'late daemons on node-4 once untainted',
+    );
 
     await c.apply(daemonSet('picky', 'busybox:1', { nodeSelector: { disk: 'ssd' } }));
     await c.k('label', 'node', 'node-2', 'disk=ssd');

@@ -153,7 +153,10 @@ describe('Deployment and ReplicaSet controllers with kubectl', () => {
   }, 180_000);
 
   it('reports ProgressDeadlineExceeded when new pods never become ready', async () => {
-    await c.apply(deployment('stuck', 1, 'unready:1', { progressDeadlineSeconds: 2 }));
+    // A readiness gate nobody sets: the pod runs but never becomes Ready.
+    const stuck = JSON.parse(deployment('stuck', 1, 'nginx:1.25', { progressDeadlineSeconds: 2 }));
+    stuck.spec.template.spec.readinessGates = [{ conditionType: 'example.com/never' }];
+    await c.apply(JSON.stringify(stuck));
     const r = await c.kubectl(['rollout', 'status', 'deployment/stuck', '--timeout=90s']);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('deployment "stuck" exceeded its progress deadline');

@@ -1,6 +1,7 @@
-// One control plane per test file for the workload controller tests: the real API server
-// (in this process, SQLite store in a temp dir), the controllers under test started through the
-// controller manager, fake nodes binding and running pods, and the real kubectl.
+// One control plane per test file for the workload controller tests: the real API server and
+// scheduler (in this process, SQLite store in a temp dir), the controllers under test started
+// through the controller manager, simulated nodes (`node-1`...) running the pods, and the real
+// kubectl.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,11 @@ import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts'
 import { startControllerManager, type RunningControllers } from '../../control-plane/controllers/manager.ts';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
 import { kubectl as runKubectl, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
-import { FakeNodes } from './fake-nodes.ts';
+import { NodeSimulator } from '../../control-plane/simulate/simulator.ts';
 
 export interface TestCluster {
   client: Client;
-  nodes: FakeNodes;
+  nodes: NodeSimulator;
   kubeconfig: string;
   controllers: RunningControllers;
   plane: RunningControlPlane;
@@ -38,8 +39,9 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
   const root = mkdtempSync(join(tmpdir(), 'flotilla-controllers-'));
   const plane = await startControlPlane({ dataDir: join(root, 'data'), port: 0, log: () => {} });
   const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: plane.kubeconfigPath }));
-  const nodes = new FakeNodes({ client, count: opts.nodes ?? 3 });
-  await nodes.start();
+  const simulation = new AbortController();
+  const nodes = new NodeSimulator({ client, count: opts.nodes ?? 3, prefix: 'node-' });
+  await nodes.start(simulation.signal);
   const controllers = startControllerManager({
     client,
     controllers: opts.controllers,
@@ -69,7 +71,8 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
     getJson: async (...args) => JSON.parse(await k('get', ...args, '-o', 'json')),
     async stop() {
       await controllers.stop();
-      await nodes.stop();
+      simulation.abort();
+      await nodes.stopped();
       client.close();
       await plane.close();
       rmSync(root, { recursive: true, force: true });

@@ -48,7 +48,13 @@ export function defaultService(obj: any): void {
       !(Array.isArray(spec.clusterIPs) && spec.clusterIPs.length > 0)
     )
       spec.clusterIPs = [spec.clusterIP];
-    setDefault(spec, 'ipFamilyPolicy', 'SingleStack');
+    // Headless services without a selector span every family the cluster has (upstream).
+    const selectorless = !isObject(spec.selector) || Object.keys(spec.selector).length === 0;
+    setDefault(
+      spec,
+      'ipFamilyPolicy',
+      spec.clusterIP === 'None' && selectorless ? 'RequireDualStack' : 'SingleStack',
+    );
     if (!(Array.isArray(spec.ipFamilies) && spec.ipFamilies.length > 0)) {
       const first = Array.isArray(spec.clusterIPs) ? spec.clusterIPs[0] : undefined;
       spec.ipFamilies = [typeof first === 'string' && first.includes(':') ? 'IPv6' : 'IPv4'];

@@ -9,6 +9,14 @@ import { parseProtobuf } from './protobuf-body.ts';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
+/** The client went away while sending its body: nobody is left to answer. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection before sending the whole body');
+    this.name = 'ClientGoneError';
+  }
+}
+
 /**
  * Past this many bytes a refused body is no longer read and thrown away (which keeps the
  * connection usable and lets the client read the 413); the connection is closed instead.
@@ -47,8 +55,8 @@ export function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Bu
       chunks.push(chunk);
     };
     const onEnd = () => finish(undefined, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    const onError = (err: Error) => finish(err);
-    const onAborted = () => finish(new Error('request aborted'));
+    const onError = () => finish(new ClientGoneError());
+    const onAborted = () => finish(new ClientGoneError());
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);

@@ -10,7 +10,7 @@ import { resourceTypes } from '../../api/resources.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import { RequestAuthenticator, anonymousUser, type AuthenticatorOptions } from './authn.ts';
 import { defaultAuthorizer, forbiddenError, isPublicPath, type Authorizer } from './authz.ts';
-import { maxBodyBytes as defaultMaxBodyBytes } from './decode.ts';
+import { ClientGoneError, maxBodyBytes as defaultMaxBodyBytes } from './decode.ts';
 import { buildDiscovery, type DiscoveryDocuments } from './discovery.ts';
 import type { Call } from './handlers/call.ts';
 import { serveDiscovery } from './handlers/discovery.ts';
@@ -216,6 +216,10 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (!registry) throw pathNotFound();
       await serveResource(call, info, registry, serving);
     } catch (err) {
+      if (err instanceof ClientGoneError) {
+        res.destroy();
+        return;
+      }
       const { status, unexpected } = toStatus(err);
       if (unexpected) logError(`${req.method} ${req.url} failed (audit ${auditId})`, err);
       const closeConnection = (err as { closeConnection?: boolean })?.closeConnection === true;

@@ -1,6 +1,4 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { podFields } from '../../../api/fields/selectable-fields.ts';
-import { resourceTypes } from '../../../api/resources.ts';
 import { continueTooOldMessage, listTooOldMessage } from './errors.ts';
 import { backendCases, configMap, ctx, openHarness, pod, statusOf, type Harness } from './testing/harness.ts';
 import type { KubeObject } from './types.ts';
@@ -43,12 +41,6 @@ describe.each(backendCases)('get and list ($name)', (bc) => {
   });
 
   it('filters by label and field selectors, including type fields', async () => {
-    // The pod's own selectable fields (spec.nodeName, ...), whether or not resources.ts has them yet.
-    const types = resourceTypes.map((rt) =>
-      rt.plural === 'pods' ? { selectableFields: podFields, ...rt } : rt,
-    );
-    await h.close();
-    h = await openHarness(bc, { types });
     const pods = h.r('/v1/pods');
     await pods.create(ctx(), 'default', {
       ...pod('a'),

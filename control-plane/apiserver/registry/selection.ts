@@ -2,16 +2,6 @@
 // storage.SelectionPredicate). Parse errors become 400 with the parser's message.
 import type { ResourceType } from '../../../api/resource-type.ts';
 import { compileFieldSelector, matchesFieldSelector, type FieldMatcher } from '../../../api/fields/index.ts';
-import {
-  eventFields,
-  jobFields,
-  namespaceFields,
-  nodeFields,
-  podFields,
-  replicaSetFields,
-  secretFields,
-  serviceFields,
-} from '../../../api/fields/selectable-fields.ts';
 import { parseLabelSelector, type LabelMatcher } from '../../../api/labels/index.ts';
 import { badRequest } from '../status.ts';
 import type { KubeObject } from './types.ts';
@@ -28,28 +18,10 @@ export interface Selection {
 
 const everything: Selection = { empty: true, matches: () => true };
 
-// STOPGAP until api/resources.ts attaches selectableFields to its types: the same tables, by
-// resource. Delete once every served type carries its own.
-const interimSelectableFields: Record<string, ResourceType['selectableFields']> = {
-  '/pods': podFields,
-  '/events': eventFields,
-  '/namespaces': namespaceFields,
-  '/nodes': nodeFields,
-  '/secrets': secretFields,
-  '/services': serviceFields,
-  'apps/replicasets': replicaSetFields,
-  'batch/jobs': jobFields,
-};
-
-function selectable(rt: Pick<ResourceType, 'selectableFields' | 'group' | 'plural'>) {
-  return { selectableFields: rt.selectableFields ?? interimSelectableFields[`${rt.group}/${rt.plural}`] };
-}
-
 export function compileSelection(
-  type: Pick<ResourceType, 'selectableFields' | 'group' | 'plural'>,
+  rt: Pick<ResourceType, 'selectableFields'>,
   opts: { labelSelector?: string; fieldSelector?: string },
 ): Selection {
-  const rt = selectable(type);
   let labels: LabelMatcher | undefined;
   let fields: FieldMatcher | undefined;
   try {

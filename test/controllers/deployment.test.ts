@@ -49,6 +49,8 @@ describe('Deployment and ReplicaSet controllers with kubectl', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(/^ScalingReplicaSet Scaled up replica set web-\w+ from 0 to 3$/),
     );
+    expect(await c.k('describe', 'deployment', 'web')).toMatch(/ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ from 0 to 3/);
+    expect(await c.k('describe', 'rs', rs[0].metadata.name)).toMatch(/SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/);
     const rsEvents = (await eventsOf(rs[0].metadata.name)).map((e) => e.reason);
     expect(rsEvents).toContain('SuccessfulCreate');
   }, 180_000);

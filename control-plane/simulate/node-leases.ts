@@ -37,6 +37,8 @@ interface Entry {
   slot: number;
   lease?: Lease & KubeObject;
   busy: boolean;
+  /** The renewal in flight, if any. */
+  pending?: Promise<void>;
 }
 
 export class NodeLeases {
@@ -61,9 +63,11 @@ export class NodeLeases {
     return this.renew(entry);
   }
 
-  /** The node goes silent: no more renewals. */
-  remove(name: string): void {
+  /** The node goes silent: no more renewals. Resolves once a renewal already in flight has landed. */
+  remove(name: string): Promise<void> {
+    const e = this.entries.get(name);
     this.entries.delete(name);
+    return e?.pending ?? Promise.resolve();
   }
 
   has(name: string): boolean {
@@ -91,7 +95,13 @@ export class NodeLeases {
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  private async renew(e: Entry): Promise<void> {
+  private renew(e: Entry): Promise<void> {
+    const p = this.write(e);
+    e.pending = p;
+    return p;
+  }
+
+  private async write(e: Entry): Promise<void> {
     const leases = this.config.client
       .resource<Lease & KubeObject>('coordination.k8s.io/v1', 'Lease')
       .namespace(nodeLeaseNamespace);

@@ -206,12 +206,12 @@ export class NodeSimulator {
     return [...this.nodes.keys()].filter((n) => !before.has(n));
   }
 
-  /** The node goes silent: no more heartbeats, no more pod or node status. */
-  fail(name: string): void {
+  /** The node goes silent: no more heartbeats, no more pod or node status. Resolves once it is silent. */
+  async fail(name: string): Promise<void> {
     const node = this.requireNode(name);
     node.failed = true;
-    this.leases.remove(name);
     this.logger.info('node failed (silent from now on)', { node: name });
+    await this.leases.remove(name);
   }
 
   /** The node comes back: heartbeats resume, it reports Ready and catches up on its pods. */

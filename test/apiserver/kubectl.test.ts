@@ -152,6 +152,21 @@ describe('kubectl against flotilla serve', () => {
     expect(await ok(['delete', '-f', '-'], deployment(3))).toBe('deployment.apps "web" deleted\n');
   });
 
+  it('runs the imperative commands, whose typed clients send protobuf', async () => {
+    expect(await ok(['create', 'namespace', 'imperative'])).toBe('namespace/imperative created\n');
+    expect(await ok(['create', 'configmap', 'literal', '-n', 'imperative', '--from-literal=a=b'])).toBe(
+      'configmap/literal created\n',
+    );
+    expect(
+      await ok(['create', 'deployment', 'hello', '-n', 'imperative', '--image=nginx', '--replicas=0']),
+    ).toBe('deployment.apps/hello created\n');
+    const d = JSON.parse(await ok(['get', 'deployment', 'hello', '-n', 'imperative', '-o', 'json']));
+    expect(d.spec.replicas).toBe(0);
+    expect(d.spec.template.spec.containers[0]).toMatchObject({ name: 'nginx', image: 'nginx' });
+    const cm = JSON.parse(await ok(['get', 'configmap', 'literal', '-n', 'imperative', '-o', 'json']));
+    expect(cm.data).toEqual({ a: 'b' });
+  });
+
   it('shows what already exists and what is invalid the way upstream words it', async () => {
     await ok(['create', '-f', '-'], configMap('twice'));
     const again = await server.kubectl(['create', '-f', '-'], { input: configMap('twice') });

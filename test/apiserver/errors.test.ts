@@ -261,6 +261,21 @@ describe('responses', () => {
     expect(table.json.rows[0].object).toBeUndefined();
   });
 
+  it('serves OpenAPI v2 as JSON and says 406 to a protobuf-only client', async () => {
+    const v2 = await rawRequest(server, { path: '/openapi/v2', headers: { Accept: 'application/json' } });
+    expect(v2.json.swagger).toBe('2.0');
+    const proto = await rawRequest(server, {
+      path: '/openapi/v2',
+      headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expectStatus(proto, 406, 'NotAcceptable');
+    const index = await rawRequest(server, { path: '/openapi/v3' });
+    const url = index.json.paths['apis/apps/v1'].serverRelativeURL;
+    const doc = await rawRequest(server, { path: url });
+    expect(doc.json.openapi).toBe('3.0.0');
+    expect(doc.headers['cache-control']).toBe('public, immutable');
+  });
+
   it('serves aggregated discovery with its content type and revalidates by ETag', async () => {
     const accept =
       'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json';

@@ -28,6 +28,8 @@ export interface KubectlResult {
 
 export interface KubectlOptions {
   input?: string;
+  /** Sets KUBECONFIG (server.kubectl does this for you). */
+  kubeconfig?: string;
   timeoutMs?: number;
   env?: Record<string, string>;
 }
@@ -131,7 +133,7 @@ export function kubectl(args: string[], opts: KubectlOptions = {}): Promise<Kube
   return new Promise((done, fail) => {
     const child = spawn('kubectl', ['--request-timeout=60s', ...args], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, ...(opts.kubeconfig ? { KUBECONFIG: opts.kubeconfig } : {}), ...opts.env },
     });
     let stdout = '';
     let stderr = '';

@@ -444,6 +444,8 @@ export class JobController extends QueueController {
   }
 
   private async writeStatus(job: JobObj, status: JobStatus): Promise<void> {
+    // Like upstream's omitempty counters: no `active: 0`, `failed: 0`, `succeeded: 0`.
+    for (const k of ['active', 'failed', 'succeeded'] as const) if (status[k] === 0) delete status[k];
     if (JSON.stringify(normalize(job.status)) === JSON.stringify(normalize(status))) return;
     try {
       const updated = await this.client

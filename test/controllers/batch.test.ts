@@ -39,6 +39,12 @@ describe('Job, TTL-after-finished and CronJob controllers with kubectl', () => {
   const cond = (j: any, type: string) =>
     j.status?.conditions?.find((x: any) => x.type === type && x.status === 'True');
 
+  it('completes a job made by kubectl create job', async () => {
+    await c.k('create', 'job', 'hello', '--image=busybox', '--', 'echo', 'hello');
+    await c.k('wait', '--for=condition=complete', 'job/hello', '--timeout=90s');
+    expect((await c.getJson('job', 'hello')).status.succeeded).toBe(1);
+  }, 120_000);
+
   it('completes a job with completions and parallelism; kubectl wait sees Complete', async () => {
     await c.apply(job('pi', { completions: 3, parallelism: 2 }));
     const r = await c.kubectl(['wait', '--for=condition=complete', 'job/pi', '--timeout=90s']);
@@ -121,25 +127,16 @@ describe('Job, TTL-after-finished and CronJob controllers with kubectl', () => {
   }, 120_000);
 
   it('fires a CronJob: a job named after the scheduled minute runs to completion', async () => {
-    await c.apply(
-      JSON.stringify({
-        apiVersion: 'batch/v1',
-        kind: 'CronJob',
-        metadata: { name: 'tick' },
-        spec: {
-          schedule: '* * * * *',
-          jobTemplate: {
-            spec: {
-              template: {
-                spec: {
-                  restartPolicy: 'Never',
-                  containers: [{ name: 'main', image: 'busybox', command: ['sh', '-c', 'exit 0'] }],
-                },
-              },
-            },
-          },
-        },
-      }),
+    await c.k(
+      'create',
+      'cronjob',
+      'tick',
+      '--image=busybox',
+      '--schedule=* * * * *',
+      '--',
+      'sh',
+      '-c',
+      'exit 0',
     );
     const jobs = await eventually(async () => {
       const items = (await c.getJson('jobs')).items.filter(

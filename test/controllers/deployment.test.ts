@@ -20,7 +20,7 @@ describe('Deployment and ReplicaSet controllers with kubectl', () => {
     (await c.getJson('events', '--field-selector', `involvedObject.name=${name}`)).items as any[];
 
   it('spreads a 3-replica deployment over 3 nodes, with revision 1 and a ScalingReplicaSet event', async () => {
-    await c.apply(deployment('web', 3));
+    await c.k('create', 'deployment', 'web', '--image=nginx:1.25', '--replicas=3');
     expect(await c.k('rollout', 'status', 'deployment/web', '--timeout=90s')).toContain(
       'deployment "web" successfully rolled out',
     );
@@ -49,8 +49,12 @@ describe('Deployment and ReplicaSet controllers with kubectl', () => {
     expect(messages).toContainEqual(
       expect.stringMatching(/^ScalingReplicaSet Scaled up replica set web-\w+ from 0 to 3$/),
     );
-    expect(await c.k('describe', 'deployment', 'web')).toMatch(/ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ from 0 to 3/);
-    expect(await c.k('describe', 'rs', rs[0].metadata.name)).toMatch(/SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/);
+    expect(await c.k('describe', 'deployment', 'web')).toMatch(
+      /ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-\w+ from 0 to 3/,
+    );
+    expect(await c.k('describe', 'rs', rs[0].metadata.name)).toMatch(
+      /SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: web-/,
+    );
     const rsEvents = (await eventsOf(rs[0].metadata.name)).map((e) => e.reason);
     expect(rsEvents).toContain('SuccessfulCreate');
   }, 180_000);

@@ -90,12 +90,19 @@ export abstract class QueueController implements Controller {
   }
 
   async start(signal: AbortSignal): Promise<void> {
+    // One abort listener per controller (not one per informer): many controllers share a signal.
+    let onAbort = () => {};
+    const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      await this.informers.waitForCacheSync({ signal });
+      await Promise.race([this.informers.waitForCacheSync(), aborted]);
     } catch (err) {
       if (signal.aborted) return;
       throw err;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
+    if (signal.aborted) return;
     this.logger.info('started', { workers: this.workers });
     await runWorkers({
       queue: this.queue,

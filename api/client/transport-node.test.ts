@@ -312,3 +312,29 @@ describe('NodeTransport connection reuse', () => {
     }
   });
 });
+
+describe('NodeTransport connection pool', () => {
+  it('keeps the connections of a burst for the next one instead of handshaking again', async () => {
+    let handshakes = 0;
+    const tlsServer = https.createServer(
+      { key: testdata('server.key'), cert: testdata('server.crt') },
+      (_req, res) => setTimeout(() => res.end('{}'), 5),
+    );
+    tlsServer.on('secureConnection', () => handshakes++);
+    await new Promise<void>((r) => tlsServer.listen(0, '127.0.0.1', r));
+    const t = new NodeTransport(
+      { server: `https://127.0.0.1:${(tlsServer.address() as AddressInfo).port}`, ca: testdata('ca.crt') },
+      { maxSockets: 16 },
+    );
+    try {
+      for (let burst = 0; burst < 3; burst++) {
+        await Promise.all(Array.from({ length: 16 }, () => t.request('GET', '/x')));
+      }
+      expect(handshakes).toBeLessThanOrEqual(16);
+    } finally {
+      t.close();
+      tlsServer.closeAllConnections();
+      await new Promise((r) => tlsServer.close(r));
+    }
+  });
+});

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { apiErrorFromResponse } from './api-error.ts';
 import { parseKubeconfig, resolveKubeconfig, type ConnectionConfig, type Kubeconfig } from './kubeconfig.ts';
@@ -77,21 +78,27 @@ export class NodeTransport implements Transport {
     this.base = new URL(connection.server);
     const secure = this.base.protocol === 'https:';
     this.lib = secure ? https : http;
+    // One secure context for every connection: building it parses the key and certificates,
+    // which otherwise happens again on each new socket.
     const tls: https.AgentOptions = secure
       ? {
-          ca: connection.ca,
-          cert: connection.cert,
-          key: connection.key,
+          secureContext: createSecureContext({
+            ca: connection.ca,
+            cert: connection.cert,
+            key: connection.key,
+          }),
           rejectUnauthorized: !connection.insecureSkipTLSVerify,
           servername: connection.tlsServerName,
         }
       : {};
+    const maxSockets = opts.maxSockets ?? 32;
     const Agent = secure ? https.Agent : http.Agent;
     this.requestAgent = new Agent({
       ...tls,
       keepAlive: true,
-      maxSockets: opts.maxSockets ?? 32,
-      maxFreeSockets: 8,
+      maxSockets,
+      // Keep every connection of a burst: closing them means new TLS handshakes for the next one.
+      maxFreeSockets: maxSockets,
     });
     this.watchAgent = new Agent({ ...tls, keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4 });
     this.baseHeaders = { 'user-agent': opts.userAgent ?? 'flotilla-client' };

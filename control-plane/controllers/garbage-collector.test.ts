@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, pollUntil, type KubeObject } from '../../api/client/index.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { MemoryEventRecorder } from './events.ts';
-import { startTestApi, type TestApi } from './testing/api.ts';
+import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 
 describe('garbage collector against a real API server', () => {
   let api: TestApi;
-  const ac = new AbortController();
+  const ac = stopController();
   let run: Promise<void>;
   beforeAll(async () => {
     api = await startTestApi();

@@ -4,15 +4,18 @@
 // while this process holds the Lease kube-system/kube-controller-manager, so of several control
 // planes sharing a store exactly one manager is active; a lost lease stops them all, and a new
 // term starts them afresh with new caches, like a restarted kube-controller-manager.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Client, Clock, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import { LeaderElector } from './leader-election.ts';
+import { NamespaceController } from './namespace.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
+import { GarbageCollector } from './garbage-collector.ts';
 import { JobController } from './job.ts';
 import { ReplicaSetController } from './replicaset.ts';
 import { StatefulSetController } from './statefulset.ts';
@@ -29,6 +32,9 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   job: (c) => new JobController(c),
   'ttl-after-finished': (c) => new TtlAfterFinishedController(c),
   cronjob: (c) => new CronJobController(c),
+  // Infrastructure.
+  garbagecollector: (c) => new GarbageCollector(c),
+  namespace: (c) => new NamespaceController(c),
 };
 
 export interface LeaderElectionOptions {
@@ -91,6 +97,8 @@ function startTerm(opts: ControllerManagerOptions, names: string[], logger: Logg
   const base = { client: opts.client, informers, clock: opts.clock, logger, workers: opts.workers };
   const controllers = names.map((n) => controllerFactories[n]!({ ...base, ...opts.settings?.[n] }));
   const ac = new AbortController();
+  // Every informer and controller listens on this one signal.
+  setMaxListeners(0, ac.signal);
   informers.start(ac.signal);
   const runs = controllers.map((c) =>
     c.start(ac.signal).catch((err) => logger.error('controller stopped', { controller: c.name, error: err })),

@@ -1,5 +1,6 @@
 // A real control plane for controller unit tests: the API server with its SQLite store in a
 // temporary directory, and an admin client. No controllers run unless the test starts them.
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,4 +30,11 @@ export async function startTestApi(): Promise<TestApi> {
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An AbortController for stopping controllers: every informer listens on its signal. */
+export function stopController(): AbortController {
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  return ac;
 }

@@ -118,6 +118,22 @@ describe('Job, TTL-after-finished and CronJob controllers with kubectl', () => {
     expect(cond(await c.getJson('job', 'slow'), 'Failed')?.reason).toBe('DeadlineExceeded');
   }, 120_000);
 
+  it('suspends a job (no pods, Suspended condition) and resumes it to completion', async () => {
+    await c.apply(job('later', { suspend: true, completions: 2 }));
+    await eventually(
+      async () => cond(await c.getJson('job', 'later'), 'Suspended')?.reason === 'JobSuspended',
+      'Suspended',
+    );
+    expect((await c.getJson('pods', '-l', 'batch.kubernetes.io/job-name=later')).items).toHaveLength(0);
+    await c.k('patch', 'job/later', '-p', '{"spec":{"suspend":false}}');
+    await c.k('wait', '--for=condition=complete', 'job/later', '--timeout=90s');
+    const j = await c.getJson('job', 'later');
+    expect(j.status.conditions.find((x: any) => x.type === 'Suspended')).toMatchObject({
+      status: 'False',
+      reason: 'JobResumed',
+    });
+  }, 120_000);
+
   it('deletes a finished job after ttlSecondsAfterFinished', async () => {
     await c.apply(job('short-lived', { ttlSecondsAfterFinished: 1 }));
     await eventually(

@@ -134,6 +134,24 @@ describe('StatefulSet controller with kubectl', () => {
     expect(images).toEqual({ 'web-0': 'nginx:1.25', 'web-1': 'nginx:1.27' });
   }, 180_000);
 
+  it('deletes the claims of scaled-away pods when whenScaled is Delete', async () => {
+    await c.apply(
+      statefulSet('db', 2, 'postgres:16', {
+        volumeClaimTemplates: [claimTemplate],
+        persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' },
+      }),
+    );
+    await c.k('rollout', 'status', 'statefulset/db', '--timeout=90s');
+    const claims = async () =>
+      (await c.getJson('pvc')).items
+        .filter((p: any) => p.metadata.name.startsWith('data-db-') && !p.metadata.deletionTimestamp)
+        .map((p: any) => p.metadata.name)
+        .sort();
+    expect(await claims()).toEqual(['data-db-0', 'data-db-1']);
+    await c.k('scale', 'statefulset/db', '--replicas=1');
+    await eventually(async () => (await claims()).join() === 'data-db-0', 'data-db-1 deleted with its pod');
+  }, 180_000);
+
   it('creates every pod at once with the Parallel policy and replaces a deleted one under the same name', async () => {
     await c.apply(statefulSet('par', 3, 'nginx:1.25', { podManagementPolicy: 'Parallel' }));
     await c.k('rollout', 'status', 'statefulset/par', '--timeout=90s');

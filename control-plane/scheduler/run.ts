@@ -1,8 +1,10 @@
 // The scheduler as the control plane runs it: campaign for the kube-system/kube-scheduler Lease
 // and schedule while holding it, so that of several control planes only one schedules. Each
 // term gets a fresh Scheduler (and informers), as upstream restarts after losing the lease.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '../../api/client/index.ts';
-import { LeaderElector, type LeaderElectionConfig } from '../leaderelection/leader-elector.ts';
+import { LeaderElector, type LeaderElectionConfig } from '../controllers/leader-election.ts';
 import { childSignal } from './child-signal.ts';
 import { Scheduler, type SchedulerConfig } from './scheduler.ts';
 
@@ -16,29 +18,31 @@ export interface RunningScheduler {
 
 export function startScheduler(
   config: Omit<SchedulerConfig, 'informers'>,
-  election: Partial<Omit<LeaderElectionConfig, 'client'>> = {},
+  election: Partial<Omit<LeaderElectionConfig, 'client' | 'onStartedLeading'>> = {},
 ): RunningScheduler {
   const logger = config.logger ?? silentLogger;
+  let current: Scheduler | undefined;
   const elector = new LeaderElector({
     client: config.client,
     namespace: 'kube-system',
     name: 'kube-scheduler',
+    identity: `${hostname()}_${randomUUID()}`,
     clock: config.clock,
     logger,
     ...election,
-  });
-  const ac = new AbortController();
-  let current: Scheduler | undefined;
-  const run = elector
-    .run(childSignal(ac.signal), async (leading) => {
+    onStartedLeading: async (leading: AbortSignal) => {
       current = new Scheduler(config);
       try {
         await current.start(leading);
       } finally {
         current = undefined;
       }
-    })
-    .catch((err) => logger.error('scheduler stopped', { error: err }));
+    },
+  });
+  const ac = new AbortController();
+  const run = elector
+    .run(childSignal(ac.signal))
+    .catch((err: unknown) => logger.error('scheduler stopped', { error: err }));
   return {
     elector,
     current: () => current,

@@ -144,6 +144,9 @@ export class JobController extends QueueController {
       if (!terminal && !deleting) continue;
       toRelease.push(p);
       if (finished || uncounted.succeeded.has(podUid) || uncounted.failed.has(podUid)) continue;
+      // Pods stopped because the job is suspended are not failures of their own. (A job that is
+      // ending counts the pods it stops as failed, as upstream does.)
+      if (deleting && !terminal && job.spec?.suspend) continue;
       if (p.status?.phase === 'Succeeded') {
         if (indexed) {
           const idx = indexOf(p);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, startTestCluster, type TestCluster } from './harness.ts';
+import { PodWatch } from './pod-watch.ts';
 
 function daemonSet(name: string, image: string, podSpec: Record<string, unknown> = {}): string {
   return JSON.stringify({
@@ -103,5 +104,26 @@ describe('DaemonSet controller with kubectl', () => {
       (r: any) => r.metadata.ownerReferences?.[0]?.name === 'agent',
     );
     expect(revs).toHaveLength(2);
+  }, 180_000);
+
+  it('with maxSurge starts the new pod before stopping the old one, so no node is ever without a ready daemon', async () => {
+    const manifest = JSON.parse(daemonSet('surge', 'busybox:1'));
+    manifest.spec.updateStrategy.rollingUpdate = { maxSurge: 1, maxUnavailable: 0 };
+    await c.apply(JSON.stringify(manifest));
+    await c.k('rollout', 'status', 'daemonset/surge', '--timeout=90s');
+    const watch = new PodWatch(c.client, 'default', 'app=surge');
+    await watch.start();
+    await c.k('set', 'image', 'daemonset/surge', 'main=busybox:2');
+    await c.k('rollout', 'status', 'daemonset/surge', '--timeout=90s');
+    await eventually(async () => {
+      const images = (await livePods('surge')).map((p: any) => p.spec.containers[0].image);
+      return images.length === 4 && images.every((i: string) => i === 'busybox:2');
+    }, 'every surge pod on the new image');
+    await watch.stop();
+    expect(watch.snapshots.length).toBeGreaterThan(4);
+    for (const s of watch.snapshots) {
+      expect(s.ready).toBeGreaterThanOrEqual(4);
+      expect(s.live).toBeLessThanOrEqual(5);
+    }
   }, 180_000);
 });

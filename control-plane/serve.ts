@@ -20,6 +20,7 @@ import type { Backend } from './storage/types.ts';
 import { Client } from '../api/client/index.ts';
 import { NodeTransport } from '../api/client/transport-node.ts';
 import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
+import { startControllerManager, type RunningControllers } from './controllers/manager.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -31,6 +32,18 @@ export interface ControlPlaneOptions {
   log?: (line: string) => void;
   /** Run the scheduler in this process (default true). */
   scheduler?: boolean;
+  /**
+   * Run the controller manager in this process, behind the kube-system/kube-controller-manager
+   * Lease (what `flotilla serve` does). Off by default so tests can run controllers their way.
+   */
+  controllers?: ControlPlaneControllers;
+}
+
+export interface ControlPlaneControllers {
+  /** --controllers style selection: names, `*`, `-name`. Default all. */
+  names?: string[];
+  /** Per-controller settings, e.g. `{ nodelifecycle: { nodeMonitorGracePeriodMs: 10_000 } }`. */
+  settings?: Record<string, Record<string, unknown>>;
 }
 
 export interface RunningControlPlane {
@@ -46,6 +59,8 @@ export interface RunningControlPlane {
   backend: Backend;
   /** The scheduler (campaigning for its lease), unless turned off. */
   scheduler?: RunningScheduler;
+  /** The controller manager (campaigning for its lease), when asked for. */
+  controllers?: RunningControllers;
   /** Stop accepting, end watches, finish requests, flush and close the store. */
   close(): Promise<void>;
 }
@@ -120,6 +135,24 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     );
     const scheduler =
       opts.scheduler === false ? undefined : startScheduler({ client: components, logger: lineLogger(log) });
+    const managerClient = opts.controllers
+      ? new Client(
+          new NodeTransport(
+            { server: bound.url, ca: pki.ca, cert: admin.certPem, key: admin.keyPem },
+            { userAgent: 'flotilla-controller-manager' },
+          ),
+        )
+      : undefined;
+    const controllers =
+      opts.controllers && managerClient
+        ? startControllerManager({
+            client: managerClient,
+            controllers: opts.controllers.names,
+            settings: opts.controllers.settings,
+            logger: lineLogger(log),
+            leaderElection: {},
+          })
+        : undefined;
     const running = api;
     let closing: Promise<void> | undefined;
     return {
@@ -132,8 +165,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       api: running,
       backend,
       scheduler,
+      controllers,
       close: () =>
         (closing ??= (async () => {
+          await controllers?.stop();
+          managerClient?.close();
           await scheduler?.stop();
           components.close();
           await running.close();

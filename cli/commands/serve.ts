@@ -4,8 +4,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../control-plane/data-dir.ts';
 import type { RunningControlPlane } from '../../control-plane/serve.ts';
+import { controllersFromFlags, withControllerOptions, type ControllerFlags } from '../controller-flags.ts';
 
-export interface ServeFlags {
+export interface ServeFlags extends ControllerFlags {
   dataDir: string;
   port: number;
   address: string;
@@ -21,7 +22,7 @@ function parsePort(value: string): number {
 
 /** Adds serve's flags to a command (`start` shares them). */
 export function withServeOptions(cmd: Command): Command {
-  return cmd
+  return withControllerOptions(cmd)
     .option('--data-dir <dir>', 'where the store, certificates and kubeconfig live', defaultDataDir())
     .option('--port <port>', 'HTTPS port for the API (0 picks a free one)', parsePort, 6443)
     .option('--address <ip>', 'address to listen on', '127.0.0.1')
@@ -74,7 +75,12 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const { PortInUseError, startControlPlane } = await import('../../control-plane/serve.ts');
   let cp: RunningControlPlane;
   try {
-    cp = await startControlPlane({ dataDir: flags.dataDir, port: flags.port, address: flags.address });
+    cp = await startControlPlane({
+      dataDir: flags.dataDir,
+      port: flags.port,
+      address: flags.address,
+      controllers: controllersFromFlags(flags),
+    });
   } catch (err) {
     const message =
       err instanceof PortInUseError ? err.message : err instanceof Error ? err.message : String(err);

@@ -27,6 +27,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--port <port>', 'HTTPS port for the API (0 picks a free one)', parsePort, 6443)
     .option('--address <ip>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--store <kind>', 'storage backend').choices(['sqlite', 'etcd']).default('sqlite'))
+    .option('--etcd <url>', 'etcd endpoint for --store etcd')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
     );
@@ -88,7 +89,6 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     process.stderr.write(`flotilla serve: ${message}\n`);
     process.exit(1);
   }
-  announce(cp, flags.output);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -111,8 +111,11 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       },
     );
   };
+  // Listen for signals before saying we are ready: whoever waits for the ready line may
+  // signal us at once.
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  announce(cp, flags.output);
 }
 
 export function register(program: Command): void {

@@ -112,6 +112,14 @@ describe('flotilla serve', () => {
     expect(events.some((e) => e.type === 'ADDED' && e.object.metadata.name === 'seen')).toBe(true);
   });
 
+  it('exits 0 on SIGINT (Ctrl+C) too', async () => {
+    const s = await startServer();
+    const exited = new Promise<number | null>((r) => s.process.once('exit', (code) => r(code)));
+    s.process.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await s.stop();
+  });
+
   it('says so clearly when the port is taken', async () => {
     const s = await startServer();
     servers.push(s);

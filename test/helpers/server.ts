@@ -67,6 +67,10 @@ export async function startServer(opts: StartServerOptions = {}): Promise<TestSe
     [bin, 'serve', '--data-dir', dataDir, '--port', '0', '--output', 'json', ...(opts.args ?? [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } },
   );
+  // A test that fails or times out before stop() must not leave a server behind.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {

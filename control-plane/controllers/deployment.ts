@@ -499,6 +499,16 @@ export class DeploymentController extends QueueController {
             now,
           );
     status.conditions = setCondition(status.conditions!, cond);
+    // A ReplicaSet that can not create pods (quota, admission) shows on the deployment too.
+    const failing = [...(newRS ? [newRS] : []), ...all.filter((rs) => rs !== newRS)]
+      .flatMap((rs) => rs.status?.conditions ?? [])
+      .find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+    if (failing)
+      status.conditions = setCondition(
+        status.conditions!,
+        newCondition('ReplicaFailure', 'True', failing.reason ?? 'FailedCreate', failing.message ?? '', now),
+      );
+    else status.conditions = status.conditions!.filter((c) => c.type !== 'ReplicaFailure');
     return status;
   }
 

@@ -99,4 +99,28 @@ describe('ReplicaSet controller with kubectl', () => {
       'available after 2s',
     );
   }, 120_000);
+
+  it('reports ReplicaFailure when the API refuses its pods (a terminating namespace)', async () => {
+    await c.k('create', 'namespace', 'doomed');
+    const r = await c.kubectl(['apply', '-n', 'doomed', '-f', '-'], { input: replicaSet('stuck', 1) });
+    expect(r.code).toBe(0);
+    await eventually(
+      async () => (await c.getJson('rs', 'stuck', '-n', 'doomed')).status?.readyReplicas === 1,
+      'a ready pod',
+    );
+    // Nothing empties the namespace here (no namespace controller): it stays Terminating.
+    await c.k('delete', 'namespace', 'doomed', '--wait=false');
+    const [pod] = (await c.getJson('pods', '-n', 'doomed')).items;
+    await c.k('delete', 'pod', '-n', 'doomed', pod.metadata.name, '--wait=false');
+    const failure = await eventually(async () => {
+      const rs = await c.getJson('rs', 'stuck', '-n', 'doomed');
+      return rs.status?.conditions?.find((x: any) => x.type === 'ReplicaFailure' && x.status === 'True');
+    }, 'the ReplicaFailure condition');
+    expect(failure.reason).toBe('FailedCreate');
+    expect(failure.message).toContain('because it is being terminated');
+    const events = (
+      await c.getJson('events', '-n', 'doomed', '--field-selector', 'involvedObject.name=stuck')
+    ).items;
+    expect(events.some((e: any) => e.reason === 'FailedCreate' && e.type === 'Warning')).toBe(true);
+  }, 120_000);
 });

@@ -118,9 +118,6 @@ describe('ReplicaSet controller with kubectl', () => {
     }, 'the ReplicaFailure condition');
     expect(failure.reason).toBe('FailedCreate');
     expect(failure.message).toContain('because it is being terminated');
-    const events = (
-      await c.getJson('events', '-n', 'doomed', '--field-selector', 'involvedObject.name=stuck')
-    ).items;
-    expect(events.some((e: any) => e.reason === 'FailedCreate' && e.type === 'Warning')).toBe(true);
+    // (Its FailedCreate event is refused too: nothing new may be created in the namespace.)
   }, 120_000);
 });

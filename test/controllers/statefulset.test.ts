@@ -162,4 +162,28 @@ describe('StatefulSet controller with kubectl', () => {
       return p && p.metadata.uid !== before.metadata.uid && ready(p);
     }, 'par-1 recreated');
   }, 180_000);
+
+  it('with OnDelete keeps running pods and gives the new template only to replacements', async () => {
+    await c.apply(statefulSet('manual', 2, 'redis:7', { updateStrategy: { type: 'OnDelete' } }));
+    await eventually(
+      async () => (await c.getJson('sts', 'manual')).status?.readyReplicas === 2,
+      'two ready pods',
+    );
+    await c.k('set', 'image', 'statefulset/manual', 'main=redis:8');
+    await eventually(async () => {
+      const s = (await c.getJson('sts', 'manual')).status;
+      return s.updateRevision !== s.currentRevision && s.observedGeneration === 2;
+    }, 'a new update revision');
+    const images = async () =>
+      Object.fromEntries(
+        (await livePods('manual')).map((p: any) => [p.metadata.name, p.spec.containers[0].image]),
+      );
+    expect(await images()).toEqual({ 'manual-0': 'redis:7', 'manual-1': 'redis:7' });
+    await c.k('delete', 'pod', 'manual-1', '--wait=false');
+    await eventually(
+      async () => (await images())['manual-1'] === 'redis:8',
+      'manual-1 recreated on the new template',
+    );
+    expect((await images())['manual-0']).toBe('redis:7');
+  }, 180_000);
 });

@@ -82,4 +82,22 @@ describe('workloads on flotilla serve with flotilla simulate nodes', () => {
       'condition met',
     );
   }, 180_000);
+
+  it('cascades a deployment deletion to its ReplicaSets and pods, and orphans them on request', async () => {
+    await k('create', 'deployment', 'gone', '--image=nginx', '--replicas=2');
+    await k('rollout', 'status', 'deployment/gone', '--timeout=120s');
+    await k('delete', 'deployment', 'gone', '--cascade=foreground');
+    await eventually(async () => {
+      const rs = JSON.parse(await k('get', 'rs', '-l', 'app=gone', '-o', 'json')).items;
+      const pods = JSON.parse(await k('get', 'pods', '-l', 'app=gone', '-o', 'json')).items;
+      return rs.length === 0 && pods.length === 0;
+    }, 'the ReplicaSet and pods deleted with their deployment');
+
+    await k('create', 'deployment', 'kept', '--image=nginx', '--replicas=1');
+    await k('rollout', 'status', 'deployment/kept', '--timeout=120s');
+    await k('delete', 'deployment', 'kept', '--cascade=orphan');
+    const [rs] = JSON.parse(await k('get', 'rs', '-l', 'app=kept', '-o', 'json')).items;
+    expect(rs.metadata.ownerReferences ?? []).toEqual([]);
+    expect(JSON.parse(await k('get', 'pods', '-l', 'app=kept', '-o', 'json')).items).toHaveLength(1);
+  }, 180_000);
 });

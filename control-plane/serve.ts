@@ -15,12 +15,14 @@ import { writeKubeconfig } from './kubeconfig.ts';
 import { ensureClientCertificate, ensureClusterPki } from './pki/index.ts';
 import { createRegistries, ensureDefaultNamespaces } from './apiserver/registry/index.ts';
 import { createApiServer, type ApiServer } from './apiserver/server.ts';
+import { inProcessHandler } from './apiserver/in-process.ts';
 import { openSqliteBackend } from './storage/index.ts';
 import type { Backend } from './storage/types.ts';
-import { Client } from '../api/client/index.ts';
+import { Client, inProcessTransport } from '../api/client/index.ts';
 import { NodeTransport } from '../api/client/transport-node.ts';
 import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
 import { startControllerManager, type RunningControllers } from './controllers/manager.ts';
+import { admissionPlugins, type AdmissionOptions } from './apiserver/admission/index.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -37,6 +39,8 @@ export interface ControlPlaneOptions {
    * Lease (what `flotilla serve` does). Off by default so tests can run controllers their way.
    */
   controllers?: ControlPlaneControllers;
+  /** Admission plugin settings (default toleration seconds, plugins to leave out). */
+  admission?: AdmissionOptions;
 }
 
 export interface ControlPlaneControllers {
@@ -99,7 +103,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   const backend = await openSqliteBackend({ path: join(dataDir, 'store.db') });
   let api: ApiServer | undefined;
   try {
-    const registries = createRegistries(backend, { transformers: encryption.transformers });
+    const registries = createRegistries(backend, {
+      transformers: encryption.transformers,
+      admission: admissionPlugins(opts.admission),
+    });
     await ensureDefaultNamespaces(registries);
     api = createApiServer({
       tls: { key: pki.key, cert: pki.cert, ca: pki.ca },
@@ -126,13 +133,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       userName: 'admin',
       credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
     });
-    // Control-plane components are API clients like any other (as admin, for now).
-    const components = new Client(
-      new NodeTransport(
-        { server: bound.url, ca: pki.ca, cert: admin.certPem, key: admin.keyPem },
-        { userAgent: 'flotilla-control-plane' },
-      ),
-    );
+    // The scheduler in this process calls the registries directly: no TLS, HTTP or JSON.
+    const components = new Client(inProcessTransport(inProcessHandler({ registries })));
     const scheduler =
       opts.scheduler === false ? undefined : startScheduler({ client: components, logger: lineLogger(log) });
     const managerClient = opts.controllers

@@ -1,6 +1,7 @@
 // Everything a verb needs to serve one resource, built once per resource by createRegistries.
 import type { ResourceType } from '../../../api/resource-type.ts';
 import type { Backend } from '../../storage/types.ts';
+import type { Admission } from './admission.ts';
 import type { GroupResource } from '../status.ts';
 import type { ObjectCodec } from './codec.ts';
 import type { DecodedCache } from './decoded-cache.ts';
@@ -23,6 +24,8 @@ export interface StoreContext {
   readonly apiVersion: string;
   readonly clock: Clock;
   readonly bookmarkIntervalMs: number;
+  /** Admission plugins shared by every registry (none unless createRegistries was given some). */
+  readonly admission?: Admission;
   /** The namespace object (read-only), or undefined; for the namespace lifecycle checks on create. */
   getNamespace(name: string): Promise<KubeObject | undefined>;
 }

@@ -2,6 +2,7 @@
 import { resourceTypes } from '../../../api/resources.ts';
 import { apiVersionOf, type ResourceType } from '../../../api/resource-type.ts';
 import type { Backend } from '../../storage/types.ts';
+import { Admission, type AdmissionFactory } from './admission.ts';
 import { ObjectCodec } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { DecodedCache } from './decoded-cache.ts';
@@ -25,6 +26,8 @@ export interface RegistryOptions {
   clock?: Clock;
   /** How often a watch that allows bookmarks gets one; default one minute, like upstream. */
   bookmarkIntervalMs?: number;
+  /** Admission plugins (ServiceAccount, LimitRanger, ResourceQuota...), built over the registries. */
+  admission?: AdmissionFactory;
 }
 
 /** Map key of a registry: `group/version/plural` (`/v1/pods`, `apps/v1/deployments`). */
@@ -35,6 +38,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
   const types = opts.types ?? resourceTypes;
   const clock = opts.clock ?? (() => new Date());
   const bookmarkIntervalMs = opts.bookmarkIntervalMs ?? 60_000;
+  const admission = opts.admission ? new Admission() : undefined;
   const namespaces = types.find((rt) => rt.group === '' && rt.plural === 'namespaces');
   const namespaceContext = namespaces ? contextFor(namespaces) : undefined;
 
@@ -60,6 +64,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
       apiVersion: apiVersionOf(rt),
       clock,
       bookmarkIntervalMs,
+      admission,
       getNamespace: (name) => getNamespace(name),
     };
   }
@@ -69,6 +74,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
     const s = rt === namespaces ? namespaceContext! : contextFor(rt);
     out.set(registryKey(rt), new GenericRegistry(s, subresourceHandlers(s)));
   }
+  if (admission && opts.admission) admission.plugins = opts.admission(out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 // POST: a new object. Server-owned metadata is (re)set here whatever the client sent, the
 // namespace must exist and not be terminating (upstream's NamespaceLifecycle admission), then
-// defaults -> prepareForCreate -> validation -> canonicalize -> store.
+// defaults -> mutating admission -> prepareForCreate -> validation -> canonicalize ->
+// validating admission -> store.
 import { KeyExistsError } from '../../storage/errors.ts';
 import { forbiddenNamespaceTerminating, namespaceNotFound, type StatusError } from '../status.ts';
 import type { StoreContext } from './context.ts';
@@ -26,6 +27,16 @@ export async function create(
   clearSystemFields(meta);
   s.type.defaults?.(obj);
   if (s.type.namespaced) await checkNamespaceAcceptsContent(s, namespace, meta.name ?? '');
+  const admission = s.admission && {
+    operation: 'CREATE' as const,
+    type: s.type,
+    namespace,
+    name: meta.name ?? '',
+    object: obj,
+    user: ctx.user,
+    dryRun: !!ctx.dryRun,
+  };
+  if (admission) await s.admission!.admit(admission);
 
   const generated = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
   for (let attempt = 1; ; attempt++) {
@@ -36,6 +47,7 @@ export async function create(
     s.strategy.prepareForCreate(obj);
     validateForCreate(s, obj);
     s.strategy.canonicalize?.(obj);
+    if (admission) await s.admission!.validate({ ...admission, name: meta.name });
 
     const key = s.keys.key(namespace, meta.name);
     try {

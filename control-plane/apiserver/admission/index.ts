@@ -1,0 +1,39 @@
+// The admission plugins the API server runs, in upstream's order: one literal registry of
+// name -> factory. `admissionPlugins(options)` is what createRegistries takes.
+import type { AdmissionFactory, AdmissionPlugin } from '../registry/admission.ts';
+import type { ResourceRegistry } from '../registry/types.ts';
+import {
+  defaultTolerationSecondsAdmission,
+  type DefaultTolerationSecondsOptions,
+} from './default-toleration-seconds.ts';
+import { limitRangerAdmission } from './limit-ranger.ts';
+import { RegistryReader } from './reader.ts';
+import { resourceQuotaAdmission } from './resource-quota.ts';
+import { serviceAccountAdmission } from './service-account.ts';
+
+export interface AdmissionOptions {
+  defaultTolerationSeconds?: DefaultTolerationSecondsOptions;
+  /** Plugins to leave out, by name (e.g. `ResourceQuota`). */
+  disabled?: string[];
+}
+
+type PluginFactory = (reader: RegistryReader, opts: AdmissionOptions) => AdmissionPlugin;
+
+/** Upstream's recommended order: mutating defaults first, quota last. */
+export const admissionPluginFactories: Record<string, PluginFactory> = {
+  LimitRanger: (reader) => limitRangerAdmission(reader),
+  ServiceAccount: (reader) => serviceAccountAdmission(reader),
+  DefaultTolerationSeconds: (_reader, opts) =>
+    defaultTolerationSecondsAdmission(opts.defaultTolerationSeconds),
+  ResourceQuota: (reader) => resourceQuotaAdmission(reader),
+};
+
+export function admissionPlugins(opts: AdmissionOptions = {}): AdmissionFactory {
+  const disabled = new Set(opts.disabled ?? []);
+  return (registries: ReadonlyMap<string, ResourceRegistry>) => {
+    const reader = new RegistryReader(registries);
+    return Object.entries(admissionPluginFactories)
+      .filter(([name]) => !disabled.has(name))
+      .map(([, make]) => make(reader, opts));
+  };
+}

@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { defaultDataDir } from '../../control-plane/data-dir.ts';
 import type { RunningControlPlane } from '../../control-plane/serve.ts';
-import { controllersFromFlags, withControllerOptions, type ControllerFlags } from '../controller-flags.ts';
+import { clusterOptionsFromFlags, withControllerOptions, type ControllerFlags } from '../controller-flags.ts';
 
 export interface ServeFlags extends ControllerFlags {
   dataDir: string;
@@ -80,7 +80,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
       dataDir: flags.dataDir,
       port: flags.port,
       address: flags.address,
-      controllers: controllersFromFlags(flags),
+      ...clusterOptionsFromFlags(flags),
     });
   } catch (err) {
     const message =

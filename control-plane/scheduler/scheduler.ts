@@ -178,6 +178,11 @@ export class Scheduler {
     });
   }
 
+  /** Bindings sent and not answered yet. */
+  get inFlightBindings(): number {
+    return this.bindings.size;
+  }
+
   /** Runs until the signal aborts; resolves once in-flight bindings have finished. */
   async start(parent: AbortSignal): Promise<void> {
     if (this.started) throw new Error('scheduler: already started');

@@ -10,7 +10,7 @@
 import { realClock, type Clock } from '../../../api/client/index.ts';
 import type { Node, Pod } from '../../../api/types/index.ts';
 import { NodeInfo } from '../framework/node-info.ts';
-import { newPodInfo, podKey, type PodInfo } from '../framework/pod-info.ts';
+import { newPodInfo, podKey, updatedPodInfo, type PodInfo } from '../framework/pod-info.ts';
 
 interface PodState {
   pi: PodInfo;
@@ -119,7 +119,8 @@ export class SchedulerCache {
     const nodeName = pod.spec?.nodeName ?? '';
     const st = this.pods.get(key);
     if (st) this.unplace(st);
-    const pi = newPodInfo(pod);
+    // Confirming an assumed pod (or an update of a bound one) reuses what was parsed from its spec.
+    const pi = st ? updatedPodInfo(st.pi, pod) : newPodInfo(pod);
     this.place(pi, nodeName);
     this.pods.set(key, { pi, nodeName, assumed: false });
   }

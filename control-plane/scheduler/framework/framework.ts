@@ -132,8 +132,10 @@ export class Framework {
 
   /** The first rejection, or undefined when every filter passes. */
   runFilterPlugins(state: CycleState, pod: PodInfo, node: NodeInfo): Status | undefined {
-    for (const p of this.filter) {
-      if (state.skipFilterPlugins.size > 0 && state.skipFilterPlugins.has(p.name)) continue;
+    // The filters left after preFilter's skips, worked out once per cycle, not once per node.
+    const filters = (state.filters ??= this.filter.filter((p) => !state.skipFilterPlugins.has(p.name)));
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i]!;
       let s: Status | undefined;
       try {
         s = p.filter(state, pod, node);
@@ -151,9 +153,9 @@ export class Framework {
    * upstream, the node must also pass without them.
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: PodInfo, node: NodeInfo): Status | undefined {
-    const nominated = this.base
-      .nominatedPods(node.name)
-      .filter((p) => p.key !== pod.key && p.priority >= pod.priority);
+    const all = this.base.nominatedPods(node.name);
+    const nominated =
+      all.length === 0 ? all : all.filter((p) => p.key !== pod.key && p.priority >= pod.priority);
     if (nominated.length > 0) {
       const withNominated = node.clone();
       const st = state.clone();
@@ -196,14 +198,14 @@ export class Framework {
   /** Weighted sum of every score plugin's normalized score, per node (same order as `nodes`). */
   runScorePlugins(state: CycleState, pod: PodInfo, nodes: readonly NodeInfo[]): number[] | Status {
     const totals = new Array<number>(nodes.length).fill(0);
+    // One array for every plugin: scoring runs over hundreds of nodes per pod.
+    const scores: NodeScore[] = nodes.map((n) => ({ name: n.name, score: 0 }));
     for (const { plugin, weight } of this.score) {
       if (state.skipScorePlugins.has(plugin.name)) continue;
-      const scores: NodeScore[] = new Array(nodes.length);
       for (let i = 0; i < nodes.length; i++) {
-        const node = nodes[i]!;
-        const s = plugin.score(state, pod, node);
+        const s = plugin.score(state, pod, nodes[i]!);
         if (s instanceof Status) return s.withPlugin(plugin.name);
-        scores[i] = { name: node.name, score: s };
+        scores[i]!.score = s;
       }
       const ns = plugin.normalizeScore?.(state, pod, scores);
       if (ns && !isSuccess(ns)) return ns.withPlugin(plugin.name);

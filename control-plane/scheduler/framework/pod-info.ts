@@ -82,6 +82,15 @@ export function newPodInfo(pod: Pod): PodInfo {
   };
 }
 
+/**
+ * A newer version of the same pod: what comes from its spec (requests, affinity, ports) is
+ * kept, since a bound pod's spec does not change in ways that matter here; metadata is fresh.
+ */
+export function updatedPodInfo(old: PodInfo, pod: Pod): PodInfo {
+  if (old.uid !== (pod.metadata?.uid ?? '')) return newPodInfo(pod);
+  return { ...old, pod, labels: pod.metadata?.labels ?? {} };
+}
+
 export const hasAffinity = (pi: PodInfo): boolean =>
   pi.requiredAffinityTerms.length > 0 ||
   pi.requiredAntiAffinityTerms.length > 0 ||

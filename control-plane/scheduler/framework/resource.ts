@@ -25,12 +25,21 @@ export const emptyResource = (): Resource => ({
 export const defaultMilliCPURequest = 100;
 export const defaultMemoryRequest = 200 * 1024 * 1024;
 
+// Pods repeat a handful of quantity strings ("100m", "128Mi"): parse each once.
+const parsed = new Map<string, number>();
+
 function quantity(name: string, value: string | number): number {
+  const key = `${name === 'cpu' ? 'm' : 'b'}${value}`;
+  let n = parsed.get(key);
+  if (n !== undefined) return n;
   try {
-    return name === 'cpu' ? toMilli(value) : toBytes(value);
+    n = name === 'cpu' ? toMilli(value) : toBytes(value);
   } catch {
-    return 0; // validation refuses bad quantities; a stray one must not break scheduling
+    n = 0; // validation refuses bad quantities; a stray one must not break scheduling
   }
+  if (parsed.size >= 4096) parsed.clear();
+  parsed.set(key, n);
+  return n;
 }
 
 /** A ResourceList as numbers. */

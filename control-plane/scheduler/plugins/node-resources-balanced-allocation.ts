@@ -27,7 +27,11 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfo): number {
-    const fractions: number[] = [];
+    // Sums instead of an array of fractions: this runs for every scored node.
+    let n = 0;
+    let sum = 0;
+    let sumSquares = 0;
+    let first = 0;
     for (const r of this.resources) {
       const capacity = amountOf(node.allocatable, r);
       if (capacity === 0) continue;
@@ -35,15 +39,15 @@ export class BalancedAllocationPlugin implements PreScorePlugin, ScorePlugin {
         r === 'cpu' || r === 'memory'
           ? amountOf(node.nonZeroRequested, r) + amountOf(pod.nonZeroRequests, r)
           : amountOf(node.requested, r) + amountOf(pod.requests, r);
-      fractions.push(Math.min(1, requested / capacity));
+      const f = Math.min(1, requested / capacity);
+      if (n === 0) first = f;
+      n++;
+      sum += f;
+      sumSquares += f * f;
     }
     let std = 0;
-    if (fractions.length === 2) {
-      std = Math.abs((fractions[0]! - fractions[1]!) / 2);
-    } else if (fractions.length > 2) {
-      const mean = fractions.reduce((a, b) => a + b, 0) / fractions.length;
-      std = Math.sqrt(fractions.reduce((a, f) => a + (f - mean) ** 2, 0) / fractions.length);
-    }
+    if (n === 2) std = Math.abs(first - (sum - first)) / 2;
+    else if (n > 2) std = Math.sqrt(Math.max(0, sumSquares / n - (sum / n) ** 2));
     return Math.trunc((1 - std) * maxNodeScore);
   }
 

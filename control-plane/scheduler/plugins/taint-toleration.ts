@@ -9,7 +9,7 @@ import type {
 } from '../framework/interfaces.ts';
 import type { NodeInfo } from '../framework/node-info.ts';
 import type { PodInfo } from '../framework/pod-info.ts';
-import { unresolvable, type Status } from '../framework/status.ts';
+import { skip, unresolvable, type Status } from '../framework/status.ts';
 import { defaultNormalizeScore } from './helpers/normalize-score.ts';
 import { findUntoleratedTaint, tolerated } from './helpers/taints.ts';
 import { TaintToleration as name } from './names.ts';
@@ -28,8 +28,9 @@ export class TaintTolerationPlugin implements FilterPlugin, PreScorePlugin, Scor
     return taint ? unresolvable(errReasonUntoleratedTaint(taint.key, taint.value)) : undefined;
   }
 
-  preScore(): Status | undefined {
-    return undefined;
+  preScore(_state: unknown, _pod: PodInfo, nodes: readonly NodeInfo[]): Status | undefined {
+    // Without PreferNoSchedule taints every node scores the same: nothing to rank.
+    return nodes.some((n) => n.taints.some((t) => t.effect === 'PreferNoSchedule')) ? undefined : skip();
   }
 
   score(_state: unknown, pod: PodInfo, node: NodeInfo): number {

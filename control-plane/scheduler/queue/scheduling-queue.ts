@@ -42,6 +42,8 @@ export interface QueueCounts {
   gated: number;
 }
 
+const noPods: readonly PodInfo[] = Object.freeze([]);
+
 const isGated = (pod: Pod) => (pod.spec?.schedulingGates?.length ?? 0) > 0;
 
 export class SchedulingQueue {
@@ -257,9 +259,11 @@ export class SchedulingQueue {
     if (m?.size === 0) this.nominatedByNode.delete(n.nodeName);
   }
 
-  nominatedPods(nodeName: string): PodInfo[] {
+  nominatedPods(nodeName: string): readonly PodInfo[] {
+    // Called for every node filtered: no allocation in the usual case of no nominations.
+    if (this.nominatedByNode.size === 0) return noPods;
     const m = this.nominatedByNode.get(nodeName);
-    return m ? [...m.values()] : [];
+    return m ? [...m.values()] : noPods;
   }
 
   private nominateFromStatus(pi: PodInfo): void {

@@ -18,6 +18,8 @@ import { DeploymentController } from './deployment.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { JobController } from './job.ts';
 import { ReplicaSetController } from './replicaset.ts';
+import { ResourceQuotaController } from './resource-quota.ts';
+import { ServiceAccountController } from './service-account.ts';
 import { StatefulSetController } from './statefulset.ts';
 import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
@@ -35,6 +37,8 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   // Infrastructure.
   garbagecollector: (c) => new GarbageCollector(c),
   namespace: (c) => new NamespaceController(c),
+  serviceaccount: (c) => new ServiceAccountController(c),
+  resourcequota: (c) => new ResourceQuotaController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -11,6 +11,7 @@ import type { Client, Clock, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import { LeaderElector } from './leader-election.ts';
 import { NamespaceController } from './namespace.ts';
+import { NodeIpamController } from './node-ipam.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
@@ -39,6 +40,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   namespace: (c) => new NamespaceController(c),
   serviceaccount: (c) => new ServiceAccountController(c),
   resourcequota: (c) => new ResourceQuotaController(c),
+  nodeipam: (c) => new NodeIpamController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -261,13 +261,15 @@ export class DeploymentController extends QueueController {
     return { d, newRS: created, oldRSs };
   }
 
-  /** The new ReplicaSet's annotations when they need changing, else undefined. */
+  /**
+   * The new ReplicaSet's annotations when they need changing, else undefined (upstream
+   * SetNewReplicaSetAnnotations). The desired/max-replicas ones change only with its size, so a
+   * scaling event still sees the sizes the sets were made for.
+   */
   private rsAnnotations(d: D, rs: RS, revision: number): Record<string, string> | undefined {
     const current = rs.metadata?.annotations ?? {};
     const next: Record<string, string> = { ...current, ...annotationsToCopy(d) };
     if (revisionOf(rs) < revision) next[revisionAnnotation] = String(revision);
-    next[desiredReplicasAnnotation] = String(replicas(d));
-    next[maxReplicasAnnotation] = String(replicas(d) + maxSurge(d));
     return canonicalJson(next) === canonicalJson(current) ? undefined : next;
   }
 

@@ -179,4 +179,35 @@ describe('Deployment and ReplicaSet controllers with kubectl', () => {
       'one old ReplicaSet kept',
     );
   }, 240_000);
+
+  it('scales a stuck rollout proportionally across its old and new ReplicaSets', async () => {
+    await c.apply(
+      deployment('prop', 3, 'nginx:1.25', {
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+      }),
+    );
+    await c.k('rollout', 'status', 'deployment/prop', '--timeout=90s');
+    // The new pods never become ready, so the rollout stops at old 3 + new 1.
+    await c.k(
+      'patch',
+      'deployment/prop',
+      '--type=json',
+      '-p',
+      '[{"op":"add","path":"/spec/template/spec/readinessGates","value":[{"conditionType":"example.com/never"}]}]',
+    );
+    const sizes = async () => {
+      const sets = (await c.getJson('rs', '-l', 'app=prop')).items;
+      return sets
+        .map(
+          (rs: any) => `${rs.metadata.annotations['deployment.kubernetes.io/revision']}:${rs.spec.replicas}`,
+        )
+        .sort()
+        .join(',');
+    };
+    await eventually(async () => (await sizes()) === '1:3,2:1', 'old 3 and new 1');
+    // 6 replicas with maxSurge 1 allow 7 pods, 3 more than now, shared by size like upstream:
+    // old round(3 * 7 / 4) = 5, new round(1 * 7 / 4) = 2 (4 being the max-replicas they were made for).
+    await c.k('scale', 'deployment/prop', '--replicas=6');
+    await eventually(async () => (await sizes()) === '1:5,2:2', 'old 5 and new 2');
+  }, 180_000);
 });

@@ -12,6 +12,7 @@ import { SharedInformerFactory, silentLogger } from '../../api/client/index.ts';
 import { LeaderElector } from './leader-election.ts';
 import { NamespaceController } from './namespace.ts';
 import { NodeIpamController } from './node-ipam.ts';
+import { NodeLifecycleController } from './node-lifecycle.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
@@ -22,6 +23,7 @@ import { ReplicaSetController } from './replicaset.ts';
 import { ResourceQuotaController } from './resource-quota.ts';
 import { ServiceAccountController } from './service-account.ts';
 import { StatefulSetController } from './statefulset.ts';
+import { TaintEvictionController } from './taint-eviction.ts';
 import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
 /** Factories get the shared config plus that controller's own settings (e.g. Job back-off). */
@@ -41,6 +43,8 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   serviceaccount: (c) => new ServiceAccountController(c),
   resourcequota: (c) => new ResourceQuotaController(c),
   nodeipam: (c) => new NodeIpamController(c),
+  nodelifecycle: (c) => new NodeLifecycleController(c),
+  'taint-eviction': (c) => new TaintEvictionController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -279,6 +279,16 @@ const table: Entry[] = [
     namespaced: true,
     subresources: ['status'],
   },
+  // scheduling.k8s.io/v1
+  {
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    singular: 'priorityclass',
+    shortNames: ['pc'],
+    namespaced: false,
+  },
   // storage.k8s.io/v1
   {
     group: 'storage.k8s.io',

@@ -44,6 +44,8 @@ import { validateLimitRange, validateResourceQuota } from './validation/quota.ts
 import { validateEndpointSlice, validateEndpoints } from './validation/endpoints.ts';
 import { validateIngress, validateIngressClass } from './validation/networking.ts';
 import { validateHorizontalPodAutoscaler, validateLease } from './validation/coordination.ts';
+import { validatePriorityClass } from './validation/priority-class.ts';
+import { defaultPriorityClass } from './defaults/priority-class.ts';
 import {
   eventFields,
   jobFields,
@@ -134,6 +136,7 @@ const table: Record<
   'batch/CronJob': { defaults: defaultCronJob, validate: validateCronJob },
   'batch/Job': { defaults: defaultJob, validate: validateJobWithSelector, selectableFields: jobFields },
   'coordination.k8s.io/Lease': { validate: validateLease },
+  'scheduling.k8s.io/PriorityClass': { defaults: defaultPriorityClass, validate: validatePriorityClass },
   'discovery.k8s.io/EndpointSlice': { defaults: defaultEndpointSlice, validate: validateEndpointSlice },
   'events.k8s.io/Event': { validate: validateEventsV1Event },
   'networking.k8s.io/IngressClass': { defaults: defaultIngressClass, validate: validateIngressClass },

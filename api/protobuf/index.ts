@@ -18,6 +18,7 @@ import { eventsv1 } from './schemas/events-v1.ts';
 import { metav1 } from './schemas/meta-v1.ts';
 import { networkingv1 } from './schemas/networking-v1.ts';
 import { policyv1 } from './schemas/policy-v1.ts';
+import { schedulingv1 } from './schemas/scheduling-v1.ts';
 import { storagev1 } from './schemas/storage-v1.ts';
 import { wellKnownDecoders } from './well-known.ts';
 import { WireError } from './wire.ts';
@@ -40,6 +41,7 @@ export const packages: PackageSchema[] = [
   networkingv1,
   storagev1,
   policyv1,
+  schedulingv1,
   authenticationv1,
 ];
 

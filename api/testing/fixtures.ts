@@ -174,6 +174,13 @@ export const validObjects: Record<string, () => any> = {
     metadata: { name: 'node-1', namespace: 'kube-node-lease' },
     spec: { holderIdentity: 'node-1', leaseDurationSeconds: 40 },
   }),
+  'scheduling.k8s.io/PriorityClass': () => ({
+    apiVersion: 'scheduling.k8s.io/v1',
+    kind: 'PriorityClass',
+    metadata: { name: 'high-priority' },
+    value: 1000,
+    description: 'for pods that may evict others',
+  }),
   'discovery.k8s.io/EndpointSlice': () => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',

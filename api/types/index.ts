@@ -28,5 +28,6 @@ export type * from './job.ts';
 export type * from './cron-job.ts';
 export type * from './ingress.ts';
 export type * from './lease.ts';
+export type * from './priority-class.ts';
 export type * from './horizontal-pod-autoscaler.ts';
 export type * from './storage-class.ts';

@@ -92,20 +92,29 @@ describe('scheduling on simulated nodes', () => {
   });
 
   it('a higher-priority pod evicts lower-priority ones to make room', async () => {
+    await c.k('create', 'priorityclass', 'low', '--value=10');
+    await c.k('create', 'priorityclass', 'high', '--value=1000', '--description=may evict others');
+    expect(await c.k('get', 'priorityclass', 'high', '-o', 'jsonpath={.value} {.preemptionPolicy}')).toBe(
+      '1000 PreemptLowerPriority',
+    );
     // Fill every node with low-priority pods (2 CPUs each).
     for (const n of [1, 2, 3])
-      await pods().create(bare(`low-${n}`, { ...requests({ cpu: '1800m' }), priority: 0 }, { tier: 'low' }));
+      await pods().create(
+        bare(`low-${n}`, { ...requests({ cpu: '1800m' }), priorityClassName: 'low' }, { tier: 'low' }),
+      );
     await c.waitPods(
       (ps) =>
         ps.filter((p) => p.metadata?.labels?.tier === 'low' && p.status?.phase === 'Running').length === 3,
       'low pods running',
     );
-    await pods().create(bare('vip', { ...requests({ cpu: '1' }), priority: 1000 }));
+    expect(c.pods.get('default/low-1')?.spec?.priority).toBe(10);
+    await pods().create(bare('vip', { ...requests({ cpu: '1' }), priorityClassName: 'high' }));
     const vip = await c.waitPod(
       'vip',
       (p) => bound(p) && p?.status?.phase === 'Running',
       'running after preemption',
     );
+    expect(vip?.spec?.priority).toBe(1000);
     const lows = c.pods.list().filter((p) => p.metadata?.labels?.tier === 'low');
     expect(lows.map((p) => p.spec?.nodeName)).not.toContain(vip?.spec?.nodeName);
     expect(lows).toHaveLength(2);
@@ -121,6 +130,17 @@ describe('scheduling on simulated nodes', () => {
       new RegExp(`Preempted by pod ${vip?.metadata?.uid} on node ${vip?.spec?.nodeName}`),
     );
     for (const p of [...lows, vip!]) await pods().delete(p.metadata!.name!);
+  });
+
+  it('refuses a pod that names a PriorityClass that does not exist', async () => {
+    const r = await c.kubectl(
+      'run',
+      'orphan',
+      '--image=nginx',
+      '--overrides={"spec":{"priorityClassName":"nope"}}',
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('pods "orphan" is forbidden: no PriorityClass with name nope was found');
   });
 
   it('a pod whose command exits completes', async () => {

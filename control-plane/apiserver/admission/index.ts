@@ -7,6 +7,7 @@ import {
   type DefaultTolerationSecondsOptions,
 } from './default-toleration-seconds.ts';
 import { limitRangerAdmission } from './limit-ranger.ts';
+import { priorityAdmission } from './priority.ts';
 import { RegistryReader } from './reader.ts';
 import { resourceQuotaAdmission } from './resource-quota.ts';
 import { serviceAccountAdmission } from './service-account.ts';
@@ -23,6 +24,7 @@ type PluginFactory = (reader: RegistryReader, opts: AdmissionOptions) => Admissi
 export const admissionPluginFactories: Record<string, PluginFactory> = {
   LimitRanger: (reader) => limitRangerAdmission(reader),
   ServiceAccount: (reader) => serviceAccountAdmission(reader),
+  Priority: (reader) => priorityAdmission(reader),
   DefaultTolerationSeconds: (_reader, opts) =>
     defaultTolerationSecondsAdmission(opts.defaultTolerationSeconds),
   ResourceQuota: (reader) => resourceQuotaAdmission(reader),

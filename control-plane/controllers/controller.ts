@@ -66,7 +66,7 @@ export abstract class QueueController implements Controller {
     this.informers = config.informers;
     this.clock = config.clock ?? realClock;
     this.logger = withFields(config.logger ?? silentLogger, { controller: name });
-    this.recorder =
+    const recorder =
       config.recorder ??
       new ApiEventRecorder({
         client: config.client,
@@ -74,6 +74,15 @@ export abstract class QueueController implements Controller {
         clock: this.clock,
         logger: this.logger,
       });
+    // Every decision is an event; log it too, with the object reference (`deployment=ns/web`).
+    this.recorder = {
+      event: (obj, type, reason, message) => {
+        const fields = { [(obj.kind ?? name).toLowerCase()]: metaNamespaceKey(obj), reason };
+        if (type === 'Warning') this.logger.warn(message, fields);
+        else this.logger.info(message, fields);
+        recorder.event(obj, type, reason, message);
+      },
+    };
     this.workers = workers;
     this.queue = new RateLimitingQueue<string>({ clock: this.clock });
   }
@@ -110,7 +119,7 @@ export abstract class QueueController implements Controller {
       signal,
       sync: (key) => this.sync(key),
       onError: (key, err, attempts) =>
-        this.logger.warn('sync failed; retrying', { key, attempts, error: err }),
+        this.logger.warn('sync failed; retrying', { [this.name]: key, attempts, error: err }),
     });
   }
 }

@@ -3,6 +3,7 @@
 // `start(signal)` running N workers once the caches have synced. Failed syncs are retried with
 // per-key exponential backoff; nothing polls.
 import {
+  isConflict,
   metaNamespaceKey,
   RateLimitingQueue,
   realClock,
@@ -119,7 +120,12 @@ export abstract class QueueController implements Controller {
       signal,
       sync: (key) => this.sync(key),
       onError: (key, err, attempts) =>
-        this.logger.warn('sync failed; retrying', { [this.name]: key, attempts, error: err }),
+        // A conflict only means our cache was behind; the retry sees the newer object.
+        (isConflict(err) ? this.logger.info : this.logger.warn)('sync failed; retrying', {
+          [this.name]: key,
+          attempts,
+          error: err,
+        }),
     });
   }
 }

@@ -55,14 +55,15 @@ export async function runSimulateNodes(flags: SimulateNodesFlags): Promise<void>
   const { Client, consoleLogger } = await import('../../api/client/index.ts');
   const { nodeTransportFromKubeconfig } = await import('../../api/client/transport-node.ts');
   const { NodeSimulator } = await import('../../control-plane/simulate/simulator.ts');
-  const client = new Client(nodeTransportFromKubeconfig({ kubeconfig }, { userAgent: 'flotilla-simulate' }));
   const ac = new AbortController();
   const zones = flags.zones
     .split(',')
     .map((z) => z.trim())
     .filter(Boolean);
   let sim: InstanceType<typeof NodeSimulator>;
+  let client: InstanceType<typeof Client> | undefined;
   try {
+    client = new Client(nodeTransportFromKubeconfig({ kubeconfig }, { userAgent: 'flotilla-simulate' }));
     sim = new NodeSimulator({
       client,
       count: flags.count,
@@ -79,6 +80,7 @@ export async function runSimulateNodes(flags: SimulateNodesFlags): Promise<void>
     const message = err instanceof Error ? err.message : String(err);
     if (flags.output === 'json') process.stdout.write(`${JSON.stringify({ event: 'error', message })}\n`);
     process.stderr.write(`flotilla simulate: ${message}\n`);
+    client?.close();
     process.exit(1);
   }
   const names = sim.names;
@@ -109,7 +111,7 @@ export async function runSimulateNodes(flags: SimulateNodesFlags): Promise<void>
         if (flags.output === 'json')
           process.stdout.write(`${JSON.stringify({ event: 'stopped', signal })}\n`);
         else process.stdout.write(`\n${signal}: the simulated nodes are silent now\n`);
-        client.close();
+        client?.close();
         process.exit(0);
       },
       () => process.exit(1),

@@ -18,6 +18,7 @@ import {
   type Logger,
   type SharedIndexInformer,
 } from '../../api/client/index.ts';
+import { tryParseQuantity } from '../../api/quantity.ts';
 import type { Node, Pod } from '../../api/types/index.ts';
 import {
   nodeAddress,
@@ -105,6 +106,15 @@ export class NodeSimulator {
     const pods = config.pods ?? 110;
     if (!Number.isInteger(pods) || pods < 1)
       throw new Error(`simulator: pods must be a positive integer, got ${pods}`);
+    for (const [what, q] of [
+      ['cpu', config.cpu],
+      ['memory', config.memory],
+    ] as const) {
+      if (q !== undefined && tryParseQuantity(q) === undefined)
+        throw new Error(
+          `simulator: ${what} "${q}" is not a quantity (e.g. ${what === 'cpu' ? '4 or 500m' : '8Gi'})`,
+        );
+    }
     this.prefix = config.prefix ?? 'sim-';
     if (!/^[a-z0-9]([-a-z0-9.]*)?$/.test(this.prefix))
       throw new Error(

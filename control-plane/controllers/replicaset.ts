@@ -131,14 +131,21 @@ export class ReplicaSetController extends QueueController {
       resource: this.client.resource<PodObj>('v1', 'Pod'),
     });
     let manageError: Error | undefined;
+    const deleted = new Set<string>();
     if (needsSync && !rs.metadata?.deletionTimestamp) {
       try {
-        await this.manageReplicas(pods, rs, key);
+        await this.manageReplicas(pods, rs, key, deleted);
       } catch (err) {
         manageError = err as Error;
       }
     }
-    const status = this.calculateStatus(rs, pods, manageError);
+    // Pods deleted just now no longer count: an owner reading this status (a Deployment
+    // budgeting availability) must not see them as available.
+    const status = this.calculateStatus(
+      rs,
+      pods.filter((p) => !deleted.has(p.metadata!.uid!)),
+      manageError,
+    );
     const updated = await this.updateStatus(rs, status);
     // Pods that are ready but not yet available flip after minReadySeconds: requeue then.
     const minReady = rs.spec?.minReadySeconds ?? 0;
@@ -151,7 +158,7 @@ export class ReplicaSetController extends QueueController {
     if (manageError) throw manageError;
   }
 
-  private async manageReplicas(pods: PodObj[], rs: RS, key: string): Promise<void> {
+  private async manageReplicas(pods: PodObj[], rs: RS, key: string, deleted: Set<string>): Promise<void> {
     const diff = pods.length - replicasOf(rs);
     const podClient = this.client.resource<PodObj>('v1', 'Pod').namespace(rs.metadata!.namespace!);
     if (diff < 0) {
@@ -190,10 +197,14 @@ export class ReplicaSetController extends QueueController {
         victims.map(async (pod) => {
           try {
             await podClient.delete(pod.metadata!.name!, { preconditions: { uid: pod.metadata!.uid } });
+            deleted.add(pod.metadata!.uid!);
             this.recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${pod.metadata?.name}`);
           } catch (err) {
             this.expectations.deletionObserved(key, pod.metadata!.uid);
-            if (isNotFound(err)) return;
+            if (isNotFound(err)) {
+              deleted.add(pod.metadata!.uid!);
+              return;
+            }
             this.recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
             errors.push(err as Error);
           }

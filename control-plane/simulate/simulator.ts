@@ -311,7 +311,8 @@ export class NodeSimulator {
     if (node.spec?.podCIDR) sim.ips.setCidr(node.spec.podCIDR);
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
     const beat = Date.parse(ready?.lastHeartbeatTime ?? '');
-    const due = Number.isNaN(beat) ? 0 : beat + this.reportMs;
+    // Nodes registered together would all report at once: spread them over a tenth of the period.
+    const due = Number.isNaN(beat) ? 0 : beat + this.reportMs * (1 + (sim.index % 100) / 1000);
     if (ready?.status === 'True' && this.clock.now() < due) {
       this.nodeQueue.addAfter(name, due - this.clock.now());
       return;

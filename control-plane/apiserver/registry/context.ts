@@ -2,6 +2,7 @@
 import type { ResourceType } from '../../../api/resource-type.ts';
 import type { Backend } from '../../storage/types.ts';
 import type { Admission } from './admission.ts';
+import type { ResourceHooks } from './hooks.ts';
 import type { GroupResource } from '../status.ts';
 import type { ObjectCodec } from './codec.ts';
 import type { DecodedCache } from './decoded-cache.ts';
@@ -26,6 +27,8 @@ export interface StoreContext {
   readonly bookmarkIntervalMs: number;
   /** Admission plugins shared by every registry (none unless createRegistries was given some). */
   readonly admission?: Admission;
+  /** Work around storing this resource (service IP and port allocation), if any. */
+  readonly hooks?: ResourceHooks;
   /** The namespace object (read-only), or undefined; for the namespace lifecycle checks on create. */
   getNamespace(name: string): Promise<KubeObject | undefined>;
 }

@@ -3,6 +3,7 @@ import { resourceTypes } from '../../../api/resources.ts';
 import { apiVersionOf, type ResourceType } from '../../../api/resource-type.ts';
 import type { Backend } from '../../storage/types.ts';
 import { Admission, type AdmissionFactory } from './admission.ts';
+import { ServiceAllocator, type ServiceNetworkOptions } from './allocators/service-allocator.ts';
 import { ObjectCodec } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { DecodedCache } from './decoded-cache.ts';
@@ -28,6 +29,8 @@ export interface RegistryOptions {
   bookmarkIntervalMs?: number;
   /** Admission plugins (ServiceAccount, LimitRanger, ResourceQuota...), built over the registries. */
   admission?: AdmissionFactory;
+  /** Service CIDR and node port range for ClusterIP / NodePort allocation. */
+  serviceNetwork?: ServiceNetworkOptions;
 }
 
 /** Map key of a registry: `group/version/plural` (`/v1/pods`, `apps/v1/deployments`). */
@@ -50,6 +53,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
   };
 
   function contextFor(rt: ResourceType): StoreContext {
+    const keys = new ResourceKeys(rt);
     const codec = new ObjectCodec(
       opts.transformers?.forResource(rt.group ? `${rt.plural}.${rt.group}` : rt.plural),
     );
@@ -57,7 +61,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
       backend,
       type: rt,
       strategy: strategyFor(rt),
-      keys: new ResourceKeys(rt),
+      keys,
       codec,
       decoded: new DecodedCache(codec),
       gr: { group: rt.group, resource: rt.plural },
@@ -65,8 +69,14 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
       clock,
       bookmarkIntervalMs,
       admission,
+      hooks: rt.group === '' && rt.plural === 'services' ? serviceHooks(keys, codec) : undefined,
       getNamespace: (name) => getNamespace(name),
     };
+  }
+
+  function serviceHooks(keys: ResourceKeys, codec: ObjectCodec) {
+    const stored = async () => (await backend.list(keys.root)).kvs.map((kv) => codec.decode(kv));
+    return new ServiceAllocator(backend, opts.serviceNetwork, stored).hooks();
   }
 
   const out = new Map<string, GenericRegistry>();

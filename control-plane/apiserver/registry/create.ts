@@ -1,7 +1,7 @@
 // POST: a new object. Server-owned metadata is (re)set here whatever the client sent, the
 // namespace must exist and not be terminating (upstream's NamespaceLifecycle admission), then
 // defaults -> mutating admission -> prepareForCreate -> validation -> canonicalize ->
-// validating admission -> store.
+// validating admission -> allocation hooks (service IPs and ports) -> store.
 import { KeyExistsError } from '../../storage/errors.ts';
 import { forbiddenNamespaceTerminating, namespaceNotFound, type StatusError } from '../status.ts';
 import type { StoreContext } from './context.ts';
@@ -50,8 +50,10 @@ export async function create(
     if (admission) await s.admission!.validate({ ...admission, name: meta.name });
 
     const key = s.keys.key(namespace, meta.name);
+    const hook = await s.hooks?.beforeCreate?.(obj, ctx);
     try {
       if (ctx.dryRun) {
+        await hook?.undo();
         if ((await s.backend.get(key)).kv) throw new KeyExistsError(key);
         return obj;
       }
@@ -59,6 +61,7 @@ export async function create(
       meta.resourceVersion = String(kv.modRevision);
       return obj;
     } catch (err) {
+      if (!ctx.dryRun) await hook?.undo();
       if (!(err instanceof KeyExistsError)) throw fromStorageError(err, s.gr, meta.name);
       if (generated && attempt < maxGenerateNameAttempts) continue;
       throw await alreadyExistsError(s, key, meta.name);

@@ -54,20 +54,27 @@ export async function guaranteedUpdate(
 
     if (decision.action === 'store') {
       if (opts.dryRun || deepEqual(obj, current)) return obj;
-      const r = await s.backend.update(key, s.codec.encode(key, obj), kv.modRevision).catch((err) => {
+      const hook = await s.hooks?.beforeUpdate?.(obj, current);
+      const r = await s.backend.update(key, s.codec.encode(key, obj), kv.modRevision).catch(async (err) => {
+        await hook?.undo();
         throw fromStorageError(err, s.gr, name);
       });
       if (r.succeeded) {
+        await hook?.commit?.();
         obj.metadata.resourceVersion = String(r.kv!.modRevision);
         return obj;
       }
+      await hook?.undo();
       kv = r.kv;
     } else {
       if (opts.dryRun) return obj;
       const r = await s.backend.delete(key, kv.modRevision).catch((err) => {
         throw fromStorageError(err, s.gr, name);
       });
-      if (r.succeeded) return obj;
+      if (r.succeeded) {
+        await s.hooks?.afterDelete?.(current);
+        return obj;
+      }
       kv = r.prevKv;
     }
   }

@@ -30,18 +30,30 @@ describe('CronJob concurrency policies and suspend, on a hand-driven clock', () 
     }, what);
 
   it('Forbid skips a run while the last one is active; Replace deletes it and starts anew; suspend stops runs', async () => {
-    await c.k(
-      'create',
-      'cronjob',
-      'forever',
-      '--image=busybox',
-      '--schedule=* * * * *',
-      '--',
-      'sleep',
-      'infinity',
+    // Forbid from the start, so no step of the clock can ever make a second concurrent run.
+    await c.apply(
+      JSON.stringify({
+        apiVersion: 'batch/v1',
+        kind: 'CronJob',
+        metadata: { name: 'forever' },
+        spec: {
+          schedule: '* * * * *',
+          concurrencyPolicy: 'Forbid',
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: {
+                  restartPolicy: 'Never',
+                  containers: [{ name: 'main', image: 'busybox', command: ['sleep', 'infinity'] }],
+                },
+              },
+            },
+          },
+        },
+      }),
     );
-    await c.k('patch', 'cronjob/forever', '-p', '{"spec":{"concurrencyPolicy":"Forbid"}}');
-    const [first] = await eventually(async () => {
+    // The clock may not have reached the first minute after creation yet: move it until it has.
+    const [first] = await afterMinutes(async () => {
       const jobs = await jobsOf('forever');
       return jobs.length === 1 && jobs;
     }, 'the first job');

@@ -299,7 +299,10 @@ export class JobController extends QueueController {
       status.active = active.length - surplus.length;
       return;
     }
-    if (active.length === want) return;
+    // podReplacementPolicy Failed: a pod still terminating holds its slot until it is gone.
+    const holding = job.spec?.podReplacementPolicy === 'Failed' ? (status.terminating ?? 0) : 0;
+    const missing = want - active.length - holding;
+    if (missing <= 0) return;
     const wait = this.backoffRemaining(job, status);
     if (wait > 0) {
       this.enqueueAfter(key, wait);
@@ -309,10 +312,10 @@ export class JobController extends QueueController {
     if (indexed) {
       const busy = new Set(active.map(indexOf));
       indexes = [];
-      for (let i = 0; i < (completions ?? 0) && indexes.length < want - active.length; i++)
+      for (let i = 0; i < (completions ?? 0) && indexes.length < missing; i++)
         if (!completed.has(i) && !busy.has(i)) indexes.push(i);
     } else {
-      indexes = Array.from({ length: want - active.length }, () => undefined);
+      indexes = Array.from({ length: missing }, () => undefined);
     }
     if (indexes.length === 0) return;
     this.expectations.expectCreations(key, indexes.length);

@@ -32,7 +32,8 @@ describe.skipIf(!serveCommandRegistered())('typed client against flotilla serve'
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, labels: { app: 'rc-test' } },
-    spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    // No scheduler serves this name: flotilla serve's own would otherwise write status (Unschedulable) meanwhile.
+    spec: { schedulerName: 'rc-test-unscheduled', containers: [{ name: 'c', image: 'busybox' }] },
   });
 
   it('creates, reads, updates and deletes, with Status errors as ApiError', async () => {

@@ -4,6 +4,7 @@
 // cluster events, so only the pods a relevant plugin rejected are retried.
 import type { KubeObject, SharedIndexInformer } from '../../api/client/index.ts';
 import type { Namespace, Node, Pod } from '../../api/types/index.ts';
+import { isPodTerminal } from '../controllers/pod-utils.ts';
 import type { SchedulerCache } from './cache/cache.ts';
 import { podKey } from './framework/pod-info.ts';
 import type { SchedulingQueue } from './queue/scheduling-queue.ts';
@@ -20,7 +21,6 @@ export interface EventSources {
 }
 
 const assigned = (p: Pod) => !!p.spec?.nodeName;
-const terminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** What scheduling looks at on a node; heartbeats and status chatter are not worth a retry. */
@@ -38,19 +38,19 @@ export function registerEventHandlers(s: EventSources): void {
   s.pods.addEventHandler({
     onAdd: (pod) => {
       if (assigned(pod)) {
-        if (terminal(pod)) return;
+        if (isPodTerminal(pod)) return;
         cache.addPod(pod);
         queue.moveAllToActiveOrBackoffQueue('AssignedPod/Add');
-      } else if (responsible(pod) && !terminal(pod) && !pod.metadata?.deletionTimestamp) {
+      } else if (responsible(pod) && !isPodTerminal(pod) && !pod.metadata?.deletionTimestamp) {
         queue.add(pod);
       }
     },
     onUpdate: (old, pod) => {
       if (assigned(pod)) {
         if (!assigned(old)) queue.delete(pod); // bound, by us or by someone else
-        if (terminal(pod)) {
+        if (isPodTerminal(pod)) {
           cache.removePod(pod);
-          if (!terminal(old)) queue.moveAllToActiveOrBackoffQueue('AssignedPod/Delete');
+          if (!isPodTerminal(old)) queue.moveAllToActiveOrBackoffQueue('AssignedPod/Delete');
           return;
         }
         cache.updatePod(pod);
@@ -60,7 +60,7 @@ export function registerEventHandlers(s: EventSources): void {
         return;
       }
       if (!responsible(pod) || cache.isAssumed(podKey(pod))) return; // being bound right now
-      if (terminal(pod) || pod.metadata?.deletionTimestamp) queue.delete(pod);
+      if (isPodTerminal(pod) || pod.metadata?.deletionTimestamp) queue.delete(pod);
       else queue.update(pod);
     },
     onDelete: (pod) => {

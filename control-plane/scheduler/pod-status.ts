@@ -2,11 +2,10 @@
 // message `kubectl describe` shows, and the node preemption nominated. Written only when
 // something changed, as a strategic merge patch of the status (conditions merge by type).
 import type { Pod, PodCondition } from '../../api/types/index.ts';
+import { rfc3339 } from '../controllers/pod-utils.ts';
 
 export const reasonUnschedulable = 'Unschedulable';
 export const reasonSchedulerError = 'SchedulerError';
-
-const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /**
  * The status patch, or undefined when the pod already says exactly this. `nominatedNodeName`:

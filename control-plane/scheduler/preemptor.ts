@@ -4,6 +4,7 @@
 // promised to the preemptor. Runs in the background: the scheduler does not wait for it.
 import { isNotFound, type Client, type KubeObject, type Logger } from '../../api/client/index.ts';
 import type { EventRecorder } from '../controllers/events.ts';
+import { rfc3339 } from '../controllers/pod-utils.ts';
 import type { PodInfo } from './framework/pod-info.ts';
 
 export interface PreemptorConfig {
@@ -16,8 +17,6 @@ export interface PreemptorConfig {
   };
   schedulerName?: string;
 }
-
-const rfc3339 = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 export class Preemptor {
   /** Victim deletions in flight (tests wait on them). */

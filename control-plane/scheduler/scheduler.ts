@@ -16,6 +16,7 @@ import {
   type Timer,
 } from '../../api/client/index.ts';
 import type { Namespace, Node, Pod, ReplicaSet, Service, StatefulSet } from '../../api/types/index.ts';
+import { withFields } from '../controllers/controller.ts';
 import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { SchedulerCache } from './cache/cache.ts';
 import { childSignal } from './child-signal.ts';
@@ -64,13 +65,6 @@ export interface SchedulerMetrics {
   /** Milliseconds spent in the synchronous part of scheduling cycles (filter, score, preempt). */
   algorithmMs: number;
 }
-
-/** A logger that adds fields (object references such as `pod=ns/name`) to every line. */
-const withFields = (logger: Logger, fields: Record<string, unknown>): Logger => ({
-  info: (msg, f) => logger.info(msg, { ...fields, ...f }),
-  warn: (msg, f) => logger.warn(msg, { ...fields, ...f }),
-  error: (msg, f) => logger.error(msg, { ...fields, ...f }),
-});
 
 const podRef = (pod: Pod): KubeObject => ({
   apiVersion: 'v1',

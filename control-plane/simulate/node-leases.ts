@@ -13,11 +13,9 @@ import {
   type Timer,
 } from '../../api/client/index.ts';
 import type { Lease } from '../../api/types/index.ts';
+import { microTime } from '../controllers/leader-election.ts';
 
 export const nodeLeaseNamespace = 'kube-node-lease';
-
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-export const microTime = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 export interface NodeLeasesConfig {
   client: Client;

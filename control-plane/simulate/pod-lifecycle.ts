@@ -11,6 +11,7 @@
 // Times come from the status itself (startTime, startedAt, finishedAt), so a simulator that
 // restarts picks up where the last one left off. See container-program.ts for what a command does.
 import type { Container, ContainerStatus, Pod, PodCondition, PodStatus } from '../../api/types/index.ts';
+import { rfc3339 } from '../controllers/pod-utils.ts';
 import { planContainer, type ContainerPlan } from './container-program.ts';
 
 export interface LifecycleContext {
@@ -33,8 +34,6 @@ const maxBackoffMs = 300_000;
 const backoffMs = (restarts: number) =>
   restarts === 0 ? 0 : Math.min(maxBackoffMs, 10_000 * 2 ** (restarts - 1));
 
-export const rfc3339 = (ms: number) =>
-  new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const parseTime = (t: string | null | undefined) => (t ? Date.parse(t) : NaN);
 
 const fakeDigest = (s: string) => {

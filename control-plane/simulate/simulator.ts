@@ -5,6 +5,7 @@
 // node, so a thousand nodes fit in one process.
 import {
   isAlreadyExists,
+  metaNamespaceKey,
   isConflict,
   isNotFound,
   RateLimitingQueue,
@@ -30,7 +31,8 @@ import {
 } from './node-template.ts';
 import { NodeLeases } from './node-leases.ts';
 import { childSignal } from '../scheduler/child-signal.ts';
-import { nextTransition, rfc3339 } from './pod-lifecycle.ts';
+import { rfc3339 } from '../controllers/pod-utils.ts';
+import { nextTransition } from './pod-lifecycle.ts';
 import { fallbackPodCIDR, PodIPAllocator } from './pod-ips.ts';
 
 type Obj<T> = T & KubeObject;
@@ -148,14 +150,13 @@ export class NodeSimulator {
     this.pods = this.informers.informerFor<Obj<Pod>>('v1', 'Pod');
     this.nodeInformer = this.informers.informerFor<Obj<Node>>('v1', 'Node');
     const onPod = (p: Obj<Pod>) => {
-      if (this.nodes.has(p.spec?.nodeName ?? ''))
-        this.podQueue.add(`${p.metadata?.namespace}/${p.metadata?.name}`);
+      if (this.nodes.has(p.spec?.nodeName ?? '')) this.podQueue.add(metaNamespaceKey(p));
     };
     this.pods.addEventHandler({
       onAdd: onPod,
       onUpdate: (_o, p) => onPod(p),
       onDelete: (p) => {
-        const key = `${p.metadata?.namespace}/${p.metadata?.name}`;
+        const key = metaNamespaceKey(p);
         this.written.delete(key);
         this.nodes.get(p.spec?.nodeName ?? '')?.ips.release(key);
       },
@@ -231,8 +232,7 @@ export class NodeSimulator {
     node.failed = false;
     await this.leases.add(name, node.uid);
     this.nodeQueue.add(name);
-    for (const p of this.pods.list())
-      if (p.spec?.nodeName === name) this.podQueue.add(`${p.metadata?.namespace}/${p.metadata?.name}`);
+    for (const p of this.pods.list()) if (p.spec?.nodeName === name) this.podQueue.add(metaNamespaceKey(p));
   }
 
   isFailed(name: string): boolean {

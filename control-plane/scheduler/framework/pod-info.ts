@@ -1,6 +1,7 @@
 // A pod as the scheduler sees it: the object plus everything derived from it that filters and
 // scores read again and again (requests as numbers, parsed affinity terms). Built once per pod
 // version; the object itself is shared with the informer cache and never modified.
+import { metaNamespaceKey, type KubeObject } from '../../../api/client/index.ts';
 import type { Pod } from '../../../api/types/index.ts';
 import {
   affinityTerm,
@@ -29,7 +30,8 @@ export interface PodInfo {
   hostPorts: HostPort[];
 }
 
-export const podKey = (pod: Pod): string => `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
+/** `namespace/name`, the informer's key. */
+export const podKey = (pod: Pod): string => metaNamespaceKey(pod as KubeObject);
 
 export function podPriority(pod: Pod): number {
   return pod.spec?.priority ?? 0;

@@ -279,9 +279,9 @@ describe('decodeProtobufObject', () => {
   });
 
   it('calls a kind without a schema unsupported, saying JSON works', () => {
-    const p = problemOf(() => decode('rbac.authorization.k8s.io/v1', 'Role', objectMeta('r')));
+    const p = problemOf(() => decode('stable.example.com/v1', 'CronTab', objectMeta('r')));
     expect(p.problem).toBe('unsupported');
-    expect(p.message).toMatch(/kind Role .* is not supported in protobuf .* application\/json/);
+    expect(p.message).toMatch(/kind CronTab .* is not supported in protobuf .* application\/json/);
   });
 
   it('refuses bodies that are not framed protobuf, truncated, or encoded', () => {

@@ -1,23 +1,28 @@
 // Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`) to the JSON
 // objects the rest of the server handles. kubectl's typed clients send built-in kinds this
-// way and never fall back to JSON, so every kind we serve (and the request-only kinds kubectl
-// sends: Eviction, TokenRequest, SelfSubjectReview, DeleteOptions) has a schema here.
+// way and never fall back to JSON, so every kind we serve, the request-only kinds kubectl
+// sends (Eviction, TokenRequest, SelfSubjectReview, SelfSubjectAccessReview, DeleteOptions),
+// and the built-in kinds its generators create (RBAC, PodDisruptionBudget, ...) have a schema.
 import { MessageDecoder } from './decode.ts';
 import { readEnvelope } from './envelope.ts';
 import { ProtobufError } from './errors.ts';
 import { compileSchemas, type PackageSchema } from './schema.ts';
 import { appsv1 } from './schemas/apps-v1.ts';
 import { authenticationv1 } from './schemas/authentication-v1.ts';
+import { authorizationv1 } from './schemas/authorization-v1.ts';
 import { autoscalingv1 } from './schemas/autoscaling-v1.ts';
 import { autoscalingv2 } from './schemas/autoscaling-v2.ts';
 import { batchv1 } from './schemas/batch-v1.ts';
+import { certificatesv1 } from './schemas/certificates-v1.ts';
 import { coordinationv1 } from './schemas/coordination-v1.ts';
 import { corev1 } from './schemas/core-v1.ts';
 import { discoveryv1 } from './schemas/discovery-v1.ts';
 import { eventsv1 } from './schemas/events-v1.ts';
 import { metav1 } from './schemas/meta-v1.ts';
 import { networkingv1 } from './schemas/networking-v1.ts';
+import { nodev1 } from './schemas/node-v1.ts';
 import { policyv1 } from './schemas/policy-v1.ts';
+import { rbacv1 } from './schemas/rbac-v1.ts';
 import { schedulingv1 } from './schemas/scheduling-v1.ts';
 import { storagev1 } from './schemas/storage-v1.ts';
 import { wellKnownDecoders } from './well-known.ts';
@@ -43,6 +48,10 @@ export const packages: PackageSchema[] = [
   policyv1,
   schedulingv1,
   authenticationv1,
+  rbacv1,
+  authorizationv1,
+  certificatesv1,
+  nodev1,
 ];
 
 const schemas = compileSchemas(packages, wellKnownDecoders.keys());

@@ -1,6 +1,6 @@
 // Messages whose JSON form is not an object of their fields: apimachinery's Quantity,
-// IntOrString, Time, MicroTime, Duration, RawExtension and FieldsV1, and authentication's
-// ExtraValue. Each decoder mirrors that type's Go MarshalJSON.
+// IntOrString, Time, MicroTime, Duration, RawExtension and FieldsV1, and the ExtraValue of
+// user info (authentication, authorization, certificates). Each decoder mirrors that type's Go MarshalJSON.
 import { decodeValue } from '../codec/index.ts';
 import { ProtobufError } from './errors.ts';
 import { WireReader, WireType, wireTypeName } from './wire.ts';
@@ -163,12 +163,10 @@ const fieldsV1: Decoder = (bytes, ctx) => {
   return rawJSON(raw, ctx, 'FieldsV1');
 };
 
-/** authentication ExtraValue { repeated string items = 1 }: a []string in Go, so an array in JSON. */
+/** ExtraValue { repeated string items = 1 } (user info extras): a []string in Go, so an array in JSON. */
 const extraValue: Decoder = (bytes, ctx) => {
   const items: string[] = [];
-  eachField(bytes, ctx, 'authenticationv1.ExtraValue', { 1: WireType.bytes }, (_, r) =>
-    items.push(text(r, ctx)),
-  );
+  eachField(bytes, ctx, 'ExtraValue', { 1: WireType.bytes }, (_, r) => items.push(text(r, ctx)));
   return items;
 };
 
@@ -181,6 +179,8 @@ export const wellKnownDecoders: ReadonlyMap<string, Decoder> = new Map([
   ['runtime.RawExtension', rawExtension],
   ['metav1.FieldsV1', fieldsV1],
   ['authenticationv1.ExtraValue', extraValue],
+  ['authorizationv1.ExtraValue', extraValue],
+  ['certificatesv1.ExtraValue', extraValue],
 ]);
 
 const second = 1_000_000_000n;

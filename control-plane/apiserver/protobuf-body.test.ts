@@ -33,9 +33,9 @@ describe('protobuf request bodies', () => {
   });
 
   it('answer 415 for a kind we cannot read as protobuf, pointing at JSON', () => {
-    const status = statusOf(() => decodeObject(protobuf, body('rbac.authorization.k8s.io/v1', 'Role')));
+    const status = statusOf(() => decodeObject(protobuf, body('stable.example.com/v1', 'CronTab')));
     expect(status).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
-    expect(status.message).toMatch(/Role .* not supported in protobuf .* application\/json/);
+    expect(status.message).toMatch(/CronTab .* not supported in protobuf .* application\/json/);
   });
 
   it('answer 400 for unknown fields and broken bodies', () => {

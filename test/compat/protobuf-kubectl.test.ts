@@ -196,6 +196,19 @@ const generators: Generator[] = [
     resource: 'resourcequotas',
   },
   {
+    title: 'create priorityclass',
+    args: (n) => [
+      'create',
+      'priorityclass',
+      n,
+      '--value=1000',
+      '--description=batch',
+      '--preemption-policy=Never',
+    ],
+    resource: 'priorityclasses.scheduling.k8s.io',
+    clusterScoped: true,
+  },
+  {
     title: 'run',
     args: (n) => [
       'run',

@@ -1,5 +1,5 @@
 // apps/v1 (k8s.io/api/apps/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const appsv1: PackageSchema = {

@@ -1,5 +1,5 @@
 // batch/v1 (k8s.io/api/batch/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const batchv1: PackageSchema = {

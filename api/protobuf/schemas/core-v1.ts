@@ -1,5 +1,5 @@
 // core/v1 (k8s.io/api/core/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const corev1: PackageSchema = {
@@ -20,6 +20,8 @@ export const corev1: PackageSchema = {
     'ServiceAccount',
     'Service',
     'Binding',
+    'PodTemplate',
+    'ReplicationController',
   ],
   messages: {
     AWSElasticBlockStoreVolumeSource: {
@@ -871,6 +873,10 @@ export const corev1: PackageSchema = {
       15: 'resourceClaimStatuses []PodResourceClaimStatus',
       16: 'hostIPs []HostIP',
     },
+    PodTemplate: {
+      1: 'metadata metav1.ObjectMeta',
+      2: 'template PodTemplateSpec',
+    },
     PodTemplateSpec: {
       1: 'metadata metav1.ObjectMeta',
       2: 'spec PodSpec',
@@ -935,6 +941,32 @@ export const corev1: PackageSchema = {
       6: 'keyring string',
       7: 'secretRef *LocalObjectReference',
       8: 'readOnly bool',
+    },
+    ReplicationController: {
+      1: 'metadata metav1.ObjectMeta',
+      2: 'spec ReplicationControllerSpec',
+      3: 'status ReplicationControllerStatus',
+    },
+    ReplicationControllerCondition: {
+      1: 'type string!',
+      2: 'status string!',
+      3: 'lastTransitionTime metav1.Time',
+      4: 'reason string',
+      5: 'message string',
+    },
+    ReplicationControllerSpec: {
+      1: 'replicas *int32',
+      2: 'selector map[string]string',
+      3: 'template *PodTemplateSpec',
+      4: 'minReadySeconds int32',
+    },
+    ReplicationControllerStatus: {
+      1: 'replicas int32!',
+      2: 'fullyLabeledReplicas int32',
+      3: 'observedGeneration int64',
+      4: 'readyReplicas int32',
+      5: 'availableReplicas int32',
+      6: 'conditions []ReplicationControllerCondition',
     },
     ResourceClaim: {
       1: 'name string!',

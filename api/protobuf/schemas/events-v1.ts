@@ -1,5 +1,5 @@
 // events.k8s.io/v1 (k8s.io/api/events/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const eventsv1: PackageSchema = {

@@ -1,5 +1,5 @@
 // meta.k8s.io/v1 (k8s.io/apimachinery/pkg/apis/meta/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const metav1: PackageSchema = {
@@ -22,6 +22,11 @@ export const metav1: PackageSchema = {
       4: 'propagationPolicy *string',
       5: 'dryRun []string',
       6: 'ignoreStoreReadErrorWithClusterBreakingPotential *bool',
+    },
+    FieldSelectorRequirement: {
+      1: 'key string!',
+      2: 'operator string!',
+      3: 'values []string',
     },
     LabelSelector: {
       1: 'matchLabels map[string]string',

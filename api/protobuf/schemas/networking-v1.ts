@@ -1,11 +1,11 @@
 // networking.k8s.io/v1 (k8s.io/api/networking/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts. Only the messages our served kinds reach are listed.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const networkingv1: PackageSchema = {
   name: 'networkingv1',
   groupVersion: 'networking.k8s.io/v1',
-  kinds: ['IngressClass', 'Ingress'],
+  kinds: ['IngressClass', 'Ingress', 'NetworkPolicy'],
   messages: {
     HTTPIngressPath: {
       1: 'path string',
@@ -14,6 +14,10 @@ export const networkingv1: PackageSchema = {
     },
     HTTPIngressRuleValue: {
       1: 'paths []HTTPIngressPath',
+    },
+    IPBlock: {
+      1: 'cidr string!',
+      2: 'except []string',
     },
     Ingress: {
       1: 'metadata metav1.ObjectMeta',
@@ -75,6 +79,34 @@ export const networkingv1: PackageSchema = {
     IngressTLS: {
       1: 'hosts []string',
       2: 'secretName string',
+    },
+    NetworkPolicy: {
+      1: 'metadata metav1.ObjectMeta',
+      2: 'spec NetworkPolicySpec',
+    },
+    NetworkPolicyEgressRule: {
+      1: 'ports []NetworkPolicyPort',
+      2: 'to []NetworkPolicyPeer',
+    },
+    NetworkPolicyIngressRule: {
+      1: 'ports []NetworkPolicyPort',
+      2: 'from []NetworkPolicyPeer',
+    },
+    NetworkPolicyPeer: {
+      1: 'podSelector *metav1.LabelSelector',
+      2: 'namespaceSelector *metav1.LabelSelector',
+      3: 'ipBlock *IPBlock',
+    },
+    NetworkPolicyPort: {
+      1: 'protocol *string',
+      2: 'port *intstr.IntOrString',
+      3: 'endPort *int32',
+    },
+    NetworkPolicySpec: {
+      1: 'podSelector metav1.LabelSelector',
+      2: 'ingress []NetworkPolicyIngressRule',
+      3: 'egress []NetworkPolicyEgressRule',
+      4: 'policyTypes []string',
     },
     ServiceBackendPort: {
       1: 'name string',

@@ -1,5 +1,5 @@
 // scheduling.k8s.io/v1 (k8s.io/api/scheduling/v1) as protobuf: field number -> `jsonName type` per message,
-// in the notation of ../schema.ts.
+// in the notation of ../schema.ts. Only messages the kinds below reach are listed.
 import type { PackageSchema } from '../schema.ts';
 
 export const schedulingv1: PackageSchema = {

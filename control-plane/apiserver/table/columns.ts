@@ -1,44 +1,82 @@
-// Column definitions for `kubectl get` tables. Every type gets NAME and AGE; a type can register
-// its own columns (issue #4 adds upstream's per-type printers) in `typeColumns` below, keyed by
-// `group/Kind`, and the conversion picks them up without other changes.
-import { ageOf } from './human-duration.ts';
+// Which printer each served type uses, keyed by `group/Kind`, like upstream's
+// AddHandlers(printers.go). Types without one get NAME and AGE. Each printer lives in its own
+// module; this file is the one literal registry.
+import { ageColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
+import {
+  configMapPrinter,
+  leasePrinter,
+  limitRangePrinter,
+  resourceQuotaPrinter,
+  secretPrinter,
+  serviceAccountPrinter,
+} from './config.ts';
+import { controllerRevisionPrinter } from './controller-revision.ts';
+import { cronJobPrinter } from './cron-job.ts';
+import { daemonSetPrinter } from './daemon-set.ts';
+import { deploymentPrinter } from './deployment.ts';
+import { endpointSlicePrinter } from './endpoint-slice.ts';
+import { endpointsPrinter } from './endpoints.ts';
+import { eventPrinter } from './event.ts';
+import { horizontalPodAutoscalerPrinter } from './horizontal-pod-autoscaler.ts';
+import { ingressClassPrinter, ingressPrinter } from './ingress.ts';
+import { jobPrinter } from './job.ts';
+import { namespacePrinter } from './namespace.ts';
+import { nodePrinter } from './node.ts';
+import { podPrinter } from './pod.ts';
+import { priorityClassPrinter } from './priority-class.ts';
+import { replicaSetPrinter } from './replica-set.ts';
+import { servicePrinter } from './service.ts';
+import { statefulSetPrinter } from './stateful-set.ts';
+import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.ts';
 
-export interface TableColumn {
-  /** Header as upstream names it ("Name", "Ready", "Age"); kubectl upper-cases it. */
-  name: string;
-  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
-  format?: string;
-  description: string;
-  /** 0 = always shown; higher = only with `-o wide`. */
-  priority: number;
-  /** The cell for one object; `now` is the conversion time in ms (for ages). */
-  cell: (obj: any, now: number) => unknown;
-}
-
-export const nameColumn: TableColumn = {
-  name: 'Name',
-  type: 'string',
-  format: 'name',
-  description:
-    'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names',
-  priority: 0,
-  cell: (obj) => obj?.metadata?.name ?? '',
-};
-
-export const ageColumn: TableColumn = {
-  name: 'Age',
-  type: 'string',
-  description:
-    'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata',
-  priority: 0,
-  cell: (obj, now) => ageOf(obj?.metadata?.creationTimestamp, now),
-};
+export { ageColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
 
 export const defaultColumns: readonly TableColumn[] = [nameColumn, ageColumn];
 
-/** Per-type columns, `group/Kind` -> columns (including Name and Age where the type shows them). */
+const printers: [string, TypePrinter][] = [
+  ['/Pod', podPrinter],
+  ['/Service', servicePrinter],
+  ['/Endpoints', endpointsPrinter],
+  ['/Node', nodePrinter],
+  ['/Namespace', namespacePrinter],
+  ['/Event', eventPrinter],
+  ['/ConfigMap', configMapPrinter],
+  ['/Secret', secretPrinter],
+  ['/ServiceAccount', serviceAccountPrinter],
+  ['/PersistentVolume', persistentVolumePrinter],
+  ['/PersistentVolumeClaim', persistentVolumeClaimPrinter],
+  ['/ResourceQuota', resourceQuotaPrinter],
+  ['/LimitRange', limitRangePrinter],
+  ['apps/Deployment', deploymentPrinter],
+  ['apps/ReplicaSet', replicaSetPrinter],
+  ['apps/StatefulSet', statefulSetPrinter],
+  ['apps/DaemonSet', daemonSetPrinter],
+  ['apps/ControllerRevision', controllerRevisionPrinter],
+  ['batch/Job', jobPrinter],
+  ['batch/CronJob', cronJobPrinter],
+  ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
+  ['coordination.k8s.io/Lease', leasePrinter],
+  ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
+  ['events.k8s.io/Event', eventPrinter],
+  ['networking.k8s.io/Ingress', ingressPrinter],
+  ['networking.k8s.io/IngressClass', ingressClassPrinter],
+  ['scheduling.k8s.io/PriorityClass', priorityClassPrinter],
+  ['storage.k8s.io/StorageClass', storageClassPrinter],
+];
+
+/** Per-type printers, `group/Kind` -> printer. Tests may add their own. */
+export const typePrinters = new Map<string, TypePrinter>(printers);
+
+/** Per-type columns registered directly (kept for callers that only have columns). */
 export const typeColumns = new Map<string, readonly TableColumn[]>();
 
+export function printerFor(group: string, kind: string): TypePrinter {
+  const key = `${group}/${kind}`;
+  const columns = typeColumns.get(key);
+  if (columns) return { columns };
+  return typePrinters.get(key) ?? { columns: defaultColumns };
+}
+
 export function columnsFor(group: string, kind: string): readonly TableColumn[] {
-  return typeColumns.get(`${group}/${kind}`) ?? defaultColumns;
+  return printerFor(group, kind).columns;
 }

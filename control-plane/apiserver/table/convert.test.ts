@@ -11,7 +11,7 @@ const cm = (name: string) => ({
 });
 
 describe('toTable', () => {
-  it('makes NAME and AGE rows from a list, keeping list metadata', () => {
+  it('makes rows with the type\'s columns from a list, keeping list metadata', () => {
     const list = {
       kind: 'ConfigMapList',
       metadata: { resourceVersion: '9', continue: 'c1' },
@@ -27,10 +27,10 @@ describe('toTable', () => {
       apiVersion: 'meta.k8s.io/v1',
       metadata: { resourceVersion: '9', continue: 'c1' },
     });
-    expect(table.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Age']);
+    expect(table.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Data', 'Age']);
     expect(table.rows.map((r: any) => r.cells)).toEqual([
-      ['a', '5m'],
-      ['b', '5m'],
+      ['a', 1, '5m'],
+      ['b', 1, '5m'],
     ]);
     expect(table.rows[0].object).toEqual({
       kind: 'PartialObjectMetadata',

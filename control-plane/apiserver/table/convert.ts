@@ -1,7 +1,7 @@
 // Objects and lists to meta.k8s.io/v1 Table, the shape `kubectl get` asks for with
 // `Accept: application/json;as=Table;g=meta.k8s.io;v=v1`. `includeObject` decides what each row
 // carries besides its cells: the whole object, its metadata (the default), or nothing.
-import { columnsFor, type TableColumn } from './columns.ts';
+import { printerFor, type TableColumn, type TypePrinter } from './columns.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
@@ -38,9 +38,14 @@ function columnDefinitions(columns: readonly TableColumn[]) {
   }));
 }
 
-function row(obj: any, columns: readonly TableColumn[], target: TableTarget, now: number) {
+function row(obj: any, printer: TypePrinter, target: TableTarget, now: number) {
   const object = rowObject(obj, target.includeObject, target.version);
-  return { cells: columns.map((c) => c.cell(obj, now)), ...(object === undefined ? {} : { object }) };
+  const conditions = printer.conditions?.(obj);
+  return {
+    cells: printer.columns.map((c) => c.cell(obj, now)),
+    ...(conditions ? { conditions } : {}),
+    ...(object === undefined ? {} : { object }),
+  };
 }
 
 /**
@@ -48,7 +53,7 @@ function row(obj: any, columns: readonly TableColumn[], target: TableTarget, now
  * remainingItemCount) is carried over so paging and watch-from-list keep working.
  */
 export function toTable(source: any, target: TableTarget, now = Date.now(), withColumns = true): unknown {
-  const columns = columnsFor(target.group, target.kind);
+  const printer = printerFor(target.group, target.kind);
   const isList = Array.isArray(source?.items);
   const objects: any[] = isList ? source.items : [source];
   const metadata: Record<string, unknown> = {};
@@ -63,7 +68,9 @@ export function toTable(source: any, target: TableTarget, now = Date.now(), with
     kind: 'Table',
     apiVersion: `meta.k8s.io/${target.version}`,
     metadata,
-    ...(withColumns ? { columnDefinitions: columnDefinitions(columns) } : { columnDefinitions: null }),
-    rows: objects.map((o) => row(o, columns, target, now)),
+    ...(withColumns
+      ? { columnDefinitions: columnDefinitions(printer.columns) }
+      : { columnDefinitions: null }),
+    rows: objects.map((o) => row(o, printer, target, now)),
   };
 }

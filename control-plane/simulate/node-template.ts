@@ -17,6 +17,17 @@ export interface NodeShape {
   labels?: Record<string, string>;
 }
 
+/** 32 hex digits derived from the name, shaped like /etc/machine-id. */
+function machineId(name: string): string {
+  let out = '';
+  for (let round = 0; out.length < 32; round++) {
+    let h = 2166136261 ^ round;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+    out += (h >>> 0).toString(16).padStart(8, '0');
+  }
+  return out.slice(0, 32);
+}
+
 /** `sim-1`, `sim-2`, ... (1-based). */
 export const nodeName = (prefix: string, index: number) => `${prefix}${index}`;
 
@@ -58,7 +69,7 @@ export function simulatedNode(name: string, index: number, shape: NodeShape, now
     pods: String(shape.pods),
     'ephemeral-storage': '100Gi',
   };
-  const id = `${name}-${index}`.padEnd(32, '0').slice(0, 32);
+  const id = machineId(name);
   return {
     apiVersion: 'v1',
     kind: 'Node',

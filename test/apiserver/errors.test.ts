@@ -256,7 +256,7 @@ describe('responses', () => {
       headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' },
     });
     expect(table.json).toMatchObject({ kind: 'Table', apiVersion: 'meta.k8s.io/v1' });
-    expect(table.json.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Age']);
+    expect(table.json.columnDefinitions.map((c: any) => c.name)).toEqual(['Name', 'Status', 'Age']);
     expect(table.json.rows.map((r: any) => r.cells[0])).toContain('kube-system');
     expect(table.json.rows[0].object).toBeUndefined();
   });

@@ -123,8 +123,8 @@ describe('kubectl against flotilla serve', () => {
     expect(asJson.data).toEqual({ greeting: 'hello' });
 
     const table = await ok(['get', 'configmaps']);
-    expect(table.split('\n')[0]).toMatch(/^NAME\s+AGE$/);
-    expect(table).toMatch(/^settings\s+\d+s$/m);
+    expect(table.split('\n')[0]).toMatch(/^NAME\s+DATA\s+AGE$/);
+    expect(table).toMatch(/^settings\s+1\s+\d+s$/m);
 
     expect(await ok(['get', 'cm', '-l', 'app=web', '-o', 'name'])).toBe('configmap/settings\n');
     expect(await ok(['get', 'cm', '--field-selector', 'metadata.name=applied', '-o', 'name'])).toBe(
@@ -188,7 +188,7 @@ describe('kubectl against flotilla serve', () => {
       await ok(['delete', 'cm', 'watched']);
       await waitFor(() => /DELETED\s+watched/.test(out), 60_000, `a DELETED event in:\n${out}`);
       const lines = out.trim().split('\n');
-      expect(lines[0]).toMatch(/^EVENT\s+NAME\s+AGE$/);
+      expect(lines[0]).toMatch(/^EVENT\s+NAME\s+DATA\s+AGE$/);
       expect(lines.filter((l) => /watched/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual([
         'ADDED',
         'MODIFIED',

@@ -150,7 +150,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
         ? startControllerManager({
             client: managerClient,
             controllers: opts.controllers.names,
-            settings: opts.controllers.settings,
+            settings: {
+              ...opts.controllers.settings,
+              // The `kubernetes` Service points at this API server.
+              'kubernetes-service': {
+                endpointIP: bound.host,
+                endpointPort: bound.port,
+                ...opts.controllers.settings?.['kubernetes-service'],
+              },
+            },
             logger: lineLogger(log),
             leaderElection: {},
           })

@@ -17,8 +17,11 @@ import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
+import { EndpointSliceController } from './endpoint-slice.ts';
+import { EndpointsController } from './endpoints.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { JobController } from './job.ts';
+import { KubernetesServiceController } from './kubernetes-service.ts';
 import { ReplicaSetController } from './replicaset.ts';
 import { ResourceQuotaController } from './resource-quota.ts';
 import { ServiceAccountController } from './service-account.ts';
@@ -45,6 +48,9 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   nodeipam: (c) => new NodeIpamController(c),
   nodelifecycle: (c) => new NodeLifecycleController(c),
   'taint-eviction': (c) => new TaintEvictionController(c),
+  endpoint: (c) => new EndpointsController(c),
+  endpointslice: (c) => new EndpointSliceController(c),
+  'kubernetes-service': (c) => new KubernetesServiceController(c),
 };
 
 export interface LeaderElectionOptions {

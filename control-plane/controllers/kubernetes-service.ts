@@ -1,0 +1,155 @@
+// The `kubernetes` Service in `default` (upstream's kubernetesservice controller, which runs in
+// the API server): ClusterIP 10.96.0.1 (the first address of the service range), port 443
+// `https` to the API server's address and port, with matching Endpoints and EndpointSlice,
+// put back if someone deletes or changes them. Pods reach the API at
+// https://kubernetes.default.svc through it.
+import { isAlreadyExists, isNotFound, type SharedIndexInformer } from '../../api/client/index.ts';
+import type { EndpointSlice, Endpoints, Service } from '../../api/types/index.ts';
+import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
+import { managedByLabel, serviceNameLabel } from './endpoint-slice.ts';
+import { sameJson } from './endpoint-utils.ts';
+
+export interface KubernetesServiceControllerConfig extends ControllerConfig {
+  /** The API server's address as pods should reach it. */
+  endpointIP?: string;
+  /** The API server's port. Default 6443. */
+  endpointPort?: number;
+  /** The service range; the service takes its first address. Default 10.96.0.0/12. */
+  serviceCIDR?: string;
+}
+
+const key = 'default/kubernetes';
+/** Upstream labels the service with these. */
+const serviceLabels = { component: 'apiserver', provider: 'kubernetes' };
+/** Upstream's EndpointSlice for it is managed by the API server's reconciler. */
+const reconcilerName = 'endpoint-reconciler.flotilla.io';
+
+/** The first usable address of an IPv4 CIDR (10.96.0.0/12 -> 10.96.0.1). */
+export function firstServiceIP(cidr: string): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) throw new Error(`invalid service CIDR "${cidr}"`);
+  const bits = Number(m[5]);
+  const ip = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+  const size = 2 ** (32 - bits);
+  const first = ip - (ip % size) + 1;
+  return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
+}
+
+export class KubernetesServiceController extends QueueController {
+  private readonly clusterIP: string;
+  private readonly endpointIP: string;
+  private readonly endpointPort: number;
+  private readonly services: SharedIndexInformer<Kube<Service>>;
+  private readonly endpoints: SharedIndexInformer<Kube<Endpoints>>;
+  private readonly slices: SharedIndexInformer<Kube<EndpointSlice>>;
+
+  constructor(config: KubernetesServiceControllerConfig) {
+    super('kubernetes-service', config);
+    this.clusterIP = firstServiceIP(config.serviceCIDR ?? '10.96.0.0/12');
+    this.endpointIP = config.endpointIP ?? '127.0.0.1';
+    this.endpointPort = config.endpointPort ?? 6443;
+    this.services = this.informers.informerFor<Kube<Service>>('v1', 'Service');
+    this.endpoints = this.informers.informerFor<Kube<Endpoints>>('v1', 'Endpoints');
+    this.slices = this.informers.informerFor<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice');
+    const ours = (o: { metadata?: { namespace?: string; name?: string } }) =>
+      o.metadata?.namespace === 'default' && o.metadata?.name === 'kubernetes';
+    for (const informer of [this.services, this.endpoints, this.slices] as SharedIndexInformer[])
+      informer.addEventHandler({
+        onAdd: (o) => ours(o) && this.enqueue(key),
+        onUpdate: (_old, o) => ours(o) && this.enqueue(key),
+        onDelete: (o) => ours(o) && this.enqueue(key),
+      });
+  }
+
+  override async start(signal: AbortSignal): Promise<void> {
+    this.enqueue(key);
+    await super.start(signal);
+  }
+
+  protected async sync(): Promise<void> {
+    await this.ensureService();
+    await this.ensureEndpoints();
+    await this.ensureSlice();
+  }
+
+  private get ports() {
+    return { name: 'https', port: this.endpointPort, protocol: 'TCP' as const };
+  }
+
+  private async ensureService(): Promise<void> {
+    const services = this.client.resource<Kube<Service>>('v1', 'Service').namespace('default');
+    const current = this.services.get(key);
+    const port = { name: 'https', port: 443, protocol: 'TCP' as const, targetPort: this.endpointPort };
+    if (!current) {
+      try {
+        await services.create({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'kubernetes', namespace: 'default', labels: serviceLabels },
+          spec: { type: 'ClusterIP', clusterIP: this.clusterIP, ports: [port], sessionAffinity: 'None' },
+        });
+        this.logger.info('created the kubernetes service', { clusterIP: this.clusterIP });
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+      }
+      return;
+    }
+    const ports = current.spec?.ports ?? [];
+    if (
+      ports.length === 1 &&
+      ports[0]!.port === 443 &&
+      ports[0]!.targetPort === this.endpointPort &&
+      ports[0]!.name === 'https'
+    )
+      return;
+    await services.update({
+      ...current,
+      spec: { ...current.spec, ports: [{ ...port, nodePort: undefined }] },
+    });
+  }
+
+  private async ensureEndpoints(): Promise<void> {
+    const client = this.client.resource<Kube<Endpoints>>('v1', 'Endpoints').namespace('default');
+    const subsets = [{ addresses: [{ ip: this.endpointIP }], ports: [this.ports] }];
+    const current = this.endpoints.get(key);
+    if (current && sameJson(current.subsets ?? [], subsets)) return;
+    const obj: Kube<Endpoints> = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
+      },
+      subsets,
+    };
+    if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
+    else await client.create(obj).catch((err) => (isAlreadyExists(err) ? undefined : Promise.reject(err)));
+  }
+
+  private async ensureSlice(): Promise<void> {
+    const client = this.client
+      .resource<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice')
+      .namespace('default');
+    const endpoints = [{ addresses: [this.endpointIP], conditions: { ready: true } }];
+    const ports = [this.ports];
+    const labels = { [serviceNameLabel]: 'kubernetes', [managedByLabel]: reconcilerName };
+    const current = this.slices.get(key);
+    if (current && sameJson(current.endpoints ?? [], endpoints) && sameJson(current.ports ?? [], ports))
+      return;
+    const obj: Kube<EndpointSlice> = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kubernetes', namespace: 'default', labels },
+      addressType: 'IPv4',
+      endpoints,
+      ports,
+    };
+    try {
+      if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
+      else await client.create(obj);
+    } catch (err) {
+      if (!isAlreadyExists(err) && !isNotFound(err)) throw err;
+    }
+  }
+}

@@ -8,6 +8,9 @@ export interface ConfigMap extends TypeMeta {
   immutable?: boolean;
   /** UTF-8 configuration data; keys are config keys (`[-._a-zA-Z0-9]+`). */
   data?: Record<string, string>;
-  /** Binary configuration data, base64 encoded; keys must not repeat those of data. */
+  /**
+   * Binary configuration data, base64 encoded; keys must not repeat those of data.
+   * @format byte
+   */
   binaryData?: Record<string, string>;
 }

@@ -190,7 +190,10 @@ export interface Probe extends ProbeHandler {
   successThreshold?: number;
   /** Consecutive failures to be considered failed; defaults to 3. */
   failureThreshold?: number;
-  /** Grace period override for terminating the pod after a liveness/startup failure. */
+  /**
+   * Grace period override for terminating the pod after a liveness/startup failure.
+   * @format int64
+   */
   terminationGracePeriodSeconds?: number;
 }
 
@@ -264,9 +267,15 @@ export interface SecurityContext {
   seLinuxOptions?: SELinuxOptions;
   /** Windows-specific settings. */
   windowsOptions?: WindowsSecurityContextOptions;
-  /** UID to run the entrypoint as. */
+  /**
+   * UID to run the entrypoint as.
+   * @format int64
+   */
   runAsUser?: number;
-  /** GID to run the entrypoint as. */
+  /**
+   * GID to run the entrypoint as.
+   * @format int64
+   */
   runAsGroup?: number;
   /** Refuse to start when the image would run as root. */
   runAsNonRoot?: boolean;
@@ -300,11 +309,23 @@ export interface Container {
   args?: string[];
   /** Working directory; the image's default when empty. */
   workingDir?: string;
-  /** Ports to expose (informational, except hostPort). */
+  /**
+   * Ports to expose (informational, except hostPort).
+   * @patchMergeKey containerPort
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey containerPort protocol
+   */
   ports?: ContainerPort[];
   /** Sources of environment variables. */
   envFrom?: EnvFromSource[];
-  /** Environment variables. */
+  /**
+   * Environment variables.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   env?: EnvVar[];
   /** Compute resources required by the container. */
   resources?: ResourceRequirements;
@@ -312,9 +333,21 @@ export interface Container {
   resizePolicy?: ContainerResizePolicy[];
   /** For init containers: `Always` makes it a sidecar. */
   restartPolicy?: ContainerRestartPolicy;
-  /** Volumes mounted into the filesystem. */
+  /**
+   * Volumes mounted into the filesystem.
+   * @patchMergeKey mountPath
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey mountPath
+   */
   volumeMounts?: VolumeMount[];
-  /** Block devices used by the container. */
+  /**
+   * Block devices used by the container.
+   * @patchMergeKey devicePath
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey devicePath
+   */
   volumeDevices?: VolumeDevice[];
   /** Restart the container when this probe fails. */
   livenessProbe?: Probe;

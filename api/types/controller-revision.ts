@@ -7,6 +7,9 @@ export interface ControllerRevision extends TypeMeta {
   metadata?: ObjectMeta;
   /** The serialized state (a patch of the owner's template). */
   data?: Record<string, unknown>;
-  /** Revision number of the state. */
+  /**
+   * Revision number of the state.
+   * @format int64
+   */
   revision: number;
 }

@@ -8,7 +8,10 @@ export interface CronJobSpec {
   schedule: string;
   /** Time zone name for the schedule, e.g. Etc/UTC; the controller's zone when unset. */
   timeZone?: string;
-  /** Seconds after a missed start time before the run is skipped. */
+  /**
+   * Seconds after a missed start time before the run is skipped.
+   * @format int64
+   */
   startingDeadlineSeconds?: number;
   /** Allow, Forbid or Replace concurrent runs; defaults to Allow. */
   concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace';

@@ -52,7 +52,10 @@ export interface DaemonSetStatus {
   desiredNumberScheduled: number;
   /** Nodes whose daemon pod is ready. */
   numberReady: number;
-  /** The generation observed by the controller. */
+  /**
+   * The generation observed by the controller.
+   * @format int64
+   */
   observedGeneration?: number;
   /** Nodes running the updated daemon pod. */
   updatedNumberScheduled?: number;
@@ -62,7 +65,13 @@ export interface DaemonSetStatus {
   numberUnavailable?: number;
   /** Counter for hash collisions of revision names. */
   collisionCount?: number;
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: DaemonSetCondition[];
 }
 

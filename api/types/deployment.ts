@@ -52,7 +52,10 @@ export interface DeploymentCondition {
 }
 
 export interface DeploymentStatus {
-  /** The generation observed by the controller. */
+  /**
+   * The generation observed by the controller.
+   * @format int64
+   */
   observedGeneration?: number;
   /** Non-terminated pods targeted by the deployment. */
   replicas?: number;
@@ -64,7 +67,13 @@ export interface DeploymentStatus {
   availableReplicas?: number;
   /** Pods still needed for 100% capacity. */
   unavailableReplicas?: number;
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: DeploymentCondition[];
   /** Counter for hash collisions of ReplicaSet names. */
   collisionCount?: number;

@@ -136,7 +136,10 @@ export interface HorizontalPodAutoscalerCondition {
 }
 
 export interface HorizontalPodAutoscalerStatus {
-  /** The generation observed by the autoscaler. */
+  /**
+   * The generation observed by the autoscaler.
+   * @format int64
+   */
   observedGeneration?: number;
   /** When the autoscaler last scaled. */
   lastScaleTime?: Time;
@@ -146,7 +149,13 @@ export interface HorizontalPodAutoscalerStatus {
   desiredReplicas: number;
   /** Last read values of the metrics. */
   currentMetrics?: MetricStatus[];
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: HorizontalPodAutoscalerCondition[];
 }
 

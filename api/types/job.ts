@@ -49,7 +49,10 @@ export interface JobSpec {
   parallelism?: number;
   /** Successful pods needed; defaults to 1 when parallelism is also unset. */
   completions?: number;
-  /** Seconds the job may be active before it is failed. */
+  /**
+   * Seconds the job may be active before it is failed.
+   * @format int64
+   */
   activeDeadlineSeconds?: number;
   /** How pod failures are handled. */
   podFailurePolicy?: PodFailurePolicy;
@@ -102,7 +105,12 @@ export interface UncountedTerminatedPods {
 }
 
 export interface JobStatus {
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType atomic
+   */
   conditions?: JobCondition[];
   /** When the controller started processing the job. */
   startTime?: Time;

@@ -60,21 +60,37 @@ export interface ObjectMeta {
   uid?: string;
   /** Opaque version for optimistic concurrency and watches, set by the server. */
   resourceVersion?: string;
-  /** Sequence number of the desired state's generation, set by the server. */
+  /**
+   * Sequence number of the desired state's generation, set by the server.
+   * @format int64
+   */
   generation?: number;
   /** When the object was created, set by the server. */
   creationTimestamp?: Time | null;
   /** When the object will be deleted (graceful deletion in progress), set by the server. */
   deletionTimestamp?: Time;
-  /** Seconds allowed for graceful termination before removal. */
+  /**
+   * Seconds allowed for graceful termination before removal.
+   * @format int64
+   */
   deletionGracePeriodSeconds?: number;
   /** Key/value pairs for organising and selecting objects. */
   labels?: Record<string, string>;
   /** Unstructured key/value data for tools and humans. */
   annotations?: Record<string, string>;
-  /** Objects this one depends on; when all are gone it is garbage collected. */
+  /**
+   * Objects this one depends on; when all are gone it is garbage collected.
+   * @patchMergeKey uid
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey uid
+   */
   ownerReferences?: OwnerReference[];
-  /** Conditions that must be cleared before the object is deleted from storage. */
+  /**
+   * Conditions that must be cleared before the object is deleted from storage.
+   * @patchStrategy merge
+   * @listType set
+   */
   finalizers?: string[];
   /** Which managers own which fields (server-side apply). */
   managedFields?: ManagedFieldsEntry[];
@@ -87,7 +103,10 @@ export interface ListMeta {
   resourceVersion?: string;
   /** Token to request the next page of a chunked list. */
   continue?: string;
-  /** Approximate number of items left after this page. */
+  /**
+   * Approximate number of items left after this page.
+   * @format int64
+   */
   remainingItemCount?: number;
 }
 
@@ -166,7 +185,10 @@ export interface Condition {
   type: string;
   /** True, False or Unknown. */
   status: ConditionStatus;
-  /** The generation the condition was set for. */
+  /**
+   * The generation the condition was set for.
+   * @format int64
+   */
   observedGeneration?: number;
   /** When the condition last changed status. */
   lastTransitionTime: Time;

@@ -22,7 +22,13 @@ export interface NamespaceSpec {
 export interface NamespaceStatus {
   /** Active or Terminating. */
   phase?: 'Active' | 'Terminating';
-  /** Current observed conditions. */
+  /**
+   * Current observed conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: NamespaceCondition[];
 }
 

@@ -28,7 +28,11 @@ export interface NodeConfigSource {
 export interface NodeSpec {
   /** IP range assigned to the node's pods. */
   podCIDR?: string;
-  /** IP ranges assigned to the node's pods, one per family. */
+  /**
+   * IP ranges assigned to the node's pods, one per family.
+   * @patchStrategy merge
+   * @listType set
+   */
   podCIDRs?: string[];
   /** Provider-specific node ID. */
   providerID?: string;
@@ -111,9 +115,21 @@ export interface NodeStatus {
   allocatable?: ResourceList;
   /** Deprecated: always empty. */
   phase?: string;
-  /** Current observed conditions. */
+  /**
+   * Current observed conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: NodeCondition[];
-  /** Addresses reachable to the node. */
+  /**
+   * Addresses reachable to the node.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   addresses?: NodeAddress[];
   /** Endpoints of daemons on the node. */
   daemonEndpoints?: { kubeletEndpoint?: { Port: number } };

@@ -121,7 +121,13 @@ export interface PersistentVolumeClaimStatus {
   accessModes?: PersistentVolumeAccessMode[];
   /** Capacity of the bound volume. */
   capacity?: ResourceList;
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: PersistentVolumeClaimCondition[];
   /** Storage allocated to the claim. */
   allocatedResources?: ResourceList;

@@ -31,17 +31,29 @@ export interface PodSecurityContext {
   seLinuxOptions?: SELinuxOptions;
   /** Windows-specific settings for all containers. */
   windowsOptions?: WindowsSecurityContextOptions;
-  /** UID to run the entrypoint of all containers as. */
+  /**
+   * UID to run the entrypoint of all containers as.
+   * @format int64
+   */
   runAsUser?: number;
-  /** GID to run the entrypoint of all containers as. */
+  /**
+   * GID to run the entrypoint of all containers as.
+   * @format int64
+   */
   runAsGroup?: number;
   /** Refuse to start containers whose image would run as root. */
   runAsNonRoot?: boolean;
-  /** Groups added to the first process of every container. */
+  /**
+   * Groups added to the first process of every container.
+   * @format int64
+   */
   supplementalGroups?: number[];
   /** Merge or Strict handling of supplementalGroups. */
   supplementalGroupsPolicy?: 'Merge' | 'Strict';
-  /** Group that owns (and may write) supported volumes. */
+  /**
+   * Group that owns (and may write) supported volumes.
+   * @format int64
+   */
   fsGroup?: number;
   /** Namespaced sysctls set for the pod. */
   sysctls?: Sysctl[];
@@ -103,19 +115,49 @@ export interface PodResourceClaim {
 }
 
 export interface PodSpec {
-  /** Volumes that containers may mount. */
+  /**
+   * Volumes that containers may mount.
+   * @patchMergeKey name
+   * @patchStrategy merge,retainKeys
+   * @listType map
+   * @listMapKey name
+   */
   volumes?: Volume[];
-  /** Containers run to completion, in order, before the app containers start. */
+  /**
+   * Containers run to completion, in order, before the app containers start.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   initContainers?: Container[];
-  /** The app containers; at least one. */
+  /**
+   * The app containers; at least one.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   containers: Container[];
-  /** Debugging containers added at runtime. */
+  /**
+   * Debugging containers added at runtime.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   ephemeralContainers?: EphemeralContainer[];
   /** Always, OnFailure or Never; defaults to Always. */
   restartPolicy?: RestartPolicy;
-  /** Seconds the pod gets to stop gracefully; defaults to 30. */
+  /**
+   * Seconds the pod gets to stop gracefully; defaults to 30.
+   * @format int64
+   */
   terminationGracePeriodSeconds?: number;
-  /** Seconds the pod may be active (for jobs) before it is failed. */
+  /**
+   * Seconds the pod may be active (for jobs) before it is failed.
+   * @format int64
+   */
   activeDeadlineSeconds?: number;
   /** ClusterFirst, ClusterFirstWithHostNet, Default or None; defaults to ClusterFirst. */
   dnsPolicy?: DNSPolicy;
@@ -139,7 +181,13 @@ export interface PodSpec {
   shareProcessNamespace?: boolean;
   /** Pod-level security attributes. */
   securityContext?: PodSecurityContext;
-  /** Secrets used to pull the images. */
+  /**
+   * Secrets used to pull the images.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   imagePullSecrets?: LocalObjectReference[];
   /** Host name of the pod; defaults to the pod name. */
   hostname?: string;
@@ -151,7 +199,13 @@ export interface PodSpec {
   schedulerName?: string;
   /** Taints the pod tolerates. */
   tolerations?: Toleration[];
-  /** Extra /etc/hosts entries. */
+  /**
+   * Extra /etc/hosts entries.
+   * @patchMergeKey ip
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey ip
+   */
   hostAliases?: HostAlias[];
   /** PriorityClass of the pod. */
   priorityClassName?: string;
@@ -169,7 +223,13 @@ export interface PodSpec {
   preemptionPolicy?: PreemptionPolicy;
   /** Resources of the pod sandbox, from its RuntimeClass. */
   overhead?: ResourceList;
-  /** How pods spread across topology domains. */
+  /**
+   * How pods spread across topology domains.
+   * @patchMergeKey topologyKey
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey topologyKey whenUnsatisfiable
+   */
   topologySpreadConstraints?: TopologySpreadConstraint[];
   /** Set the hostname to the FQDN. */
   setHostnameAsFQDN?: boolean;
@@ -177,9 +237,21 @@ export interface PodSpec {
   os?: PodOS;
   /** Use the host's user namespace; false creates a new one. */
   hostUsers?: boolean;
-  /** Gates that hold the pod back from scheduling. */
+  /**
+   * Gates that hold the pod back from scheduling.
+   * @patchMergeKey name
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey name
+   */
   schedulingGates?: PodSchedulingGate[];
-  /** Dynamic resource claims of the pod. */
+  /**
+   * Dynamic resource claims of the pod.
+   * @patchMergeKey name
+   * @patchStrategy merge,retainKeys
+   * @listType map
+   * @listMapKey name
+   */
   resourceClaims?: PodResourceClaim[];
   /** Pod-level resource requirements. */
   resources?: ResourceRequirements;
@@ -302,7 +374,13 @@ export interface HostIP {
 export interface PodStatus {
   /** Pending, Running, Succeeded, Failed or Unknown. */
   phase?: PodPhase;
-  /** Current service state of the pod. */
+  /**
+   * Current service state of the pod.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: PodCondition[];
   /** Human-readable reason the pod is in this condition. */
   message?: string;
@@ -312,11 +390,23 @@ export interface PodStatus {
   nominatedNodeName?: string;
   /** Primary IP of the node. */
   hostIP?: string;
-  /** IPs of the node. */
+  /**
+   * IPs of the node.
+   * @patchMergeKey ip
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey ip
+   */
   hostIPs?: HostIP[];
   /** Primary IP of the pod. */
   podIP?: string;
-  /** IPs of the pod (one per family). */
+  /**
+   * IPs of the pod (one per family).
+   * @patchMergeKey ip
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey ip
+   */
   podIPs?: PodIP[];
   /** When the kubelet acknowledged the pod. */
   startTime?: Time;

@@ -35,9 +35,18 @@ export interface ReplicaSetStatus {
   readyReplicas?: number;
   /** Pods available for at least minReadySeconds. */
   availableReplicas?: number;
-  /** The generation observed by the controller. */
+  /**
+   * The generation observed by the controller.
+   * @format int64
+   */
   observedGeneration?: number;
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: ReplicaSetCondition[];
 }
 

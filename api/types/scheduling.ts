@@ -90,7 +90,10 @@ export interface Toleration {
   value?: string;
   /** Effect to match; empty matches all effects. */
   effect?: TaintEffect | '';
-  /** For NoExecute: how long the pod stays bound after the taint appears. */
+  /**
+   * For NoExecute: how long the pod stays bound after the taint appears.
+   * @format int64
+   */
   tolerationSeconds?: number;
 }
 

@@ -17,7 +17,10 @@ export interface Secret extends TypeMeta {
   metadata?: ObjectMeta;
   /** Whether data is immutable; once true it cannot be changed back. */
   immutable?: boolean;
-  /** Secret data, base64 encoded; keys are config keys. */
+  /**
+   * Secret data, base64 encoded; keys are config keys.
+   * @format byte
+   */
   data?: Record<string, string>;
   /** Write-only plain-text data, merged into data on write. */
   stringData?: Record<string, string>;

@@ -35,7 +35,13 @@ export interface SessionAffinityConfig {
 }
 
 export interface ServiceSpec {
-  /** Ports the service exposes. */
+  /**
+   * Ports the service exposes.
+   * @patchMergeKey port
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey port protocol
+   */
   ports?: ServicePort[];
   /** Pods with these labels receive the traffic; no endpoints are managed when empty. */
   selector?: Record<string, string>;

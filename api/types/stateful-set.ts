@@ -69,7 +69,10 @@ export interface StatefulSetCondition {
 }
 
 export interface StatefulSetStatus {
-  /** The generation observed by the controller. */
+  /**
+   * The generation observed by the controller.
+   * @format int64
+   */
   observedGeneration?: number;
   /** Pods created by the controller. */
   replicas: number;
@@ -85,7 +88,13 @@ export interface StatefulSetStatus {
   updateRevision?: string;
   /** Counter for hash collisions of revision names. */
   collisionCount?: number;
-  /** Current conditions. */
+  /**
+   * Current conditions.
+   * @patchMergeKey type
+   * @patchStrategy merge
+   * @listType map
+   * @listMapKey type
+   */
   conditions?: StatefulSetCondition[];
   /** Pods available for at least minReadySeconds. */
   availableReplicas?: number;

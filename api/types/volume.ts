@@ -85,7 +85,10 @@ export interface DownwardAPIVolumeSource {
 export interface ServiceAccountTokenProjection {
   /** Intended audience of the token; defaults to the API server's identifier. */
   audience?: string;
-  /** Requested token lifetime in seconds; defaults to 3600, at least 600. */
+  /**
+   * Requested token lifetime in seconds; defaults to 3600, at least 600.
+   * @format int64
+   */
   expirationSeconds?: number;
   /** Relative path of the token file. */
   path: string;

@@ -27,7 +27,7 @@ describe('planSlices', () => {
       ],
     ]);
     const plan = planSlices([slice('a', ['10.0.0.1', '10.0.0.2']), slice('b', ['10.0.0.3'])], desired, 2);
-    expect(plan.update.map((u) => [u.slice.metadata.name, u.endpoints.map((e) => e.addresses[0])])).toEqual([
+    expect(plan.update.map((u) => [u.slice.metadata!.name, u.endpoints.map((e) => e.addresses[0])])).toEqual([
       ['a', ['10.0.0.2', '10.0.0.4']],
       ['b', ['10.0.0.3', '10.0.0.5']],
     ]);
@@ -41,7 +41,7 @@ describe('planSlices', () => {
       new Map([['[]', { ports: [], endpoints: new Map([['10.0.0.1', ep('10.0.0.1')]]) }]]),
       100,
     );
-    expect(plan.delete.map((s) => s.metadata.name)).toEqual(['old']);
+    expect(plan.delete.map((s) => s.metadata!.name)).toEqual(['old']);
     expect(plan.create).toHaveLength(1);
   });
 });
@@ -144,7 +144,7 @@ describe('Endpoints, EndpointSlice and kubernetes Service controllers against a 
       },
       { timeoutMs: 30_000, description: 'Endpoints with one ready and one not ready address' },
     );
-    expect(ep.metadata.labels).toEqual({ tier: 'front' });
+    expect(ep.metadata!.labels).toEqual({ tier: 'front' });
     expect(ep.subsets).toEqual([
       {
         addresses: [
@@ -178,16 +178,16 @@ describe('Endpoints, EndpointSlice and kubernetes Service controllers against a 
     expect(slices).toHaveLength(2);
     for (const s of slices) {
       expect(s.endpoints.length).toBeLessThanOrEqual(2);
-      expect(s.metadata.labels).toMatchObject({
+      expect(s.metadata!.labels).toMatchObject({
         'kubernetes.io/service-name': 'web',
         'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
         tier: 'front',
       });
-      expect(s.metadata.ownerReferences).toMatchObject([
+      expect(s.metadata!.ownerReferences).toMatchObject([
         { kind: 'Service', name: 'web', controller: true, blockOwnerDeletion: true },
       ]);
       expect(s.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
-      expect(s.metadata.name).toMatch(/^web-/);
+      expect(s.metadata!.name).toMatch(/^web-/);
     }
     const all = slices.flatMap((s) => s.endpoints);
     expect(all.find((e: KubeObject) => e.addresses[0] === '10.244.1.6').conditions).toEqual({
@@ -257,7 +257,7 @@ describe('Endpoints, EndpointSlice and kubernetes Service controllers against a 
       { timeoutMs: 30_000 },
     );
     expect(slice!.endpoints[0].hostname).toBe('db-0');
-    expect(slice!.metadata.labels['service.kubernetes.io/headless']).toBe('');
+    expect(slice!.metadata!.labels!['service.kubernetes.io/headless']).toBe('');
   });
 
   it('removes the Endpoints when the service goes', async () => {

@@ -1,11 +1,10 @@
 // Which printer each served type uses, keyed by `group/Kind`, like upstream's
-// AddHandlers(printers.go). Types without one get NAME and AGE. Each printer lives in its own
-// module; this file is the one literal registry.
-import { ageColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
+// AddHandlers(printers.go). Types without one (LimitRange) get NAME and CREATED AT, like
+// upstream's default convertor. Each printer lives in its own module; this is the one registry.
+import { createdAtColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
 import {
   configMapPrinter,
   leasePrinter,
-  limitRangePrinter,
   resourceQuotaPrinter,
   secretPrinter,
   serviceAccountPrinter,
@@ -29,9 +28,10 @@ import { servicePrinter } from './service.ts';
 import { statefulSetPrinter } from './stateful-set.ts';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.ts';
 
-export { ageColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
+export { ageColumn, createdAtColumn, nameColumn, type TableColumn, type TypePrinter } from './common.ts';
 
-export const defaultColumns: readonly TableColumn[] = [nameColumn, ageColumn];
+/** Types without a printer get upstream's default convertor columns: NAME and CREATED AT. */
+export const defaultColumns: readonly TableColumn[] = [nameColumn, createdAtColumn];
 
 const printers: [string, TypePrinter][] = [
   ['/Pod', podPrinter],
@@ -46,7 +46,6 @@ const printers: [string, TypePrinter][] = [
   ['/PersistentVolume', persistentVolumePrinter],
   ['/PersistentVolumeClaim', persistentVolumeClaimPrinter],
   ['/ResourceQuota', resourceQuotaPrinter],
-  ['/LimitRange', limitRangePrinter],
   ['apps/Deployment', deploymentPrinter],
   ['apps/ReplicaSet', replicaSetPrinter],
   ['apps/StatefulSet', statefulSetPrinter],

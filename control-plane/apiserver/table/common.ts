@@ -50,6 +50,18 @@ export const ageColumn: TableColumn = {
   cell: (obj, now) => ageOf(obj?.metadata?.creationTimestamp, now),
 };
 
+/**
+ * Upstream's default table convertor (k8s.io/apiserver rest.NewDefaultTableConvertor), for types
+ * printers.go has no printer for (LimitRange): the creation time itself, not an age.
+ */
+export const createdAtColumn: TableColumn = {
+  name: 'Created At',
+  type: 'date',
+  description: ageColumn.description,
+  priority: 0,
+  cell: (obj) => obj?.metadata?.creationTimestamp ?? null,
+};
+
 /** A column in the printers.go style: name, type, description, cell; `wide` sets priority 1. */
 export function column(
   name: string,

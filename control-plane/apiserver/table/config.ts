@@ -1,5 +1,6 @@
 // Configuration and identity types: configmaps (DATA), secrets (TYPE DATA), serviceaccounts
-// (SECRETS), leases (HOLDER), limitranges (CREATED AT), resourcequotas (AGE REQUEST LIMIT).
+// (SECRETS), leases (HOLDER), resourcequotas (REQUEST LIMIT AGE). LimitRanges have no printer
+// upstream: they get the default NAME and CREATED AT.
 import { ageColumn, column, nameColumn, quantityString, type TypePrinter } from './common.ts';
 
 const count = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).length : 0);
@@ -9,7 +10,7 @@ export const configMapPrinter: TypePrinter = {
     nameColumn,
     column(
       'Data',
-      'integer',
+      'string',
       'Data contains the configuration data.',
       (o) => count(o.data) + count(o.binaryData),
     ),
@@ -23,7 +24,7 @@ export const secretPrinter: TypePrinter = {
     column('Type', 'string', 'Used to facilitate programmatic handling of secret data.', (o) => o.type ?? ''),
     column(
       'Data',
-      'integer',
+      'string',
       "Data contains the secret data. Each key must consist of alphanumeric characters, '-', '_' or '.'.",
       (o) => count({ ...o.data, ...o.stringData }),
     ),
@@ -36,7 +37,7 @@ export const serviceAccountPrinter: TypePrinter = {
     nameColumn,
     column(
       'Secrets',
-      'integer',
+      'string',
       'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
       (o) => (Array.isArray(o.secrets) ? o.secrets.length : 0),
     ),
@@ -51,33 +52,20 @@ export const leasePrinter: TypePrinter = {
       'Holder',
       'string',
       'holderIdentity contains the identity of the holder of a current lease.',
-      (o) => o.spec?.holderIdentity || '<unknown>',
+      (o) => o.spec?.holderIdentity ?? '',
     ),
     ageColumn,
   ],
 };
 
-export const limitRangePrinter: TypePrinter = {
-  columns: [
-    nameColumn,
-    column(
-      'Created At',
-      'date',
-      'CreationTimestamp is a timestamp representing the server time when this object was created.',
-      (o) => o.metadata?.creationTimestamp ?? null,
-    ),
-  ],
-};
-
-/** Upstream sorts resource names and puts `limits.*` in LIMIT, everything else in REQUEST. */
+/** Upstream sorts the resource names in status.hard and puts `limits.*` in LIMIT, the rest in REQUEST. */
 function quotaCells(quota: any): { request: string; limit: string } {
-  const hard = quota?.spec?.hard ?? {};
+  const hard = quota?.status?.hard ?? {};
   const request: string[] = [];
   const limit: string[] = [];
   for (const name of Object.keys(hard).sort()) {
-    const used = quantityString(quota?.status?.used?.[name]);
-    const max = quantityString(quota?.status?.hard?.[name]);
-    (name.startsWith('limits.') ? limit : request).push(`${name}: ${used}/${max}`);
+    const cell = `${name}: ${quantityString(quota?.status?.used?.[name])}/${quantityString(hard[name])}`;
+    (name.startsWith('limits.') ? limit : request).push(cell);
   }
   return { request: request.join(', '), limit: limit.join(', ') };
 }
@@ -85,7 +73,6 @@ function quotaCells(quota: any): { request: string; limit: string } {
 export const resourceQuotaPrinter: TypePrinter = {
   columns: [
     nameColumn,
-    ageColumn,
     column(
       'Request',
       'string',
@@ -98,5 +85,6 @@ export const resourceQuotaPrinter: TypePrinter = {
       'Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.',
       (o) => quotaCells(o).limit,
     ),
+    ageColumn,
   ],
 };

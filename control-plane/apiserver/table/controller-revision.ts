@@ -17,7 +17,7 @@ export const controllerRevisionPrinter: TypePrinter = {
     column('Controller', 'string', 'Controller of the object', controller),
     column(
       'Revision',
-      'integer',
+      'string',
       'Revision indicates the revision of the state represented by Data.',
       (o) => o.revision ?? 0,
     ),

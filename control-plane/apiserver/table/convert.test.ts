@@ -11,7 +11,7 @@ const cm = (name: string) => ({
 });
 
 describe('toTable', () => {
-  it('makes rows with the type\'s columns from a list, keeping list metadata', () => {
+  it("makes rows with the type's columns from a list, keeping list metadata", () => {
     const list = {
       kind: 'ConfigMapList',
       metadata: { resourceVersion: '9', continue: 'c1' },

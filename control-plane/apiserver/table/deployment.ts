@@ -1,6 +1,16 @@
 // `kubectl get deployments`: NAME READY UP-TO-DATE AVAILABLE AGE (wide: CONTAINERS IMAGES SELECTOR).
+import { labelSelectorToString } from '../../../api/labels/label-selector.ts';
 import { ageColumn, column, int, nameColumn, type TypePrinter } from './common.ts';
 import { workloadWideColumns } from './workload-columns.ts';
+
+/** printDeployment formats the selector itself: empty stays empty, unlike FormatLabelSelector's <none>. */
+function deploymentSelector(selector: unknown): string {
+  try {
+    return labelSelectorToString(selector as any);
+  } catch {
+    return '<invalid>';
+  }
+}
 
 export const deploymentPrinter: TypePrinter = {
   columns: [
@@ -13,20 +23,20 @@ export const deploymentPrinter: TypePrinter = {
     ),
     column(
       'Up-to-date',
-      'integer',
+      'string',
       'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
       (o) => int(o.status?.updatedReplicas),
     ),
     column(
       'Available',
-      'integer',
+      'string',
       'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
       (o) => int(o.status?.availableReplicas),
     ),
     ageColumn,
-    ...workloadWideColumns(
-      (o) => o.spec?.template,
-      (o) => o.spec?.selector,
-    ),
+    ...workloadWideColumns((o) => o.spec?.template),
+    column('Selector', 'string', 'Label selector for pods.', (o) => deploymentSelector(o.spec?.selector), {
+      wide: true,
+    }),
   ],
 };

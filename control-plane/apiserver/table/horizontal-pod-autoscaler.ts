@@ -70,13 +70,13 @@ export const horizontalPodAutoscalerPrinter: TypePrinter = {
     ),
     column(
       'MaxPods',
-      'integer',
+      'string',
       'maxReplicas is the upper limit for the number of pods that can be set by the autoscaler.',
       (o) => o.spec?.maxReplicas ?? 0,
     ),
     column(
       'Replicas',
-      'integer',
+      'string',
       'currentReplicas is current number of replicas of pods managed by this autoscaler.',
       (o) => o.status?.currentReplicas ?? 0,
     ),

@@ -23,7 +23,7 @@ export const ingressPrinter: TypePrinter = {
     column(
       'Class',
       'string',
-      'The name of the IngressClass resource that should be used for this Ingress.',
+      'The name of the IngressClass resource that should be used for additional configuration',
       (o) => o.spec?.ingressClassName ?? '<none>',
     ),
     column(

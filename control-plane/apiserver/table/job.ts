@@ -3,14 +3,13 @@ import { ageColumn, column, hasTrueCondition, int, nameColumn, type TypePrinter 
 import { humanDuration } from './human-duration.ts';
 import { workloadWideColumns } from './workload-columns.ts';
 
-/** The STATUS cell: finished conditions first, then deletion, then suspension and pending outcomes. */
+/** The STATUS cell: finished conditions first, then deletion, then suspension and a pending failure. */
 export function jobStatus(job: any): string {
   if (hasTrueCondition(job, 'Complete')) return 'Complete';
   if (hasTrueCondition(job, 'Failed')) return 'Failed';
   if (job?.metadata?.deletionTimestamp) return 'Terminating';
   if (hasTrueCondition(job, 'Suspended')) return 'Suspended';
   if (hasTrueCondition(job, 'FailureTarget')) return 'FailureTarget';
-  if (hasTrueCondition(job, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 

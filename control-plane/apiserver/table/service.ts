@@ -1,12 +1,12 @@
 // `kubectl get services`: NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE (wide: SELECTOR).
 import { ageColumn, column, formatLabels, nameColumn, type TypePrinter } from './common.ts';
 
-/** Load balancer ingress IPs or hostnames, comma separated (the server prints them untruncated). */
+/** Load balancer ingress IPs or hostnames, sorted and unique (the server prints them untruncated). */
 export function loadBalancerAddresses(status: any): string {
-  return (status?.ingress ?? [])
+  const addresses = (status?.ingress ?? [])
     .map((i: any) => i?.ip || i?.hostname || '')
-    .filter((s: string) => s !== '')
-    .join(',');
+    .filter((s: string) => s !== '');
+  return [...new Set<string>(addresses)].sort().join(',');
 }
 
 function externalIP(svc: any): string {

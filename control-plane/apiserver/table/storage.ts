@@ -9,7 +9,7 @@ function storageClass(obj: any): string {
 }
 
 const volumeMode = (o: any) => o.spec?.volumeMode ?? '<unset>';
-const attributesClass = (o: any) => o.spec?.volumeAttributesClassName || '<unset>';
+const attributesClass = (o: any) => o.spec?.volumeAttributesClassName ?? '<unset>';
 
 export const persistentVolumePrinter: TypePrinter = {
   columns: [

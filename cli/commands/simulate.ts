@@ -83,6 +83,23 @@ export async function runSimulateNodes(flags: SimulateNodesFlags): Promise<void>
     client?.close();
     process.exit(1);
   }
+  // Ready to stop cleanly before saying we are up.
+  const stop = (signal: NodeJS.Signals) => {
+    if (ac.signal.aborted) process.exit(1);
+    ac.abort();
+    sim.stopped().then(
+      () => {
+        if (flags.output === 'json')
+          process.stdout.write(`${JSON.stringify({ event: 'stopped', signal })}\n`);
+        else process.stdout.write(`\n${signal}: the simulated nodes are silent now\n`);
+        client?.close();
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
   const names = sim.names;
   if (flags.output === 'json') {
     process.stdout.write(
@@ -103,22 +120,6 @@ export async function runSimulateNodes(flags: SimulateNodesFlags): Promise<void>
       ].join('\n'),
     );
   }
-  const stop = (signal: NodeJS.Signals) => {
-    if (ac.signal.aborted) process.exit(1);
-    ac.abort();
-    sim.stopped().then(
-      () => {
-        if (flags.output === 'json')
-          process.stdout.write(`${JSON.stringify({ event: 'stopped', signal })}\n`);
-        else process.stdout.write(`\n${signal}: the simulated nodes are silent now\n`);
-        client?.close();
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
 }
 
 export function register(program: Command): void {

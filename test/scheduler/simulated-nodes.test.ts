@@ -40,19 +40,34 @@ describe('flotilla simulate nodes', () => {
     );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
-    const lines = createInterface({ input: child.stdout });
+    // Every JSON line, in order; next(type) waits for one of that type, or fails once output ends.
     const events: any[] = [];
+    const waiting: { type: string; ok: (e: any) => void; fail: (err: Error) => void }[] = [];
+    let ended = false;
+    const settle = () => {
+      for (const w of [...waiting]) {
+        const e = events.find((x) => x.event === w.type);
+        const error = events.find((x) => x.event === 'error');
+        if (e) w.ok(e);
+        else if (error) w.fail(new Error(error.message));
+        else if (ended) w.fail(new Error(`no "${w.type}" line before the output ended; stderr: ${stderr}`));
+        else continue;
+        waiting.splice(waiting.indexOf(w), 1);
+      }
+    };
+    const lines = createInterface({ input: child.stdout });
+    lines.on('line', (l) => {
+      events.push(JSON.parse(l));
+      settle();
+    });
+    lines.on('close', () => {
+      ended = true;
+      settle();
+    });
     const next = (type: string) =>
       new Promise<any>((ok, fail) => {
-        const found = events.find((e) => e.event === type);
-        if (found) return ok(found);
-        lines.on('line', (l) => {
-          const e = JSON.parse(l);
-          events.push(e);
-          if (e.event === type) ok(e);
-          if (e.event === 'error') fail(new Error(e.message));
-        });
-        child.once('exit', (code) => fail(new Error(`exited ${code}: ${stderr}`)));
+        waiting.push({ type, ok, fail });
+        settle();
       });
     try {
       expect(await next('ready')).toMatchObject({ nodes: ['sim-1', 'sim-2'], failed: ['2'] });

@@ -111,4 +111,52 @@ describe('strategic merge patch (schema-free subset)', () => {
     );
     expect(JSON.stringify(out)).not.toContain('$');
   });
+
+  describe('with the schema of the object kind', () => {
+    const pod = (spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec });
+    it.each([
+      {
+        name: 'tolerations have no merge key upstream: replaced',
+        spec: { tolerations: [{ key: 'a', operator: 'Exists' }] },
+        patch: { tolerations: [{ key: 'b', operator: 'Exists' }] },
+        want: { tolerations: [{ key: 'b', operator: 'Exists' }] },
+      },
+      {
+        name: 'imagePullSecrets merge by name',
+        spec: { imagePullSecrets: [{ name: 'a' }] },
+        patch: { imagePullSecrets: [{ name: 'b' }] },
+        want: { imagePullSecrets: [{ name: 'a' }, { name: 'b' }] },
+      },
+      {
+        name: 'container ports merge by containerPort, volumeMounts by mountPath',
+        spec: {
+          containers: [
+            { name: 'c', ports: [{ containerPort: 80 }], volumeMounts: [{ name: 'v', mountPath: '/a' }] },
+          ],
+        },
+        patch: {
+          containers: [
+            { name: 'c', ports: [{ containerPort: 81 }], volumeMounts: [{ name: 'w', mountPath: '/a' }] },
+          ],
+        },
+        want: {
+          containers: [
+            {
+              name: 'c',
+              ports: [{ containerPort: 80 }, { containerPort: 81 }],
+              volumeMounts: [{ name: 'w', mountPath: '/a' }],
+            },
+          ],
+        },
+      },
+      {
+        name: 'args are atomic even with a $setElementOrder-free patch',
+        spec: { containers: [{ name: 'c', args: ['a', 'b'] }] },
+        patch: { containers: [{ name: 'c', args: ['c'] }] },
+        want: { containers: [{ name: 'c', args: ['c'] }] },
+      },
+    ])('$name', ({ spec, patch, want }) => {
+      expect((applyStrategicMergePatch(pod(spec), { spec: patch }) as any).spec).toEqual(want);
+    });
+  });
 });

@@ -1,13 +1,15 @@
-// Strategic merge patch (application/strategic-merge-patch+json), schema-free for now: maps
-// merge like a JSON merge patch, honouring the `$patch: replace|delete`, `$retainKeys` and
-// `$deleteFromPrimitiveList/<field>` directives; lists of objects merge by key when the key is
-// known, either from a `$setElementOrder/<field>` directive (kubectl sends one with every list
-// it changes, listing just the merge key of each item) or from a short table of well-known
-// fields, metadata.finalizers merges as a set, and other lists are replaced. Schema-driven merge keys and strategies for every type
-// (and server-side apply) replace this with issue #4; keep this file the only place that knows.
+// Strategic merge patch (application/strategic-merge-patch+json): maps merge like a JSON merge
+// patch, honouring the `$patch: replace|delete|merge`, `$retainKeys` and
+// `$deleteFromPrimitiveList/<field>` directives; lists merge by the merge key the type's schema
+// declares (`list-schema.ts`: containers by name, ports by containerPort, ...), lists of scalars
+// with strategy merge (finalizers) as sets, and other lists are replaced. Where a type has no
+// schema (custom resources) the key comes from `$setElementOrder/<field>` (kubectl sends one with
+// every list it changes) or from a short table of well-known fields.
 import { badRequest } from '../../status.ts';
 import { deepEqual } from '../deep-equal.ts';
+import type { OpenApiSchema } from '../../../../api/openapi/schema.ts';
 import { isJsonObject, type JsonObject } from './json-value.ts';
+import { declaredListStrategy, fieldSchema, itemSchema, schemaForKind } from './list-schema.ts';
 
 /** Merge keys of the list fields patched most often, by field name (upstream's patchMergeKey tags). */
 const wellKnownMergeKeys: Record<string, string> = {
@@ -26,7 +28,14 @@ const wellKnownMergeKeys: Record<string, string> = {
 const containerLists = new Set(['containers', 'initContainers', 'ephemeralContainers']);
 
 /** How the list at `path` (field names from the root, no indices) merges. */
-function listStrategy(path: string[]): { key?: string; set?: boolean } {
+function listStrategy(path: string[], schema: OpenApiSchema | undefined): { key?: string; set?: boolean } {
+  const declared = declaredListStrategy(schema);
+  if (declared)
+    return {
+      ...(declared.mergeKey ? { key: declared.mergeKey } : {}),
+      ...(declared.set ? { set: true } : {}),
+    };
+  if (schema) return {};
   const field = path[path.length - 1]!;
   const parent = path[path.length - 2];
   if (parent === 'metadata' && field === 'finalizers') return { set: true };
@@ -43,11 +52,18 @@ type Merged = unknown | typeof DELETE;
 
 export function applyStrategicMergePatch(doc: unknown, patch: unknown): unknown {
   if (!isJsonObject(patch)) throw badRequest('Invalid JSON Patch');
-  const out = mergeMap(isJsonObject(doc) ? doc : undefined, patch, []);
+  const original = isJsonObject(doc) ? doc : undefined;
+  const schema = schemaForKind(original?.apiVersion ?? patch.apiVersion, original?.kind ?? patch.kind);
+  const out = mergeMap(original, patch, [], schema);
   return out === DELETE ? {} : out;
 }
 
-function mergeMap(original: JsonObject | undefined, patch: JsonObject, path: string[]): Merged {
+function mergeMap(
+  original: JsonObject | undefined,
+  patch: JsonObject,
+  path: string[],
+  schema: OpenApiSchema | undefined,
+): Merged {
   if (patch.$patch === 'delete') return DELETE;
   if (patch.$patch === 'replace') return stripDirectives(patch);
   const out: JsonObject = original ? { ...original } : {};
@@ -57,7 +73,13 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, path: str
       delete out[k];
       continue;
     }
-    const merged = mergeField(out[k], v, [...path, k], patch[`$setElementOrder/${k}`]);
+    const merged = mergeField(
+      out[k],
+      v,
+      [...path, k],
+      patch[`$setElementOrder/${k}`],
+      fieldSchema(schema, k),
+    );
     if (merged === DELETE) delete out[k];
     else out[k] = merged;
   }
@@ -78,15 +100,22 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, path: str
   return out;
 }
 
-function mergeField(original: unknown, patch: unknown, path: string[], order: unknown): Merged {
-  if (isJsonObject(patch)) return mergeMap(isJsonObject(original) ? original : undefined, patch, path);
+function mergeField(
+  original: unknown,
+  patch: unknown,
+  path: string[],
+  order: unknown,
+  schema: OpenApiSchema | undefined,
+): Merged {
+  if (isJsonObject(patch))
+    return mergeMap(isJsonObject(original) ? original : undefined, patch, path, schema);
   if (!Array.isArray(patch)) return patch;
-  const strategy = listStrategy(path);
+  const strategy = listStrategy(path, schema);
   if (strategy.set && Array.isArray(original) && patch.every((x) => !isJsonObject(x))) {
     const merged = [...original, ...patch.filter((x) => !original.some((o) => deepEqual(o, x)))];
     return Array.isArray(order) ? reorder(merged, order, undefined) : merged;
   }
-  return mergeList(original, patch, mergeKeyOf(order) ?? strategy.key, order, path);
+  return mergeList(original, patch, strategy.key ?? mergeKeyOf(order), order, path, itemSchema(schema));
 }
 
 function mergeList(
@@ -95,6 +124,7 @@ function mergeList(
   key: string | undefined,
   order: unknown,
   path: string[],
+  schema: OpenApiSchema | undefined,
 ): unknown[] {
   const replaceAll = patch.some(
     (item) => isJsonObject(item) && item.$patch === 'replace' && Object.keys(item).length === 1,
@@ -109,7 +139,9 @@ function mergeList(
   for (const item of patch as JsonObject[]) {
     const i = out.findIndex((e) => isJsonObject(e) && deepEqual(e[key], item[key]));
     const merged =
-      item.$patch === 'delete' ? DELETE : mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item, path);
+      item.$patch === 'delete'
+        ? DELETE
+        : mergeMap(i >= 0 ? (out[i] as JsonObject) : undefined, item, path, schema);
     if (merged === DELETE) {
       if (i >= 0) out.splice(i, 1);
     } else if (i >= 0) out[i] = merged;

@@ -9,10 +9,19 @@
 //   kubeconfig.yaml the admin kubeconfig (0600)
 import { mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { CertAuthenticator, MASTERS_GROUP, TokenAuthenticator, TokenStore } from './auth/index.ts';
+import {
+  CertAuthenticator,
+  MASTERS_GROUP,
+  ServiceAccountTokenAuthenticator,
+  ServiceAccountTokenIssuer,
+  TokenAuthenticator,
+  TokenStore,
+  unionTokenAuthenticator,
+} from './auth/index.ts';
+import { tokenRequestHandler } from './apiserver/handlers/token-request.ts';
 import { ensureEncryptionAtRest } from './encryption/index.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
-import { ensureClientCertificate, ensureClusterPki } from './pki/index.ts';
+import { ensureClientCertificate, ensureClusterPki, ensureServiceAccountKey } from './pki/index.ts';
 import { createRegistries, ensureDefaultNamespaces } from './apiserver/registry/index.ts';
 import { createApiServer, type ApiServer } from './apiserver/server.ts';
 import { inProcessHandler } from './apiserver/in-process.ts';
@@ -98,6 +107,14 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
     organizations: [MASTERS_GROUP],
   });
   const tokens = TokenStore.open(join(dataDir, 'tokens.json'));
+  // ServiceAccount tokens (TokenRequest) are signed with sa.key and accepted back with sa.pub.
+  const saKey = ensureServiceAccountKey(pkiDir);
+  const saTokens = new ServiceAccountTokenIssuer(saKey.privateKeyPem);
+  const anyToken = unionTokenAuthenticator(
+    new TokenAuthenticator(tokens),
+    new ServiceAccountTokenAuthenticator({ publicKeyPems: [saKey.publicKeyPem] }),
+  );
+  const bearerTokens = { authenticate: (token: string) => anyToken.authenticateToken(token) };
   const encryption = ensureEncryptionAtRest(dataDir);
 
   const backend = await openSqliteBackend({ path: join(dataDir, 'store.db') });
@@ -113,8 +130,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       registries,
       authentication: {
         certificates: new CertAuthenticator(pki.ca),
-        tokens: new TokenAuthenticator(tokens),
+        tokens: bearerTokens,
       },
+      subresources: new Map([['/serviceaccounts/token', tokenRequestHandler(saTokens, registries)]]),
       readyChecks: [{ name: 'etcd', check: async () => (await backend.currentRevision()) >= 0 }],
       log,
     });

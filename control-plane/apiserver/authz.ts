@@ -1,7 +1,8 @@
 // Authorization. A fixed policy standing in for RBAC until we serve it:
 //  - system:masters may do anything (upstream's superuser group);
 //  - everyone authenticated may read discovery, version, OpenAPI and health (system:discovery,
-//    system:public-info-viewer) and ask who they are (selfsubjectreviews, system:basic-user);
+//    system:public-info-viewer) and ask who they are and what they may do (selfsubjectreviews,
+//    selfsubjectaccessreviews: system:basic-user);
 //  - system:nodes get what a node agent needs (a simplified Node authorizer; issue #6 refines it);
 //  - anything else is denied with upstream's message.
 import type { UserInfo } from './registry/types.ts';
@@ -84,6 +85,8 @@ export const defaultAuthorizer: Authorizer = (user, info) => {
     return isPublicPath(info.path) || isDiscoveryPath(info.path);
   }
   if (info.group === 'authentication.k8s.io' && info.resource === 'selfsubjectreviews')
+    return info.verb === 'create';
+  if (info.group === 'authorization.k8s.io' && info.resource === 'selfsubjectaccessreviews')
     return info.verb === 'create';
   if (user.groups.includes(nodesGroup) && user.username.startsWith(nodeUserPrefix))
     return nodeMay(user.username.slice(nodeUserPrefix.length), info);

@@ -17,6 +17,10 @@ import { serveDiscovery } from './handlers/discovery.ts';
 import { serveHealth, type HealthCheck } from './handlers/health.ts';
 import { OpenApiDocuments } from './handlers/openapi.ts';
 import { serveResource, type HttpSubresourceHandler, type ResourceServing } from './handlers/resource.ts';
+import {
+  selfSubjectAccessReviewType,
+  serveSelfSubjectAccessReview,
+} from './handlers/self-subject-access-review.ts';
 import { selfSubjectReviewType, serveSelfSubjectReview } from './handlers/self-subject-review.ts';
 import { serveUiPlaceholder } from './handlers/ui.ts';
 import { kubernetesVersion, versionInfo } from './handlers/version.ts';
@@ -81,6 +85,8 @@ function servedTypes(registries: ReadonlyMap<string, ResourceRegistry>): Resourc
   // SelfSubjectReview goes with its group where upstream lists it, after apps.
   const appsEnd = ordered.findLastIndex((rt) => rt.group === 'apps');
   ordered.splice(appsEnd + 1, 0, selfSubjectReviewType);
+  // authorization.k8s.io has no served type of its own to sit next to: it goes last.
+  ordered.push(selfSubjectAccessReviewType);
   return ordered;
 }
 
@@ -210,6 +216,14 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
       if (info.group === selfSubjectReviewType.group && info.resource === selfSubjectReviewType.plural) {
         if (info.version !== selfSubjectReviewType.version) throw pathNotFound();
         await serveSelfSubjectReview(call, info);
+        return;
+      }
+      if (
+        info.group === selfSubjectAccessReviewType.group &&
+        info.resource === selfSubjectAccessReviewType.plural
+      ) {
+        if (info.version !== selfSubjectAccessReviewType.version) throw pathNotFound();
+        await serveSelfSubjectAccessReview(call, info, authorizer);
         return;
       }
       const registry = opts.registries.get(`${info.group}/${info.version}/${info.resource}`);

@@ -2,10 +2,11 @@
 import type { StoreContext } from '../context.ts';
 import type { SubresourceHandler } from '../types.ts';
 import { bindingHandler } from './binding.ts';
+import { evictionHandler } from './eviction.ts';
 import { scaleHandler } from './scale.ts';
 
 const byResource: Record<string, Record<string, (s: StoreContext) => SubresourceHandler>> = {
-  '/pods': { binding: bindingHandler },
+  '/pods': { binding: bindingHandler, eviction: evictionHandler },
   'apps/deployments': { scale: scaleHandler },
   'apps/replicasets': { scale: scaleHandler },
   'apps/statefulsets': { scale: scaleHandler },

@@ -180,14 +180,17 @@ describe('the read-side kubectl experience', () => {
     try {
       await waitFor(() => /^running\s/m.test(out), 60_000, 'the initial listing');
       const before = out.split('\n').filter((l) => l.startsWith('running ')).length;
+      // Two changes: upstream sends columnDefinitions with the first watch event only.
       await ok(['label', 'pod', 'running', '-n', ns, 'watched=yes']);
+      await ok(['label', 'pod', 'running', '-n', ns, 'watched=again', '--overwrite']);
       await waitFor(
-        () => out.split('\n').filter((l) => l.startsWith('running ')).length > before,
+        () => out.split('\n').filter((l) => l.startsWith('running ')).length >= before + 2,
         60_000,
-        'a row for the changed pod',
+        'a row per change of the pod',
       );
       expect(out.split('\n').filter((l) => l.startsWith('NAME'))).toHaveLength(1);
-      expect(out).toMatch(/^running\s+1\/1\s+Running\s+0\s+\S+\s*$/m);
+      const rows = out.split('\n').filter((l) => l.startsWith('running '));
+      for (const row of rows) expect(row).toMatch(/^running\s+1\/1\s+Running\s+0\s+\S+\s*$/);
     } finally {
       child.kill('SIGKILL');
     }
@@ -240,5 +243,6 @@ describe('Table responses', () => {
     expect(evs[0]).toMatchObject({ type: 'ADDED', object: { kind: 'Table' } });
     expect(evs[0].object.rows).toHaveLength(1);
     expect(evs[0].object.rows[0].cells.slice(0, 3)).toEqual(['running', '1/1', 'Running']);
+    expect(evs[0].object.columnDefinitions.map((c: any) => c.name)).toContain('Restarts');
   });
 });

@@ -311,12 +311,13 @@ async function watch(
     const byName = `metadata.name=${info.name}`;
     opts.fieldSelector = opts.fieldSelector ? `${opts.fieldSelector},${byName}` : byName;
   }
-  let transform: ((obj: any) => unknown) | undefined;
+  let transform: ((obj: any, first: boolean) => unknown) | undefined;
   if (n.as === 'Table') {
     const includeObject = parseIncludeObject(call.query.get('includeObject'));
     if (!includeObject) throw badRequest(`includeObject must be one of None, Metadata, Object`);
     const target = { group: rt.group, kind: rt.kind, version: n.asVersion ?? 'v1', includeObject };
-    transform = (obj) => toTable(obj, target);
+    // Like upstream, only the first event carries columnDefinitions; later ones send null.
+    transform = (obj, first) => toTable(obj, target, Date.now(), first);
   } else if (n.as === 'PartialObjectMetadata') {
     const version = n.asVersion ?? 'v1';
     transform = (obj) => partialObjectMetadata(obj, version);

@@ -199,6 +199,8 @@ class Client {
         res.on('error', fail);
       });
       req.on('error', fail);
+      // A stuck request fails the phase instead of hanging the benchmark.
+      req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${path} timed out`)));
       req.end(body);
     });
   }
@@ -207,7 +209,10 @@ class Client {
   watch(path: string, onLine: (line: string, at: number) => void): Promise<{ close(): void }> {
     return new Promise((ok, fail) => {
       const req = request({ ...this.options('GET', path), agent: false }, (res) => {
-        if (res.statusCode !== 200) return fail(new Error(`watch ${path}: ${res.statusCode}`));
+        if (res.statusCode !== 200) {
+          req.destroy();
+          return fail(new Error(`watch ${path}: HTTP ${res.statusCode}`));
+        }
         let partial = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
@@ -304,8 +309,18 @@ function verbOp(verb: Verb, client: Client, fx: Fixture): (slot: number) => Prom
         let gotFirst!: () => void;
         const first = new Promise<void>((r) => (gotFirst = r));
         const w = await client.watch('/api/v1/namespaces/bench-watch/configmaps?watch=1', () => gotFirst());
-        await first;
-        w.close();
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            first,
+            new Promise((_, fail) => {
+              timer = setTimeout(() => fail(new Error('no initial watch event in 30 s')), 30_000);
+            }),
+          ]);
+        } finally {
+          clearTimeout(timer);
+          w.close();
+        }
       };
   }
 }

@@ -1,6 +1,7 @@
 // core/v1 ConfigMap: non-confidential configuration.
 import type { ObjectMeta, TypeMeta } from './meta.ts';
 
+/** ConfigMap holds configuration data for pods to consume. */
 export interface ConfigMap extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -2,6 +2,7 @@
 // StatefulSets and DaemonSets.
 import type { ObjectMeta, TypeMeta } from './meta.ts';
 
+/** ControllerRevision implements an immutable snapshot of state data. Controllers use it to update and roll back their pods. */
 export interface ControllerRevision extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

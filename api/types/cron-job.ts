@@ -34,6 +34,7 @@ export interface CronJobStatus {
   lastSuccessfulTime?: Time;
 }
 
+/** CronJob represents the configuration of a single cron job. */
 export interface CronJob extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -75,6 +75,7 @@ export interface DaemonSetStatus {
   conditions?: DaemonSetCondition[];
 }
 
+/** DaemonSet represents the configuration of a daemon set. */
 export interface DaemonSet extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -79,6 +79,7 @@ export interface DeploymentStatus {
   collisionCount?: number;
 }
 
+/** Deployment enables declarative updates for Pods and ReplicaSets. */
 export interface Deployment extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -49,6 +49,7 @@ export interface EndpointSlicePort {
   appProtocol?: string;
 }
 
+/** EndpointSlice represents a subset of the endpoints that implement a service. A service may have several, which together make up its full set of endpoints. */
 export interface EndpointSlice extends TypeMeta {
   /** Standard object metadata; label kubernetes.io/service-name names the service. */
   metadata?: ObjectMeta;

@@ -34,6 +34,7 @@ export interface EndpointSubset {
   ports?: EndpointPort[];
 }
 
+/** Endpoints is a collection of endpoints that implement the actual service. */
 export interface Endpoints extends TypeMeta {
   /** Standard object metadata; the name matches the service. */
   metadata?: ObjectMeta;

@@ -159,6 +159,7 @@ export interface HorizontalPodAutoscalerStatus {
   conditions?: HorizontalPodAutoscalerCondition[];
 }
 
+/** HorizontalPodAutoscaler is the configuration for a horizontal pod autoscaler, which automatically manages the replica count of any resource implementing the scale subresource based on the metrics specified. */
 export interface HorizontalPodAutoscaler extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

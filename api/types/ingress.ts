@@ -74,6 +74,7 @@ export interface IngressStatus {
   loadBalancer?: { ingress?: IngressLoadBalancerIngress[] };
 }
 
+/** Ingress is a collection of rules that allow inbound connections to reach the endpoints defined by a backend. An Ingress can be configured to give services externally-reachable urls, load balance traffic, terminate SSL, offer name based virtual hosting etc. */
 export interface Ingress extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;
@@ -103,6 +104,7 @@ export interface IngressClassSpec {
   parameters?: IngressClassParametersReference;
 }
 
+/** IngressClass represents the class of the Ingress, referenced by the Ingress Spec. The ingressclass.kubernetes.io/is-default-class annotation set to true makes it the default. */
 export interface IngressClass extends TypeMeta {
   /** Standard object metadata; annotation ingressclass.kubernetes.io/is-default-class marks the default. */
   metadata?: ObjectMeta;

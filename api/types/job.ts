@@ -134,6 +134,7 @@ export interface JobStatus {
   uncountedTerminatedPods?: UncountedTerminatedPods;
 }
 
+/** Job represents the configuration of a single job. */
 export interface Job extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

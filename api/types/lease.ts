@@ -18,6 +18,7 @@ export interface LeaseSpec {
   preferredHolder?: string;
 }
 
+/** Lease defines a lease concept. */
 export interface Lease extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

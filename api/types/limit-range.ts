@@ -24,6 +24,7 @@ export interface LimitRangeSpec {
   limits: LimitRangeItem[];
 }
 
+/** LimitRange sets resource usage limits for each kind of resource in a Namespace. */
 export interface LimitRange extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -32,6 +32,7 @@ export interface NamespaceStatus {
   conditions?: NamespaceCondition[];
 }
 
+/** Namespace provides a scope for Names. Use of multiple namespaces is optional. */
 export interface Namespace extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -152,6 +152,7 @@ export interface NodeStatus {
   features?: { supplementalGroupsPolicy?: boolean };
 }
 
+/** Node is a worker node in Kubernetes. Each node will have a unique identifier in the cache (i.e. in etcd). */
 export interface Node extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

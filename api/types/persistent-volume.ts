@@ -88,6 +88,7 @@ export interface PersistentVolumeStatus {
   lastPhaseTransitionTime?: Time;
 }
 
+/** PersistentVolume (PV) is a storage resource provisioned by an administrator. It is analogous to a node. */
 export interface PersistentVolume extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;
@@ -137,6 +138,7 @@ export interface PersistentVolumeClaimStatus {
   currentVolumeAttributesClassName?: string;
 }
 
+/** PersistentVolumeClaim is a user's request for and claim to a persistent volume. */
 export interface PersistentVolumeClaim extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -424,6 +424,7 @@ export interface PodStatus {
   resourceClaimStatuses?: { name: string; resourceClaimName?: string }[];
 }
 
+/** Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts. */
 export interface Pod extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -3,6 +3,7 @@
 import type { ObjectMeta, TypeMeta } from './meta.ts';
 import type { PreemptionPolicy } from './pod.ts';
 
+/** PriorityClass defines mapping from a priority class name to the priority integer value. The value can be any valid integer. */
 export interface PriorityClass extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -50,6 +50,7 @@ export interface ReplicaSetStatus {
   conditions?: ReplicaSetCondition[];
 }
 
+/** ReplicaSet ensures that a specified number of pod replicas are running at any given time. */
 export interface ReplicaSet extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

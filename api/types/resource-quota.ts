@@ -27,6 +27,7 @@ export interface ResourceQuotaStatus {
   used?: ResourceList;
 }
 
+/** ResourceQuota sets aggregate quota restrictions enforced per namespace. */
 export interface ResourceQuota extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

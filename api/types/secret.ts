@@ -12,6 +12,7 @@ export type SecretType =
   | 'bootstrap.kubernetes.io/token'
   | string;
 
+/** Secret holds secret data of a certain type. The total bytes of the values in the Data field must be less than MaxSecretSize bytes. */
 export interface Secret extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

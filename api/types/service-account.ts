@@ -2,6 +2,7 @@
 import type { ObjectMeta, TypeMeta } from './meta.ts';
 import type { LocalObjectReference, ObjectReference } from './object-reference.ts';
 
+/** ServiceAccount binds together a name, understood by users and perhaps by peripheral systems, for an identity; a principal that can be authenticated and authorized; and a set of secrets. */
 export interface ServiceAccount extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -115,6 +115,7 @@ export interface ServiceStatus {
   conditions?: Condition[];
 }
 
+/** Service is a named abstraction of software service (for example, mysql) consisting of local port (for example 3306) that the proxy listens on, and the selector that determines which pods will answer requests sent through the proxy. */
 export interface Service extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

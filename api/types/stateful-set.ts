@@ -100,6 +100,7 @@ export interface StatefulSetStatus {
   availableReplicas?: number;
 }
 
+/** StatefulSet represents a set of pods with consistent identities: a stable DNS name and hostname, and as many volume claims as requested, each network identity always mapped to the same storage. */
 export interface StatefulSet extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -6,6 +6,7 @@ export interface TopologySelectorTerm {
   matchLabelExpressions?: { key: string; values: string[] }[];
 }
 
+/** StorageClass describes the parameters for a class of storage for which PersistentVolumes can be dynamically provisioned. */
 export interface StorageClass extends TypeMeta {
   /** Standard object metadata; annotation storageclass.kubernetes.io/is-default-class marks the default. */
   metadata?: ObjectMeta;

@@ -29,8 +29,8 @@ describe('OpenAPI v3', () => {
         expect(patches.length, `${key} ${rt.kind}`).toBeGreaterThan(0);
         for (const op of patches) {
           expect(op.parameters.map((p: any) => p.name)).toContain('fieldValidation');
-          // No strategic merge patch: kubectl would compute it from these minimal schemas.
-          expect(Object.keys(op.requestBody.content)).not.toContain('application/strategic-merge-patch+json');
+          // Built-in kinds take strategic merge patches; kubectl apply computes them from the schemas.
+          expect(Object.keys(op.requestBody.content)).toContain('application/strategic-merge-patch+json');
         }
       }
     }

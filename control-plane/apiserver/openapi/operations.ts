@@ -139,6 +139,7 @@ export const patchMediaTypes = [
   'application/apply-patch+yaml',
   'application/json-patch+json',
   'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
 ];
 
 /** `CoreV1`, `AppsV1`, `CoordinationV1`: the group-version part of upstream operation ids. */

@@ -2,10 +2,8 @@
 // kubectl asks for (only) when v3 cannot answer; we do not encode protobuf and answer such
 // requests 406, which kubectl treats as "no v2 schema" and falls back to its built-in types.
 import type { ResourceType } from '../../../api/resource-type.ts';
-import { deleteOptionsName, metaSchemas, patchName, typeSchemas } from './schemas.ts';
+import { allDefinitions, deleteOptionsName, patchName, v2Ref as ref } from './schemas.ts';
 import { patchMediaTypes, pathItems, queryParamDocs, tagOf, type Operation } from './operations.ts';
-
-const ref = (name: string) => `#/definitions/${name}`;
 
 function bodyParam(op: Operation, def: string) {
   if (!op.body) return [];
@@ -16,9 +14,8 @@ function bodyParam(op: Operation, def: string) {
 
 export function buildOpenApiV2(types: ResourceType[], serverVersion: string): string {
   const paths: Record<string, unknown> = {};
-  const definitions: Record<string, unknown> = metaSchemas(ref);
+  const definitions = allDefinitions(types);
   for (const rt of types) {
-    Object.assign(definitions, typeSchemas(rt, ref));
     for (const item of pathItems(rt)) {
       const obj: Record<string, unknown> = {};
       for (const op of item.operations) {

@@ -4,7 +4,17 @@
 // and for `kubectl explain`. Documents are built once; the index carries each one's hash.
 import { createHash } from 'node:crypto';
 import { apiVersionOf, type ResourceType } from '../../../api/resource-type.ts';
-import { deleteOptionsName, metaSchemas, patchName, typeSchemas } from './schemas.ts';
+import type { OpenApiSchema } from '../../../api/openapi/schema.ts';
+import {
+  allDefinitions,
+  definitionName,
+  deleteOptionsName,
+  listMetaName,
+  objectMetaName,
+  patchName,
+  reachable,
+  statusName,
+} from './schemas.ts';
 import {
   patchMediaTypes,
   pathItems,
@@ -88,6 +98,7 @@ function pathObject(rt: ResourceType, item: PathItem) {
 }
 
 export function buildOpenApiV3(types: ResourceType[], serverVersion: string): OpenApiV3 {
+  const definitions = allDefinitions(types);
   const byGv = new Map<string, ResourceType[]>();
   for (const rt of types) {
     const key = `${rt.group ? 'apis' : 'api'}/${apiVersionOf(rt)}`;
@@ -98,11 +109,18 @@ export function buildOpenApiV3(types: ResourceType[], serverVersion: string): Op
   const indexPaths: Record<string, { serverRelativeURL: string }> = {};
   for (const [key, gvTypes] of byGv) {
     const paths: Record<string, unknown> = {};
-    const schemas: Record<string, unknown> = metaSchemas(ref);
+    const roots = [objectMetaName, listMetaName, statusName, patchName, deleteOptionsName];
     for (const rt of gvTypes) {
       for (const item of pathItems(rt)) paths[item.path] = pathObject(rt, item);
-      Object.assign(schemas, typeSchemas(rt, ref));
+      const name = definitionName(rt.group, rt.version, rt.kind);
+      roots.push(name, `${name}List`);
     }
+    const schemas = Object.fromEntries(
+      Object.entries(reachable(definitions, roots)).map(([name, schema]) => [
+        name,
+        oneOfTypes[name] ? v3OneOf(schema, oneOfTypes[name]) : toV3(schema),
+      ]),
+    );
     const body = JSON.stringify({
       openapi: '3.0.0',
       info: { title: 'Kubernetes', version: serverVersion },
@@ -124,4 +142,43 @@ export function buildOpenApiV3(types: ResourceType[], serverVersion: string): Op
     indexPaths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
   }
   return { index: JSON.stringify({ paths: indexPaths }), documents };
+}
+
+/**
+ * Types v2 can only call strings, which v3 describes as what they really accept (upstream's
+ * OpenAPIV3OneOfTypes). With no `type` of their own, kubectl explain names them by definition:
+ * `maxSurge <IntOrString>`, `limits <map[string]Quantity>`.
+ */
+const oneOfTypes: Record<string, string[]> = {
+  'io.k8s.apimachinery.pkg.util.intstr.IntOrString': ['integer', 'string'],
+  'io.k8s.apimachinery.pkg.api.resource.Quantity': ['string', 'number'],
+};
+
+function v3OneOf(schema: OpenApiSchema, types: string[]): Record<string, unknown> {
+  const { type: _type, format: _format, ...rest } = schema;
+  return { ...rest, oneOf: types.map((type) => ({ type })) };
+}
+
+/**
+ * A v2 definition as upstream's v3 documents write it: references point into components, and a
+ * reference with a description next to it (which OpenAPI 3.0 would ignore) is wrapped in allOf.
+ */
+export function toV3(schema: OpenApiSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'properties')
+      out[key] = Object.fromEntries(
+        Object.entries(value as Record<string, OpenApiSchema>).map(([k, v]) => [k, toV3(v)]),
+      );
+    else if (key === 'items' || key === 'additionalProperties') out[key] = toV3(value as OpenApiSchema);
+    else if (key !== '$ref') out[key] = value;
+  }
+  if (!schema.$ref) return out;
+  const target = ref(schema.$ref.slice('#/definitions/'.length));
+  if (Object.keys(out).length === 0) return { $ref: target };
+  return {
+    ...out,
+    allOf: [{ $ref: target }],
+    ...(schema.$ref.endsWith('.ObjectMeta') ? { default: {} } : {}),
+  };
 }

@@ -6,9 +6,11 @@ import { KeyExistsError } from '../../storage/errors.ts';
 import { forbiddenNamespaceTerminating, namespaceNotFound, type StatusError } from '../status.ts';
 import type { StoreContext } from './context.ts';
 import { fromStorageError } from './errors.ts';
+import { checkUnknownFields } from './field-validation.ts';
 import { generateName, metadataOf, newUID, rfc3339 } from './object-meta.ts';
 import { checkTypeMeta, scopedNamespace, settleNamespace } from './request-object.ts';
 import type { KubeObject, RequestContext } from './types.ts';
+import { recordUpdate } from './patch/managed-fields.ts';
 import { validateForCreate } from './validation.ts';
 
 /** Upstream's maxNameGenerationCreateAttempts. */
@@ -22,6 +24,7 @@ export async function create(
 ): Promise<KubeObject> {
   namespace = scopedNamespace(s, namespace);
   checkTypeMeta(s, obj);
+  checkUnknownFields(s, ctx, obj);
   settleNamespace(s, obj, namespace);
   const meta = metadataOf(obj);
   clearSystemFields(meta);
@@ -47,6 +50,7 @@ export async function create(
     s.strategy.prepareForCreate(obj);
     validateForCreate(s, obj);
     s.strategy.canonicalize?.(obj);
+    if (ctx.fieldManager) recordUpdate(undefined, obj, ctx.fieldManager, s.clock());
     if (admission) await s.admission!.validate({ ...admission, name: meta.name });
 
     const key = s.keys.key(namespace, meta.name);

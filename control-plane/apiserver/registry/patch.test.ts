@@ -101,7 +101,10 @@ describe.each(backendCases)('patch ($name)', (bc) => {
     const missing = await statusOf(cms.patch(ctx(), 'default', 'nope', 'merge', {}));
     expect(missing.status).toMatchObject({ code: 404, message: 'configmaps "nope" not found' });
     const apply = await statusOf(cms.patch(ctx(), 'default', 'c', 'apply', {}));
-    expect(apply.code).toBe(415);
+    expect(apply.status).toMatchObject({
+      code: 400,
+      message: 'apiVersion and kind must be set in the apply configuration',
+    });
   });
 
   it('an empty patch writes nothing', async () => {

@@ -71,8 +71,9 @@ export class GenericRegistry implements ResourceRegistry {
     type: PatchType,
     patchDoc: unknown,
     subresource?: string,
+    opts?: { force?: boolean },
   ): Promise<KubeObject> {
-    return patch(this.context, ctx, namespace, name, type, patchDoc, subresource);
+    return patch(this.context, ctx, namespace, name, type, patchDoc, subresource, opts);
   }
 
   delete(ctx: RequestContext, namespace: string, name: string, opts: DeleteOptions): Promise<KubeObject> {

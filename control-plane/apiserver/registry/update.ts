@@ -7,12 +7,14 @@ import { conflict, invalid } from '../status.ts';
 import type { StoreContext } from './context.ts';
 import { create } from './create.ts';
 import { equalExcept } from './deep-equal.ts';
+import { checkUnknownFields } from './field-validation.ts';
 import { optimisticLockMessage, subresourceNotFound } from './errors.ts';
 import { guaranteedUpdate, type UpdateDecision } from './guaranteed-update.ts';
 import { checkTypeMeta, scopedNamespace, settleName, settleNamespace } from './request-object.ts';
 import type { SubresourceUpdateStrategy } from './strategies/strategy.ts';
 import type { KubeObject, RequestContext } from './types.ts';
 import { validateForUpdate } from './validation.ts';
+import { recordUpdate } from './patch/managed-fields.ts';
 
 export async function update(
   s: StoreContext,
@@ -25,13 +27,18 @@ export async function update(
   namespace = scopedNamespace(s, namespace);
   const sub = subresourceStrategy(s, subresource);
   checkRequestObject(s, body, namespace, name);
+  checkUnknownFields(s, ctx, body);
   s.type.defaults?.(body);
   const createOnUpdate = !sub && s.strategy.allowCreateOnUpdate;
   return guaranteedUpdate(
     s,
     s.keys.key(namespace, name),
     name,
-    ({ obj: old }) => decideUpdate(s, body, old, sub),
+    ({ obj: old }) => {
+      const decision = decideUpdate(s, body, old, sub);
+      if (ctx.fieldManager) recordUpdate(old, decision.obj, ctx.fieldManager, s.clock(), subresource);
+      return decision;
+    },
     {
       dryRun: ctx.dryRun,
       onMissing: createOnUpdate ? () => create(s, ctx, namespace, structuredClone(body)) : undefined,

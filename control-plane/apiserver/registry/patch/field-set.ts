@@ -1,0 +1,195 @@
+// Field sets of server-side apply: which fields of an object a manager owns, in upstream's
+// FieldsV1 form (`{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{".":{},"f:image":{}}}}}`).
+// A path is a list of elements: `f:<field>`, `k:<keys as JSON>` for an item of an associative
+// list, `v:<value as JSON>` for an item of a set; atomic lists and scalars are leaves. Lists
+// merge as their schema says (`list-schema.ts`).
+import type { OpenApiSchema } from '../../../../api/openapi/schema.ts';
+import { isJsonObject, type JsonObject } from './json-value.ts';
+import { declaredListStrategy, fieldSchema, itemSchema } from './list-schema.ts';
+
+/** Paths joined by NUL, so a set is a plain Set<string>. */
+export type FieldSet = Set<string>;
+const SEP = '\u0000';
+
+export const joinPath = (elements: string[]) => elements.join(SEP);
+export const splitPath = (path: string) => (path === '' ? [] : path.split(SEP));
+
+/** Metadata the server owns: never part of anyone's field set (upstream's ignored fields). */
+const ignoredMetadata = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'managedFields',
+  'selfLink',
+]);
+
+/** How the list at a schema merges: keys of an associative list, a set, or atomic. */
+export function listKind(
+  schema: OpenApiSchema | undefined,
+  items: unknown[],
+): { keys?: string[]; set?: boolean } {
+  const declared = declaredListStrategy(schema);
+  if (declared?.mapKeys) return { keys: declared.mapKeys };
+  if (declared?.set) return { set: true };
+  if (declared || schema) return {};
+  // No schema (custom resources): lists of named objects are associative by name, like kubectl's guess.
+  if (items.length > 0 && items.every((i) => isJsonObject(i) && typeof i.name === 'string'))
+    return { keys: ['name'] };
+  return {};
+}
+
+export function itemKey(item: unknown, keys: string[]): string {
+  const k: JsonObject = {};
+  if (isJsonObject(item)) for (const name of keys) if (item[name] !== undefined) k[name] = item[name];
+  return `k:${JSON.stringify(k)}`;
+}
+
+/** Every field path `obj` sets; `scope` 'main' leaves status out, 'status' keeps only status. */
+export function fieldSetOf(
+  obj: JsonObject,
+  schema: OpenApiSchema | undefined,
+  scope: 'main' | 'status',
+): FieldSet {
+  const out: FieldSet = new Set();
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === 'apiVersion' || k === 'kind') continue;
+    if ((k === 'status') !== (scope === 'status') && k !== 'metadata') continue;
+    if (k === 'metadata' && isJsonObject(v)) {
+      for (const [mk, mv] of Object.entries(v)) {
+        if (ignoredMetadata.has(mk)) continue;
+        walk(mv, fieldSchema(fieldSchema(schema, 'metadata'), mk), ['f:metadata', `f:${mk}`], out);
+      }
+      continue;
+    }
+    walk(v, fieldSchema(schema, k), [`f:${k}`], out);
+  }
+  return out;
+}
+
+function walk(value: unknown, schema: OpenApiSchema | undefined, path: string[], out: FieldSet): void {
+  if (isJsonObject(value) && Object.keys(value).length > 0 && !atomicObject(schema)) {
+    for (const [k, v] of Object.entries(value)) walk(v, fieldSchema(schema, k), [...path, `f:${k}`], out);
+    return;
+  }
+  if (Array.isArray(value) && value.length > 0) {
+    const kind = listKind(schema, value);
+    if (kind.keys) {
+      for (const item of value) {
+        const itemPath = [...path, itemKey(item, kind.keys)];
+        out.add(joinPath(itemPath));
+        if (isJsonObject(item))
+          for (const [k, v] of Object.entries(item))
+            walk(v, fieldSchema(itemSchema(schema), k), [...itemPath, `f:${k}`], out);
+      }
+      return;
+    }
+    if (kind.set) {
+      for (const item of value) out.add(joinPath([...path, `v:${JSON.stringify(item)}`]));
+      return;
+    }
+  }
+  out.add(joinPath(path));
+}
+
+/** Objects the schema marks as free-form (preserve-unknown-fields) are owned whole. */
+function atomicObject(schema: OpenApiSchema | undefined): boolean {
+  return (
+    !!schema?.['x-kubernetes-preserve-unknown-fields'] && !schema.properties && !schema.additionalProperties
+  );
+}
+
+/** The value at `path` in `obj`, or undefined. */
+export function valueAt(obj: unknown, path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const el of path) {
+    if (cur === undefined) return undefined;
+    cur = step(cur, el);
+  }
+  return cur;
+}
+
+function step(cur: unknown, el: string): unknown {
+  if (el.startsWith('f:')) return isJsonObject(cur) ? cur[el.slice(2)] : undefined;
+  if (!Array.isArray(cur)) return undefined;
+  if (el.startsWith('v:')) {
+    const v = el.slice(2);
+    return cur.find((x) => JSON.stringify(x) === v);
+  }
+  const keys = JSON.parse(el.slice(2)) as JsonObject;
+  return cur.find(
+    (x) =>
+      isJsonObject(x) && Object.entries(keys).every(([k, v]) => JSON.stringify(x[k]) === JSON.stringify(v)),
+  );
+}
+
+/** Removes the value at `path` from `obj` in place (a list item, a set member or a field). */
+export function removeAt(obj: unknown, path: string[]): void {
+  const parent = valueAt(obj, path.slice(0, -1));
+  const el = path[path.length - 1]!;
+  if (el.startsWith('f:')) {
+    if (isJsonObject(parent)) delete parent[el.slice(2)];
+    return;
+  }
+  if (!Array.isArray(parent)) return;
+  const item = step(parent, el);
+  const i = parent.indexOf(item);
+  if (i >= 0) parent.splice(i, 1);
+}
+
+/** FieldsV1 JSON: nested objects, `{}` leaves, `.` where a path has members below it. */
+export function toFieldsV1(set: FieldSet): JsonObject {
+  const root: JsonObject = {};
+  for (const path of [...set].sort()) {
+    let node = root;
+    for (const el of splitPath(path)) {
+      if (!isJsonObject(node[el])) node[el] = {};
+      node = node[el] as JsonObject;
+    }
+  }
+  for (const path of set) {
+    let node = root;
+    for (const el of splitPath(path)) node = node[el] as JsonObject;
+    if (Object.keys(node).some((k) => k !== '.')) node['.'] = {};
+  }
+  return sortTree(root);
+}
+
+function sortTree(node: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(node).sort()) out[k] = sortTree(node[k] as JsonObject);
+  return out;
+}
+
+export function fromFieldsV1(fields: unknown): FieldSet {
+  const out: FieldSet = new Set();
+  const visit = (node: unknown, path: string[]) => {
+    if (!isJsonObject(node)) return;
+    const keys = Object.keys(node);
+    if (keys.length === 0 && path.length > 0) out.add(joinPath(path));
+    for (const k of keys) {
+      if (k === '.') out.add(joinPath(path));
+      else visit(node[k], [...path, k]);
+    }
+  };
+  visit(fields, []);
+  return out;
+}
+
+/** Upstream's way of naming a path in conflict messages: `.spec.containers[name="web"].image`. */
+export function describePath(path: string): string {
+  return splitPath(path)
+    .map((el) => {
+      if (el.startsWith('f:')) return `.${el.slice(2)}`;
+      if (el.startsWith('v:')) return `[=${el.slice(2)}]`;
+      const keys = JSON.parse(el.slice(2)) as JsonObject;
+      return `[${Object.entries(keys)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(',')}]`;
+    })
+    .join('');
+}

@@ -1,0 +1,128 @@
+// metadata.managedFields: who owns which fields. Every write records an entry: server-side apply
+// an `Apply` entry per manager (apply.ts), every other write (create, update, patch) an `Update`
+// entry for its field manager holding the fields it changed, which other managers then lose
+// (upstream's fieldmanager). Entries with no fields left are dropped.
+import { deepEqual } from '../deep-equal.ts';
+import type { KubeObject } from '../types.ts';
+import {
+  fieldSetOf,
+  fromFieldsV1,
+  joinPath,
+  splitPath,
+  toFieldsV1,
+  valueAt,
+  type FieldSet,
+} from './field-set.ts';
+import type { JsonObject } from './json-value.ts';
+import { schemaForKind } from './list-schema.ts';
+
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: JsonObject;
+  subresource?: string;
+}
+
+/** An entry with its fields decoded; `set` is edited, `toEntries` encodes it back. */
+export interface Owner {
+  entry: ManagedFieldsEntry;
+  set: FieldSet;
+  changed?: boolean;
+}
+
+export function ownersOf(obj: KubeObject | undefined): Owner[] {
+  const list = obj?.metadata?.managedFields;
+  if (!Array.isArray(list)) return [];
+  return list
+    .filter((e: any) => e && typeof e.manager === 'string')
+    .map((entry: ManagedFieldsEntry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
+}
+
+export function toEntries(owners: Owner[], now: string): ManagedFieldsEntry[] {
+  return owners
+    .filter((o) => o.set.size > 0)
+    .map((o) => {
+      if (!o.changed) return o.entry;
+      return { ...o.entry, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(o.set) };
+    });
+}
+
+export const sameOwner = (e: ManagedFieldsEntry, manager: string, op: string, subresource?: string) =>
+  e.manager === manager && e.operation === op && (e.subresource ?? '') === (subresource ?? '');
+
+/** Upstream's time format: RFC 3339 to the second. */
+export const managedTime = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * Records a non-apply write of `obj` (replacing `old`, or creating it) by `manager` on
+ * `obj.metadata.managedFields`. Leaves the entries alone when the write changes no field.
+ */
+export function recordUpdate(
+  old: KubeObject | undefined,
+  obj: KubeObject,
+  manager: string,
+  now: Date,
+  subresource?: string,
+): void {
+  const schema = schemaForKind(obj.apiVersion, obj.kind);
+  const scope = subresource === 'status' ? 'status' : 'main';
+  const after = fieldSetOf(obj as JsonObject, schema, scope);
+  const before = old ? fieldSetOf(old as JsonObject, schema, scope) : new Set<string>();
+  const parents = prefixesOf(after);
+  const changed = new Set<string>();
+  for (const p of after) {
+    if (!before.has(p)) changed.add(p);
+    else if (!parents.has(p) && !deepEqual(valueAt(old, splitPath(p)), valueAt(obj, splitPath(p))))
+      changed.add(p);
+  }
+  const removed = [...before].filter((p) => !after.has(p));
+  const owners = ownersOf(old);
+  if (changed.size === 0 && removed.length === 0) {
+    setEntries(obj, old?.metadata?.managedFields);
+    return;
+  }
+  let mine = owners.find((o) => sameOwner(o.entry, manager, 'Update', subresource));
+  if (!mine) {
+    mine = {
+      entry: {
+        manager,
+        operation: 'Update',
+        apiVersion: String(obj.apiVersion ?? ''),
+        fieldsType: 'FieldsV1',
+        fieldsV1: {},
+        ...(subresource ? { subresource } : {}),
+      },
+      set: new Set(),
+    };
+    owners.push(mine);
+  }
+  for (const o of owners) {
+    const before = o.set.size;
+    for (const p of removed) o.set.delete(p);
+    if (o !== mine) for (const p of changed) o.set.delete(p);
+    if (o.set.size !== before) o.changed = true;
+  }
+  for (const p of changed) mine.set.add(p);
+  mine.changed = true;
+  mine.entry = { ...mine.entry, apiVersion: String(obj.apiVersion ?? '') };
+  setEntries(obj, toEntries(owners, managedTime(now)));
+}
+
+export function setEntries(obj: KubeObject, entries: unknown): void {
+  const meta = (obj.metadata ??= {});
+  if (Array.isArray(entries) && entries.length > 0) meta.managedFields = entries;
+  else delete meta.managedFields;
+}
+
+/** Every proper prefix of the paths in `set`: the paths that have fields below them. */
+export function prefixesOf(set: FieldSet): Set<string> {
+  const out = new Set<string>();
+  for (const p of set) {
+    const els = splitPath(p);
+    for (let i = 1; i < els.length; i++) out.add(joinPath(els.slice(0, i)));
+  }
+  return out;
+}

@@ -13,6 +13,7 @@ import { LeaderElector } from './leader-election.ts';
 import { NamespaceController } from './namespace.ts';
 import { NodeIpamController } from './node-ipam.ts';
 import { NodeLifecycleController } from './node-lifecycle.ts';
+import { PersistentVolumeBinder } from './persistent-volume-binder.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
@@ -22,6 +23,7 @@ import { EndpointsController } from './endpoints.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { JobController } from './job.ts';
 import { KubernetesServiceController } from './kubernetes-service.ts';
+import { LocalPathProvisioner } from './local-path-provisioner.ts';
 import { ReplicaSetController } from './replicaset.ts';
 import { ResourceQuotaController } from './resource-quota.ts';
 import { ServiceAccountController } from './service-account.ts';
@@ -51,6 +53,8 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   endpoint: (c) => new EndpointsController(c),
   endpointslice: (c) => new EndpointSliceController(c),
   'kubernetes-service': (c) => new KubernetesServiceController(c),
+  'persistentvolume-binder': (c) => new PersistentVolumeBinder(c),
+  'local-path-provisioner': (c) => new LocalPathProvisioner(c),
 };
 
 export interface LeaderElectionOptions {

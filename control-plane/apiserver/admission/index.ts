@@ -6,6 +6,7 @@ import {
   defaultTolerationSecondsAdmission,
   type DefaultTolerationSecondsOptions,
 } from './default-toleration-seconds.ts';
+import { defaultStorageClassAdmission } from './default-storage-class.ts';
 import { limitRangerAdmission } from './limit-ranger.ts';
 import { priorityAdmission } from './priority.ts';
 import { RegistryReader } from './reader.ts';
@@ -27,6 +28,7 @@ export const admissionPluginFactories: Record<string, PluginFactory> = {
   Priority: (reader) => priorityAdmission(reader),
   DefaultTolerationSeconds: (_reader, opts) =>
     defaultTolerationSecondsAdmission(opts.defaultTolerationSeconds),
+  DefaultStorageClass: (reader) => defaultStorageClassAdmission(reader),
   ResourceQuota: (reader) => resourceQuotaAdmission(reader),
 };
 

@@ -267,12 +267,21 @@ async function serveSubresource(
   const ctx = requestContext(call, info);
   const typed = registry.subresource?.(info.subresource);
   if (typed) {
-    const n = negotiate(call.req.headers.accept, noTransforms);
     const { verb } = info;
+    if (verb === 'get' && typed.get) {
+      // kubectl get --subresource=scale asks for a Table: printed by the subresource's own kind.
+      const n = negotiate(call.req.headers.accept, readTransforms);
+      const obj = await typed.get(ctx, namespace, info.name);
+      const apiVersion = String(obj.apiVersion ?? '');
+      const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+      const kind = { ...registry.type, group, kind: String(obj.kind ?? registry.type.kind) };
+      writeObject(call.res, 200, shape(obj, n, kind, call), meta(call, ctx, n));
+      return;
+    }
+    const n = negotiate(call.req.headers.accept, noTransforms);
     let code = 200;
     let result: KubeObject;
-    if (verb === 'get' && typed.get) result = await typed.get(ctx, namespace, info.name);
-    else if (verb === 'create' && typed.create) {
+    if (verb === 'create' && typed.create) {
       const obj = await bodyObject(call, ctx, registry.type);
       result = await typed.create(ctx, namespace, info.name, obj);
       code = 201;

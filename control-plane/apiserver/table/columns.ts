@@ -24,6 +24,7 @@ import { nodePrinter } from './node.ts';
 import { podPrinter } from './pod.ts';
 import { priorityClassPrinter } from './priority-class.ts';
 import { replicaSetPrinter } from './replica-set.ts';
+import { scalePrinter } from './scale.ts';
 import { servicePrinter } from './service.ts';
 import { statefulSetPrinter } from './stateful-set.ts';
 import { persistentVolumeClaimPrinter, persistentVolumePrinter, storageClassPrinter } from './storage.ts';
@@ -54,6 +55,7 @@ const printers: [string, TypePrinter][] = [
   ['batch/Job', jobPrinter],
   ['batch/CronJob', cronJobPrinter],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
+  ['autoscaling/Scale', scalePrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['events.k8s.io/Event', eventPrinter],

@@ -82,7 +82,7 @@ describe('PersistentVolume binder and local-path provisioner against a real API 
       metadata: { name },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, ...extra },
     });
-  const bound = (name: string) =>
+  const bound = (name: string): Promise<any> =>
     pollUntil(
       async () => {
         const c = await claims().get(name);
@@ -177,14 +177,12 @@ describe('PersistentVolume binder and local-path provisioner against a real API 
   });
 
   it('binds Immediate claims at once, to the smallest fitting pre-made volume', async () => {
-    await api.client
-      .resource('storage.k8s.io/v1', 'StorageClass')
-      .create({
-        metadata: { name: 'manual' },
-        provisioner: 'kubernetes.io/no-provisioner',
-        volumeBindingMode: 'Immediate',
-        reclaimPolicy: 'Retain',
-      });
+    await api.client.resource('storage.k8s.io/v1', 'StorageClass').create({
+      metadata: { name: 'manual' },
+      provisioner: 'kubernetes.io/no-provisioner',
+      volumeBindingMode: 'Immediate',
+      reclaimPolicy: 'Retain',
+    });
     for (const [name, size] of [
       ['big', '10Gi'],
       ['small', '2Gi'],
@@ -210,13 +208,11 @@ describe('PersistentVolume binder and local-path provisioner against a real API 
   });
 
   it('provisions Immediate claims of a local-path class on a Ready node', async () => {
-    await api.client
-      .resource('storage.k8s.io/v1', 'StorageClass')
-      .create({
-        metadata: { name: 'now' },
-        provisioner: 'flotilla.io/local-path',
-        volumeBindingMode: 'Immediate',
-      });
+    await api.client.resource('storage.k8s.io/v1', 'StorageClass').create({
+      metadata: { name: 'now' },
+      provisioner: 'flotilla.io/local-path',
+      volumeBindingMode: 'Immediate',
+    });
     await claim('scratch', { storageClassName: 'now' });
     const c = await bound('scratch');
     const pv = await volumes().get(c.spec.volumeName);

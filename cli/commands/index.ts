@@ -1,10 +1,12 @@
 // Registry of subcommands: name -> module. Keep this a literal list.
 import type { Command } from 'commander';
+import * as agent from './agent.ts';
 import * as serve from './serve.ts';
 import * as simulate from './simulate.ts';
 import * as start from './start.ts';
 
 const commands: Record<string, { register(program: Command): void }> = {
+  agent,
   serve,
   simulate,
   start,

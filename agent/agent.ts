@@ -1,0 +1,69 @@
+// The node agent: connects to the API server, registers the Node, keeps its Lease and status
+// fresh, sets up the pod network once the node has a podCIDR, and runs the kubelet's pod loop.
+import { readFileSync } from 'node:fs';
+import { Client, consoleLogger, type Logger } from '../api/client/index.ts';
+import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
+import type { AgentConfig } from './config.ts';
+import { CriClient } from './kubelet/cri/index.ts';
+import { runKubelet } from './kubelet/kubelet.ts';
+import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
+import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
+import { configurePodNetwork } from './kubelet/pod-cidr.ts';
+
+export function agentClient(config: AgentConfig): Client {
+  if (config.kubeconfig) return new Client(nodeTransportFromKubeconfig({ kubeconfig: config.kubeconfig }));
+  return new Client(
+    new NodeTransport({
+      server: config.apiServer!,
+      ca: config.caFile ? readFileSync(config.caFile, 'utf8') : undefined,
+      token: config.token,
+    }),
+  );
+}
+
+/** Runs until the signal aborts. */
+export async function runAgent(
+  config: AgentConfig,
+  signal: AbortSignal,
+  logger: Logger = consoleLogger,
+): Promise<void> {
+  const client = agentClient(config);
+  const cri = new CriClient(config.containerRuntimeEndpoint);
+  try {
+    const base = { client, cri, nodeName: config.nodeName, nodeIP: config.nodeIP, logger };
+    let node;
+    for (;;) {
+      try {
+        node = await registerNode(base);
+        break;
+      } catch (err) {
+        if (signal.aborted) return;
+        logger.warn('registering the node failed; retrying', { node: config.nodeName, error: String(err) });
+        await sleep(2000, signal);
+      }
+    }
+    const machine = await machineStatus(base);
+    await Promise.all([
+      runNodeStatusLoop(base, signal),
+      runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
+      configurePodNetwork(
+        { ...base, podCIDR: config.podCIDR, cniConfDir: config.cniConfDir, dataDir: config.dataDir },
+        signal,
+      ),
+      runKubelet(
+        {
+          ...base,
+          dataDir: config.dataDir,
+          cgroupParent: config.cgroupParent,
+          clusterDNS: config.clusterDNS,
+          clusterDomain: config.clusterDomain,
+          nodeAllocatable: { cpu: machine.allocatable!.cpu!, memory: machine.allocatable!.memory! },
+        },
+        signal,
+      ),
+    ]);
+  } finally {
+    cri.close();
+    client.close();
+  }
+}

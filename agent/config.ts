@@ -1,0 +1,65 @@
+// The node agent's configuration file (YAML or JSON), as the installer writes it next to the
+// systemd unit. Paths are absolute; everything that has a sensible default may be left out.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { parse } from 'yaml';
+
+export interface AgentConfig {
+  /** The Node object's name. */
+  nodeName: string;
+  /** How the agent reaches the API server: a kubeconfig, or a URL + CA + bearer token. */
+  kubeconfig?: string;
+  apiServer?: string;
+  caFile?: string;
+  token?: string;
+  /** containerd's CRI socket. */
+  containerRuntimeEndpoint: string;
+  /** Where the runtime reads CNI configs; the agent writes the pod network there. */
+  cniConfDir: string;
+  /** 'node' waits for spec.podCIDR from the node IPAM controller; a CIDR uses that one. */
+  podCIDR: 'node' | string;
+  /** Volumes, pod logs and IPAM leases live here. */
+  dataDir: string;
+  /** The node's InternalIP (hostIP of its pods). */
+  nodeIP: string;
+  /** cgroupfs parent of every pod's cgroup. */
+  cgroupParent: string;
+  /** Cluster DNS servers for dnsPolicy ClusterFirst; empty: pods get the node's resolv.conf. */
+  clusterDNS: string[];
+  clusterDomain: string;
+  /** Seconds between Lease renewals (upstream: 10). */
+  leaseRenewSeconds: number;
+}
+
+export function loadAgentConfig(file: string): AgentConfig {
+  return parseAgentConfig(parse(readFileSync(file, 'utf8')) as Record<string, unknown>, file);
+}
+
+export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'): AgentConfig {
+  const str = (key: string, fallback?: string): string => {
+    const v = raw[key] ?? fallback;
+    if (typeof v !== 'string' || v === '') throw new Error(`${source}: ${key} must be a non-empty string`);
+    return v;
+  };
+  const optional = (key: string): string | undefined =>
+    typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined;
+  const config: AgentConfig = {
+    nodeName: str('nodeName', hostname()),
+    kubeconfig: optional('kubeconfig'),
+    apiServer: optional('apiServer'),
+    caFile: optional('caFile'),
+    token: optional('token'),
+    containerRuntimeEndpoint: str('containerRuntimeEndpoint', '/run/containerd/containerd.sock'),
+    cniConfDir: str('cniConfDir', '/etc/cni/net.d'),
+    podCIDR: str('podCIDR', 'node'),
+    dataDir: str('dataDir', '/var/lib/flotilla/agent'),
+    nodeIP: str('nodeIP'),
+    cgroupParent: str('cgroupParent', 'flotilla'),
+    clusterDNS: Array.isArray(raw.clusterDNS) ? raw.clusterDNS.map(String) : [],
+    clusterDomain: str('clusterDomain', 'cluster.local'),
+    leaseRenewSeconds: typeof raw.leaseRenewSeconds === 'number' ? raw.leaseRenewSeconds : 10,
+  };
+  if (!config.kubeconfig && !(config.apiServer && config.token))
+    throw new Error(`${source}: give either kubeconfig or apiServer with token`);
+  return config;
+}

@@ -1,0 +1,43 @@
+// Image pulls by imagePullPolicy (upstream kubelet/images/image_manager.go): Always pulls every
+// time a container starts, IfNotPresent only when the runtime lacks the image, Never refuses
+// to pull (ErrImageNeverPull). The default is Always for :latest or untagged images.
+import type { Container } from '../../api/types/container.ts';
+import type { CriClient } from './cri/index.ts';
+
+export class ImagePullError extends Error {
+  constructor(
+    readonly reason: 'ErrImagePull' | 'ErrImageNeverPull',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImagePullError';
+  }
+}
+
+export function pullPolicy(container: Container): 'Always' | 'IfNotPresent' | 'Never' {
+  if (container.imagePullPolicy) return container.imagePullPolicy;
+  const image = container.image ?? '';
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : '';
+  return !image.includes('@') && (tag === '' || tag === 'latest') ? 'Always' : 'IfNotPresent';
+}
+
+/** Makes sure the image is present as the policy says; returns the image ID to run. */
+export async function ensureImage(cri: CriClient, container: Container): Promise<string> {
+  const image = container.image ?? '';
+  const policy = pullPolicy(container);
+  if (policy !== 'Always') {
+    const present = await cri.imageStatus({ image });
+    if (present) return present.id;
+    if (policy === 'Never')
+      throw new ImagePullError(
+        'ErrImageNeverPull',
+        `Container image "${image}" is not present with pull policy of Never`,
+      );
+  }
+  try {
+    return await cri.pullImage({ image });
+  } catch (err) {
+    throw new ImagePullError('ErrImagePull', `failed to pull image "${image}": ${(err as Error).message}`);
+  }
+}

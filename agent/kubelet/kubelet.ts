@@ -1,0 +1,176 @@
+// The kubelet's pod loop: an informer on this node's pods and a once-a-second relist of the
+// runtime (a PLEG) both feed one work queue keyed by pod UID; a worker syncs one pod at a time
+// per UID. Terminating pods are killed with their grace period and then deleted for good;
+// runtime pods whose API object is gone are removed. Statuses go through pods/status, and only
+// when they changed.
+import {
+  isConflict,
+  isNotFound,
+  RateLimitingQueue,
+  runWorkers,
+  SharedInformerFactory,
+  type Client,
+  type Logger,
+} from '../../api/client/index.ts';
+import type { KubeObject } from '../../api/client/index.ts';
+import type { Pod, PodStatus } from '../../api/types/pod.ts';
+import { ConfigSources } from './config-sources.ts';
+import type { CriClient } from './cri/index.ts';
+import { CrashBackoff } from './crash-backoff.ts';
+import { sleep } from './node-status.ts';
+import { computePodStatus } from './pod-status.ts';
+import { killPod, removePodRuntime, syncPod, type SyncContext } from './pod-sync.ts';
+import { ProbeManager } from './probes.ts';
+import { relistFingerprints } from './runtime-state.ts';
+import type { SandboxContext } from './sandbox-config.ts';
+import { removePodData } from './volumes.ts';
+
+export interface KubeletOptions extends SandboxContext {
+  client: Client;
+  cri: CriClient;
+  nodeName: string;
+  nodeIP: string;
+  logger: Logger;
+  nodeAllocatable: { cpu: string; memory: string };
+  relistMs?: number;
+  workers?: number;
+}
+
+const UID_INDEX = 'uid';
+
+export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Promise<void> {
+  const { client, cri, logger } = opts;
+  const factory = new SharedInformerFactory(client, { logger });
+  const informer = factory.informerFor<Pod & KubeObject>('v1', 'Pod', {
+    fieldSelector: `spec.nodeName=${opts.nodeName}`,
+    indexers: { [UID_INDEX]: (p) => (p.metadata?.uid ? [p.metadata.uid] : []) },
+  });
+  const queue = new RateLimitingQueue<string>();
+  const enqueue = (p: Pod) => p.metadata?.uid && queue.add(p.metadata.uid);
+  informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, p) => enqueue(p), onDelete: enqueue });
+  const probes = new ProbeManager(cri, (uid) => queue.add(uid));
+  const ctx: SyncContext = {
+    ...opts,
+    cri,
+    sources: new ConfigSources(client),
+    probes,
+    backoff: new CrashBackoff(),
+    hostIP: opts.nodeIP,
+  };
+  const startTimes = new Map<string, string>();
+  const pods = client.resource<Pod & KubeObject>('v1', 'Pod');
+
+  const sync = async (uid: string) => {
+    const pod = informer.byIndex(UID_INDEX, uid)[0];
+    if (!pod) {
+      // Deleted from the API (maybe while we were down): nothing of it may keep running.
+      probes.stop(uid);
+      await killPod(cri, uid, 0);
+      await removePodRuntime(cri, uid);
+      ctx.backoff.forget(`${uid}/`);
+      startTimes.delete(uid);
+      return;
+    }
+    const ref = { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` };
+    if (pod.metadata!.deletionTimestamp) {
+      const grace = pod.metadata!.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+      probes.stop(uid);
+      await killPod(cri, uid, grace);
+      await removePodRuntime(cri, uid);
+      removePodData(opts.dataDir, pod);
+      try {
+        await pods
+          .namespace(pod.metadata!.namespace!)
+          .delete(pod.metadata!.name!, { gracePeriodSeconds: 0, preconditions: { uid } });
+        logger.info('pod terminated and deleted', ref);
+      } catch (err) {
+        if (!isNotFound(err) && !isConflict(err)) throw err;
+      }
+      return;
+    }
+    if (!startTimes.has(uid)) startTimes.set(uid, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
+    const result = await syncPod(pod, ctx);
+    const status = computePodStatus({
+      pod,
+      hostIP: opts.nodeIP,
+      podIP: result.podIP,
+      sandboxReady: result.sandboxReady,
+      containers: result.state.containers,
+      waiting: result.waiting,
+      probes,
+      startTime: startTimes.get(uid)!,
+    });
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      // A finished pod's sandbox is stopped (its IP released); the record stays for its logs.
+      probes.stop(uid);
+      for (const s of result.state.sandboxes) if (s.state === 'SANDBOX_READY') await cri.stopPodSandbox(s.id);
+    }
+    await writeStatus(pod, status);
+    if (result.retryAfterMs !== undefined) queue.addAfter(uid, result.retryAfterMs);
+  };
+
+  const writeStatus = async (pod: Pod, status: PodStatus) => {
+    if (sameStatus(pod.status ?? {}, status)) return;
+    const name = pod.metadata!.name!;
+    await pods
+      .namespace(pod.metadata!.namespace!)
+      .patch(name, 'merge', { status }, { subresource: 'status' });
+  };
+
+  factory.start(signal);
+  await factory.waitForCacheSync({ signal });
+  const relist = async () => {
+    let last = new Map<string, string>();
+    while (!signal.aborted) {
+      try {
+        const now = await relistFingerprints(cri);
+        for (const [uid, fp] of now) if (last.get(uid) !== fp) queue.add(uid);
+        last = now;
+      } catch (err) {
+        logger.warn('relisting the runtime failed', { error: String(err) });
+      }
+      await sleep(opts.relistMs ?? 1000, signal);
+    }
+  };
+  const resync = async () => {
+    // Periodic full resync, as upstream's pod workers do, for anything an event missed.
+    while (!signal.aborted) {
+      await sleep(10_000, signal);
+      for (const p of informer.list()) enqueue(p);
+    }
+  };
+  signal.addEventListener('abort', () => probes.stopAll(), { once: true });
+  for (const p of informer.list()) enqueue(p);
+  await Promise.all([
+    relist(),
+    resync(),
+    runWorkers({
+      queue,
+      workers: opts.workers ?? 4,
+      signal,
+      sync,
+      onError: (uid, err) => logger.warn('pod sync failed', { uid, error: String(err) }),
+    }),
+  ]);
+}
+
+/** Equal up to condition times, which are rewritten on every pass. */
+function sameStatus(a: PodStatus, b: PodStatus): boolean {
+  const strip = (s: PodStatus) => ({
+    ...s,
+    conditions: s.conditions?.map(({ lastTransitionTime: _t, lastProbeTime: _p, ...c }) => c),
+  });
+  return JSON.stringify(normalize(strip(a))) === JSON.stringify(normalize(strip(b)));
+}
+
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined && x !== null)
+        .sort(([x], [y]) => (x < y ? -1 : 1))
+        .map(([k, x]) => [k, normalize(x)]),
+    );
+  return v;
+}

@@ -1,0 +1,195 @@
+// Node registration and status heartbeats (upstream kubelet_node_status.go): create the Node
+// if it is missing, then keep its capacity, addresses, nodeInfo and conditions current. The
+// status is written when it changes, and at least every `reportEverySeconds` to refresh the
+// conditions' heartbeat times (the Lease is the frequent liveness signal).
+import { readFileSync } from 'node:fs';
+import { arch, cpus, release, totalmem } from 'node:os';
+import { isAlreadyExists, type Client, type Logger } from '../../api/client/index.ts';
+import type { KubeObject } from '../../api/client/index.ts';
+import type { Node, NodeCondition, NodeStatus } from '../../api/types/node.ts';
+import type { CriClient } from './cri/index.ts';
+
+export const KUBELET_VERSION = 'v1.32.0-flotilla';
+export const MAX_PODS = 110;
+
+export interface NodeStatusOptions {
+  client: Client;
+  cri: CriClient;
+  nodeName: string;
+  nodeIP: string;
+  logger: Logger;
+  reportEverySeconds?: number;
+}
+
+export async function registerNode(opts: NodeStatusOptions): Promise<Node> {
+  const nodes = opts.client.resource<Node & KubeObject>('v1', 'Node');
+  const node: Node & KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: opts.nodeName,
+      labels: {
+        'kubernetes.io/hostname': opts.nodeName,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/arch': goArch(),
+      },
+    },
+  };
+  try {
+    await nodes.create(node);
+    opts.logger.info('registered node', { node: opts.nodeName });
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+  }
+  return nodes.get(opts.nodeName);
+}
+
+/** What the kubelet reports about this machine and runtime, without conditions. */
+export async function machineStatus(opts: NodeStatusOptions): Promise<NodeStatus> {
+  const version = await opts.cri.version();
+  const memKi = `${Math.floor(totalmem() / 1024)}Ki`;
+  const capacity = { cpu: String(cpus().length), memory: memKi, pods: String(MAX_PODS) };
+  return {
+    capacity,
+    allocatable: { ...capacity },
+    addresses: [
+      { type: 'InternalIP', address: opts.nodeIP },
+      { type: 'Hostname', address: opts.nodeName },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: readId('/etc/machine-id'),
+      systemUUID: readId('/sys/class/dmi/id/product_uuid'),
+      bootID: readId('/proc/sys/kernel/random/boot_id'),
+      kernelVersion: release(),
+      osImage: osImage(),
+      containerRuntimeVersion: `${version.runtimeName}://${version.runtimeVersion}`,
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: goArch(),
+    },
+  };
+}
+
+/** Ready follows the runtime's own conditions (RuntimeReady, NetworkReady: a CNI config). */
+export async function nodeConditions(
+  cri: CriClient,
+  previous: NodeCondition[] = [],
+): Promise<NodeCondition[]> {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  let problems: string[];
+  try {
+    const status = await cri.status();
+    problems = (status.status?.conditions ?? [])
+      .filter((c) => !c.status)
+      .map((c) => `${c.type}=false reason:${c.reason} message:${c.message}`);
+  } catch (err) {
+    problems = [`container runtime is down: ${(err as Error).message}`];
+  }
+  const wanted: Omit<NodeCondition, 'lastHeartbeatTime' | 'lastTransitionTime'>[] = [
+    problems.length === 0
+      ? { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' }
+      : {
+          type: 'Ready',
+          status: 'False',
+          reason: 'KubeletNotReady',
+          message: `container runtime network not ready: ${problems.join('; ')}`,
+        },
+    pressure('MemoryPressure'),
+    pressure('DiskPressure'),
+    pressure('PIDPressure'),
+  ];
+  return wanted.map((c) => {
+    const before = previous.find((p) => p.type === c.type);
+    const transitioned = !before || before.status !== c.status;
+    return {
+      ...c,
+      lastHeartbeatTime: now,
+      lastTransitionTime: transitioned ? now : (before.lastTransitionTime ?? now),
+    };
+  });
+}
+
+const PRESSURE: Record<string, { reason: string; message: string }> = {
+  MemoryPressure: {
+    reason: 'KubeletHasSufficientMemory',
+    message: 'kubelet has sufficient memory available',
+  },
+  DiskPressure: { reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+  PIDPressure: { reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+};
+
+// Eviction thresholds are not implemented yet: no pressure is ever reported.
+function pressure(type: string): Omit<NodeCondition, 'lastHeartbeatTime' | 'lastTransitionTime'> {
+  return { type, status: 'False', ...PRESSURE[type]! };
+}
+
+/** Writes the node status now and then; returns when the signal aborts. */
+export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSignal): Promise<void> {
+  const nodes = opts.client.resource<Node & KubeObject>('v1', 'Node');
+  const every = (opts.reportEverySeconds ?? 60) * 1000;
+  let lastWritten = '';
+  let lastWriteAt = 0;
+  let conditions: NodeCondition[] = [];
+  while (!signal.aborted) {
+    try {
+      const machine = await machineStatus(opts);
+      conditions = await nodeConditions(opts.cri, conditions);
+      // Heartbeat times change on every pass, so compare without them.
+      const fingerprint = JSON.stringify({
+        machine,
+        conditions: conditions.map(({ lastHeartbeatTime: _h, ...c }) => c),
+      });
+      if (fingerprint !== lastWritten || Date.now() - lastWriteAt >= every) {
+        await nodes.patch(
+          opts.nodeName,
+          'merge',
+          { status: { ...machine, conditions } },
+          { subresource: 'status' },
+        );
+        lastWritten = fingerprint;
+        lastWriteAt = Date.now();
+      }
+    } catch (err) {
+      opts.logger.warn('updating node status failed', { node: opts.nodeName, error: String(err) });
+    }
+    await sleep(2000, signal);
+  }
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function readId(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim().replaceAll('-', '');
+  } catch {
+    return '';
+  }
+}
+
+function osImage(): string {
+  try {
+    const match = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'));
+    if (match) return match[1]!;
+  } catch {
+    // fall through
+  }
+  return 'Linux';
+}
+
+function goArch(): string {
+  const a = arch();
+  return a === 'x64' ? 'amd64' : a === 'ia32' ? '386' : a;
+}

@@ -1,0 +1,193 @@
+// One pass of a pod's worker (upstream kuberuntime_manager.go SyncPod, much reduced): make the
+// runtime match the pod. Sandbox first, then init containers one at a time in order, then the
+// regular containers; exited containers restart per restartPolicy behind a crash back-off; a
+// failed liveness probe kills its container. The caller writes the resulting status.
+import type { Container } from '../../api/types/container.ts';
+import type { Pod } from '../../api/types/pod.ts';
+import { ConfigSources, ContainerConfigError } from './config-sources.ts';
+import { containerConfig } from './container-config.ts';
+import type { CriClient } from './cri/index.ts';
+import { CrashBackoff } from './crash-backoff.ts';
+import { containerEnv } from './env.ts';
+import { ensureImage, ImagePullError } from './images.ts';
+import { instancesOf, type Waiting } from './pod-status.ts';
+import type { ProbeManager } from './probes.ts';
+import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
+import { sandboxConfig, type SandboxContext } from './sandbox-config.ts';
+import { containerMounts, setUpVolumes } from './volumes.ts';
+
+export interface SyncContext extends SandboxContext {
+  cri: CriClient;
+  sources: ConfigSources;
+  probes: ProbeManager;
+  backoff: CrashBackoff;
+  hostIP: string;
+  nodeAllocatable: { cpu: string; memory: string };
+}
+
+export interface SyncResult {
+  state: PodRuntimeState;
+  sandboxReady: boolean;
+  podIP: string;
+  waiting: Map<string, Waiting>;
+  /** Sync again after this long (a back-off ends), if set. */
+  retryAfterMs?: number;
+}
+
+export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
+  const uid = pod.metadata!.uid!;
+  const spec = pod.spec!;
+  const waiting = new Map<string, Waiting>();
+  let retryAfterMs: number | undefined;
+  let state = await podRuntimeState(ctx.cri, uid);
+  const phase = pod.status?.phase;
+  const terminal = phase === 'Succeeded' || phase === 'Failed';
+
+  let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
+  if (!sandbox && !terminal) {
+    // A dead sandbox takes its containers with it: stop them before starting over.
+    for (const c of state.containers)
+      if (c.state === 'CONTAINER_RUNNING') await ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
+    const config = sandboxConfig(pod, ctx, state.sandboxes.length);
+    await ctx.cri.runPodSandbox(config);
+    state = await podRuntimeState(ctx.cri, uid);
+    sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
+  }
+  let podIP = '';
+  if (sandbox) {
+    podIP = spec.hostNetwork
+      ? ctx.hostIP
+      : ((await ctx.cri.podSandboxStatus(sandbox.id)).status?.network?.ip ?? '');
+  }
+  const result = (): SyncResult => ({ state, sandboxReady: !!sandbox, podIP, waiting, retryAfterMs });
+  if (!sandbox || terminal) return result();
+
+  const sandboxId = sandbox.id;
+  const inSandbox = state.containers.filter((c) => c.podSandboxId === sandboxId);
+  let volumes: Map<string, string> | undefined;
+  const start = async (container: Container, kind: 'init' | 'regular', previous?: RuntimeContainer) => {
+    const attempt = previous ? (previous.metadata?.attempt ?? 0) + 1 : 0;
+    try {
+      const image = await ensureImage(ctx.cri, container);
+      volumes ??= await setUpVolumes(pod, ctx.dataDir, ctx.sources);
+      const env = await containerEnv(container, {
+        pod,
+        podIP,
+        hostIP: ctx.hostIP,
+        sources: ctx.sources,
+        nodeAllocatable: ctx.nodeAllocatable,
+      });
+      const config = containerConfig({
+        pod,
+        container,
+        kind,
+        attempt,
+        env,
+        mounts: containerMounts(container, volumes),
+        image,
+      });
+      const id = await ctx.cri.createContainer(
+        sandboxId,
+        config,
+        sandboxConfig(pod, ctx, sandbox!.metadata?.attempt ?? 0),
+      );
+      await ctx.cri.startContainer(id);
+      if (previous) ctx.backoff.restarted(`${uid}/${container.name}`);
+      // Keep the new instance and the one before it (lastState); older ones go.
+      for (const old of instancesOf(state.containers, container.name).slice(1))
+        await ctx.cri.removeContainer(old.id).catch(() => undefined);
+    } catch (err) {
+      if (err instanceof ImagePullError)
+        waiting.set(container.name, { reason: err.reason, message: err.message });
+      else if (err instanceof ContainerConfigError)
+        waiting.set(container.name, { reason: 'CreateContainerConfigError', message: err.message });
+      else waiting.set(container.name, { reason: 'CreateContainerError', message: (err as Error).message });
+      retryAfterMs = Math.min(retryAfterMs ?? Infinity, 5000);
+    }
+  };
+  /** Restarts an exited container unless its back-off is still running. */
+  const restartOrWait = async (container: Container, kind: 'init' | 'regular', latest: RuntimeContainer) => {
+    const key = `${uid}/${container.name}`;
+    const remaining = ctx.backoff.remainingMs(key, criMillis(latest.finishedAt));
+    if (remaining > 0) {
+      const delay = ctx.backoff.currentDelayMs(key) / 1000;
+      waiting.set(container.name, {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${formatSeconds(delay)} restarting failed container=${container.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`,
+      });
+      retryAfterMs = Math.min(retryAfterMs ?? Infinity, remaining + 100);
+      return;
+    }
+    await start(container, kind, latest);
+  };
+  const policy = spec.restartPolicy ?? 'Always';
+
+  for (const container of spec.initContainers ?? []) {
+    const [latest] = instancesOf(inSandbox, container.name);
+    if (!latest) {
+      await start(container, 'init', instancesOf(state.containers, container.name)[0]);
+      return finish();
+    }
+    if (latest.state !== 'CONTAINER_EXITED') return finish();
+    if (latest.exitCode === 0) continue;
+    if (policy !== 'Never') await restartOrWait(container, 'init', latest);
+    return finish();
+  }
+
+  for (const container of spec.containers) {
+    const [latest] = instancesOf(state.containers, container.name);
+    const own = latest && latest.podSandboxId === sandboxId ? latest : undefined;
+    if (!own) {
+      await start(container, 'regular', latest);
+      continue;
+    }
+    if (own.state === 'CONTAINER_RUNNING') {
+      const liveness = ctx.probes.result(uid, container.name, 'liveness', own.id);
+      const startup = ctx.probes.result(uid, container.name, 'startup', own.id);
+      if (liveness === 'failure' || startup === 'failure') {
+        // Killed like upstream: with the pod's grace period, then restarted per restartPolicy.
+        ctx.probes.stop(uid, container.name);
+        await ctx.cri.stopContainer(own.id, spec.terminationGracePeriodSeconds ?? 30);
+        retryAfterMs = 0;
+      } else {
+        ctx.probes.ensure(uid, container, own.id, podIP);
+      }
+      continue;
+    }
+    if (own.state === 'CONTAINER_EXITED') {
+      ctx.probes.stop(uid, container.name);
+      const restart = policy === 'Always' || (policy === 'OnFailure' && own.exitCode !== 0);
+      if (restart) await restartOrWait(container, 'regular', own);
+    }
+  }
+  return finish();
+
+  async function finish(): Promise<SyncResult> {
+    state = await podRuntimeState(ctx.cri, uid);
+    return result();
+  }
+}
+
+/** Stops the pod's containers with the grace period, then its sandboxes (upstream KillPod). */
+export async function killPod(cri: CriClient, uid: string, gracePeriodSeconds: number): Promise<void> {
+  const state = await podRuntimeState(cri, uid);
+  await Promise.all(
+    state.containers
+      .filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
+      .map((c) => cri.stopContainer(c.id, gracePeriodSeconds).catch(() => undefined)),
+  );
+  for (const s of state.sandboxes) await cri.stopPodSandbox(s.id);
+}
+
+/** Removes what is left of a stopped pod in the runtime. */
+export async function removePodRuntime(cri: CriClient, uid: string): Promise<void> {
+  const state = await podRuntimeState(cri, uid);
+  for (const s of state.sandboxes) {
+    await cri.stopPodSandbox(s.id);
+    await cri.removePodSandbox(s.id);
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${seconds % 60}s` : `${seconds}s`;
+}

@@ -1,0 +1,171 @@
+// Liveness, readiness and startup probes (upstream kubelet/prober): one timer per probe of a
+// running container, counting consecutive successes and failures against the thresholds. A
+// result change wakes the pod's worker: liveness failure restarts the container, readiness
+// gates Ready, startup holds the other two back until it succeeds.
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import type { Container, Probe } from '../../api/types/container.ts';
+import type { CriClient } from './cri/index.ts';
+
+export type ProbeKind = 'liveness' | 'readiness' | 'startup';
+export type ProbeResult = 'success' | 'failure';
+
+interface Worker {
+  containerId: string;
+  result: ProbeResult | undefined;
+  successes: number;
+  failures: number;
+  timer: NodeJS.Timeout;
+  running: boolean;
+}
+
+export class ProbeManager {
+  private readonly workers = new Map<string, Worker>();
+
+  constructor(
+    private readonly cri: CriClient,
+    private readonly onChange: (podUid: string) => void,
+  ) {}
+
+  /** Starts the container's probes if its instance is new; stops those of older instances. */
+  ensure(podUid: string, container: Container, containerId: string, podIP: string): void {
+    for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+      const probe = container[`${kind}Probe`];
+      const key = `${podUid}/${container.name}/${kind}`;
+      const existing = this.workers.get(key);
+      if (existing?.containerId === containerId) continue;
+      if (existing) this.stopKey(key);
+      if (!probe) continue;
+      const worker: Worker = {
+        containerId,
+        result: undefined,
+        successes: 0,
+        failures: 0,
+        running: false,
+        timer: setTimeout(() => undefined, 0),
+      };
+      const tick = async () => {
+        if (worker.running || this.workers.get(key) !== worker) return;
+        if (kind !== 'startup' && this.startupPending(podUid, container)) return;
+        worker.running = true;
+        let ok: boolean;
+        try {
+          ok = await runProbe(this.cri, probe, containerId, podIP);
+        } catch {
+          ok = false;
+        }
+        worker.running = false;
+        if (this.workers.get(key) !== worker) return;
+        if (ok) {
+          worker.successes++;
+          worker.failures = 0;
+        } else {
+          worker.failures++;
+          worker.successes = 0;
+        }
+        const before = worker.result;
+        if (ok && worker.successes >= (probe.successThreshold ?? 1)) worker.result = 'success';
+        if (!ok && worker.failures >= (probe.failureThreshold ?? 3)) worker.result = 'failure';
+        if (worker.result !== before) this.onChange(podUid);
+        // After a liveness or startup failure the container is restarted: stop probing it.
+        if (worker.result === 'failure' && kind !== 'readiness') clearInterval(worker.timer);
+      };
+      const periodMs = (probe.periodSeconds ?? 10) * 1000;
+      worker.timer = setTimeout(
+        () => {
+          void tick();
+          worker.timer = setInterval(() => void tick(), periodMs);
+        },
+        (probe.initialDelaySeconds ?? 0) * 1000,
+      );
+      this.workers.set(key, worker);
+    }
+  }
+
+  /** The last result for this instance; undefined before the threshold was reached. */
+  result(
+    podUid: string,
+    containerName: string,
+    kind: ProbeKind,
+    containerId: string,
+  ): ProbeResult | undefined {
+    const worker = this.workers.get(`${podUid}/${containerName}/${kind}`);
+    return worker?.containerId === containerId ? worker.result : undefined;
+  }
+
+  /** Stops every probe of the container (it exited) or of the whole pod. */
+  stop(podUid: string, containerName?: string): void {
+    const prefix = containerName === undefined ? `${podUid}/` : `${podUid}/${containerName}/`;
+    for (const key of [...this.workers.keys()]) if (key.startsWith(prefix)) this.stopKey(key);
+  }
+
+  stopAll(): void {
+    for (const key of [...this.workers.keys()]) this.stopKey(key);
+  }
+
+  private startupPending(podUid: string, container: Container): boolean {
+    if (!container.startupProbe) return false;
+    return this.workers.get(`${podUid}/${container.name}/startup`)?.result !== 'success';
+  }
+
+  private stopKey(key: string): void {
+    const worker = this.workers.get(key);
+    if (!worker) return;
+    clearTimeout(worker.timer);
+    clearInterval(worker.timer);
+    this.workers.delete(key);
+  }
+}
+
+export async function runProbe(
+  cri: CriClient,
+  probe: Probe,
+  containerId: string,
+  podIP: string,
+): Promise<boolean> {
+  const timeoutSeconds = probe.timeoutSeconds ?? 1;
+  if (probe.exec) {
+    const res = await cri.execSync(containerId, probe.exec.command ?? [], timeoutSeconds);
+    return res.exitCode === 0;
+  }
+  if (probe.httpGet) {
+    const get = probe.httpGet;
+    const https = get.scheme === 'HTTPS';
+    const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
+    return new Promise<boolean>((resolve) => {
+      const req = (https ? httpsRequest : httpRequest)(
+        {
+          host: get.host || podIP,
+          port: Number(get.port),
+          path: get.path ?? '/',
+          headers: { 'User-Agent': 'kube-probe/1.32', ...headers },
+          timeout: timeoutSeconds * 1000,
+          rejectUnauthorized: false,
+        },
+        (res) => {
+          res.resume();
+          const code = res.statusCode ?? 0;
+          resolve(code >= 200 && code < 400);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', () => resolve(false));
+      req.end();
+    });
+  }
+  if (probe.tcpSocket) {
+    const tcp = probe.tcpSocket;
+    return new Promise<boolean>((resolve) => {
+      const socket = connect({ host: tcp.host || podIP, port: Number(tcp.port) });
+      socket.setTimeout(timeoutSeconds * 1000, () => socket.destroy());
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+      socket.once('close', () => resolve(false));
+    });
+  }
+  return true; // no handler (grpc is not supported yet): treat as passing
+}

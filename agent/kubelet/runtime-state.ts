@@ -1,0 +1,69 @@
+// What the runtime is running for each pod, read back from CRI and grouped by the pod UID
+// label (upstream's kubecontainer.Pod from GetPods). This is the agent's only memory of its
+// containers: after a restart it finds the same sandboxes and containers and keeps them.
+import type { ContainerStatus, CriClient, PodSandbox } from './cri/index.ts';
+import { isNotFound } from './cri/index.ts';
+import { MANAGED_LABEL, POD_UID_LABEL } from './labels.ts';
+
+export interface PodRuntimeState {
+  uid: string;
+  /** Newest first. */
+  sandboxes: PodSandbox[];
+  /** Every container of the pod's sandboxes, newest first. */
+  containers: RuntimeContainer[];
+}
+
+export interface RuntimeContainer extends ContainerStatus {
+  podSandboxId: string;
+}
+
+const MANAGED = { [MANAGED_LABEL]: 'true' };
+
+/** One cheap listing of all managed sandboxes and containers, as a fingerprint per pod UID. */
+export async function relistFingerprints(cri: CriClient): Promise<Map<string, string>> {
+  const [sandboxes, containers] = await Promise.all([
+    cri.listPodSandbox({ labelSelector: MANAGED }),
+    cri.listContainers({ labelSelector: MANAGED }),
+  ]);
+  const parts = new Map<string, string[]>();
+  const add = (uid: string | undefined, part: string) => {
+    if (!uid) return;
+    parts.set(uid, [...(parts.get(uid) ?? []), part]);
+  };
+  for (const s of sandboxes) add(s.labels[POD_UID_LABEL], `${s.id}:${s.state}`);
+  for (const c of containers) add(c.labels[POD_UID_LABEL], `${c.id}:${c.state}`);
+  return new Map([...parts].map(([uid, p]) => [uid, p.sort().join(',')]));
+}
+
+export async function podRuntimeState(cri: CriClient, uid: string): Promise<PodRuntimeState> {
+  const selector = { labelSelector: { [POD_UID_LABEL]: uid } };
+  const [sandboxes, listed] = await Promise.all([cri.listPodSandbox(selector), cri.listContainers(selector)]);
+  const containers: RuntimeContainer[] = [];
+  for (const c of listed) {
+    try {
+      const status = (await cri.containerStatus(c.id)).status;
+      if (status) containers.push({ ...status, podSandboxId: c.podSandboxId });
+    } catch (err) {
+      if (!isNotFound(err)) throw err; // removed meanwhile
+    }
+  }
+  const newest = (a: { createdAt: string }, b: { createdAt: string }) =>
+    Number(BigInt(b.createdAt) - BigInt(a.createdAt) > 0n) -
+    Number(BigInt(b.createdAt) - BigInt(a.createdAt) < 0n);
+  return { uid, sandboxes: [...sandboxes].sort(newest), containers: containers.sort(newest) };
+}
+
+/** Every pod UID the runtime holds something for. */
+export async function runtimePodUids(cri: CriClient): Promise<Set<string>> {
+  return new Set((await relistFingerprints(cri)).keys());
+}
+
+/** Nanoseconds since the epoch (as CRI reports) to an RFC 3339 time with seconds. */
+export function criTime(ns: string): string | undefined {
+  if (!ns || ns === '0') return undefined;
+  return new Date(Number(BigInt(ns) / 1_000_000n)).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+export function criMillis(ns: string): number {
+  return !ns || ns === '0' ? 0 : Number(BigInt(ns) / 1_000_000n);
+}

@@ -1,0 +1,28 @@
+// `flotilla agent --config FILE`: the node agent (what the installer runs as a systemd unit).
+// Stops cleanly on SIGTERM/SIGINT, leaving the node's pods running: a restarted agent adopts them.
+import type { Command } from 'commander';
+
+export function register(program: Command): void {
+  program
+    .command('agent')
+    .description('run the node agent (kubelet) for one node')
+    .requiredOption('--config <file>', 'agent configuration (YAML)')
+    .action(async (flags: { config: string }) => {
+      const { loadAgentConfig } = await import('../../agent/config.ts');
+      const { runAgent } = await import('../../agent/agent.ts');
+      let config;
+      try {
+        config = loadAgentConfig(flags.config);
+      } catch (err) {
+        process.stderr.write(`flotilla agent: ${(err as Error).message}\n`);
+        process.exit(2);
+      }
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      process.stderr.write(`flotilla agent: node ${config.nodeName} starting\n`);
+      await runAgent(config, controller.signal);
+      process.exit(0);
+    });
+}

@@ -39,7 +39,8 @@ export function toScale(obj: KubeObject): KubeObject {
     apiVersion: scaleApiVersion,
     kind: 'Scale',
     metadata: { name, namespace, uid, resourceVersion, creationTimestamp },
-    spec: { replicas: obj.spec?.replicas ?? 0 },
+    // Like upstream's JSON, zero replicas are left out of spec (omitempty) but not of status.
+    spec: obj.spec?.replicas ? { replicas: obj.spec.replicas } : {},
     status: { replicas: obj.status?.replicas ?? 0, selector },
   };
 }
@@ -62,7 +63,8 @@ async function writeScale(
       const version = scale.metadata?.resourceVersion;
       if (version && version !== obj.metadata!.resourceVersion)
         throw conflict(s.gr, name, optimisticLockMessage);
-      const replicas = scale.spec?.replicas;
+      // spec.replicas is omitempty in Go: `kubectl scale --replicas=0` sends `spec: {}`.
+      const replicas = scale.spec?.replicas ?? 0;
       if (!Number.isInteger(replicas) || replicas < 0) {
         throw invalid('Scale', 'autoscaling', name, [
           invalidField('spec.replicas', replicas ?? null, 'must be greater than or equal to 0'),

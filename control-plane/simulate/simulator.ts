@@ -167,9 +167,9 @@ export class NodeSimulator {
     this.nodeInformer.addEventHandler({ onAdd: onNode, onUpdate: (_o, n) => onNode(n) });
   }
 
-  /** Names of the simulated nodes, in order. */
+  /** Names of the simulated nodes, by number (registration runs concurrently, so not by arrival). */
   get names(): string[] {
-    return [...this.nodes.keys()];
+    return [...this.nodes.values()].sort((a, b) => a.index - b.index).map((n) => n.name);
   }
 
   /** Register the nodes and start everything; resolves once they are registered and the caches synced. */
@@ -214,7 +214,7 @@ export class NodeSimulator {
   async addNodes(count: number): Promise<string[]> {
     const before = new Set(this.nodes.keys());
     await this.register(count, new Set());
-    return [...this.nodes.keys()].filter((n) => !before.has(n));
+    return this.names.filter((n) => !before.has(n));
   }
 
   /** The node goes silent: no more heartbeats, no more pod or node status. Resolves once it is silent. */

@@ -162,6 +162,12 @@ describe('the read-side kubectl experience', () => {
     expect(labelled).toMatch(/^pending\s+0\/1\s+Pending\s+0\s+\S+\s+front\s+app=web,tier=front$/m);
   });
 
+  it('auth whoami reads a SelfSubjectReview', async () => {
+    const out = await ok(['auth', 'whoami']);
+    expect(out).toMatch(/^ATTRIBUTE\s+VALUE$/m);
+    expect(out).toMatch(/^Username\s+admin$/m);
+  });
+
   it('get --raw and api-versions', async () => {
     const raw = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/${ns}/configmaps/settings`]));
     expect(raw).toMatchObject({ kind: 'ConfigMap', data: { a: '1', b: '2' } });

@@ -2,6 +2,7 @@
 // namespace must exist and not be terminating (upstream's NamespaceLifecycle admission), then
 // defaults -> mutating admission -> prepareForCreate -> validation -> canonicalize ->
 // validating admission -> allocation hooks (service IPs and ports) -> store.
+import { tracksGeneration } from './generation.ts';
 import { KeyExistsError } from '../../storage/errors.ts';
 import { forbiddenNamespaceTerminating, namespaceNotFound, type StatusError } from '../status.ts';
 import type { StoreContext } from './context.ts';
@@ -46,7 +47,7 @@ export async function create(
     if (generated) meta.name = generateName(meta.generateName);
     meta.uid = newUID();
     meta.creationTimestamp = rfc3339(s.clock());
-    meta.generation = 1;
+    if (tracksGeneration(s.type)) meta.generation = 1;
     s.strategy.prepareForCreate(obj);
     validateForCreate(s, obj);
     s.strategy.canonicalize?.(obj);

@@ -84,8 +84,8 @@ export function decideUpdate(
   if (!sub) s.strategy.prepareForUpdate(obj, old);
   validateForUpdate(s, obj, old, sub?.validateUpdate?.(obj, old));
   s.strategy.canonicalize?.(obj);
-  if (!equalExcept(obj, old, ['metadata', 'status']))
-    obj.metadata.generation = (old.metadata!.generation ?? 0) + 1;
+  if (old.metadata!.generation > 0 && !equalExcept(obj, old, ['metadata', 'status']))
+    obj.metadata.generation = old.metadata!.generation + 1;
 
   return s.strategy.shouldDeleteDuringUpdate(obj, old) ? { action: 'delete', obj } : { action: 'store', obj };
 }

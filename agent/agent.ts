@@ -1,7 +1,8 @@
 // The node agent: connects to the API server, registers the Node, keeps its Lease and status
 // fresh, sets up the pod network once the node has a podCIDR, and runs the kubelet's pod loop.
 import { readFileSync } from 'node:fs';
-import { Client, consoleLogger, type Logger } from '../api/client/index.ts';
+import { Client, type Logger } from '../api/client/index.ts';
+import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
 import { CriClient } from './kubelet/cri/index.ts';
@@ -25,7 +26,7 @@ export function agentClient(config: AgentConfig): Client {
 export async function runAgent(
   config: AgentConfig,
   signal: AbortSignal,
-  logger: Logger = consoleLogger,
+  logger: Logger = agentLogger,
 ): Promise<void> {
   const client = agentClient(config);
   const cri = new CriClient(config.containerRuntimeEndpoint);

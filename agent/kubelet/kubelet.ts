@@ -40,7 +40,9 @@ const UID_INDEX = 'uid';
 
 export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Promise<void> {
   const { client, cri, logger } = opts;
-  const factory = new SharedInformerFactory(client, { logger });
+  const factory = new SharedInformerFactory(client, {
+    logger: { ...logger, info: () => {} }, // the informers' own chatter
+  });
   const informer = factory.informerFor<Pod & KubeObject>('v1', 'Pod', {
     fieldSelector: `spec.nodeName=${opts.nodeName}`,
     indexers: { [UID_INDEX]: (p) => (p.metadata?.uid ? [p.metadata.uid] : []) },

@@ -2,6 +2,7 @@
 // runtime match the pod. Sandbox first, then init containers one at a time in order, then the
 // regular containers; exited containers restart per restartPolicy behind a crash back-off; a
 // failed liveness probe kills its container. The caller writes the resulting status.
+import type { Logger } from '../../api/client/index.ts';
 import type { Container } from '../../api/types/container.ts';
 import type { Pod } from '../../api/types/pod.ts';
 import { ConfigSources, ContainerConfigError } from './config-sources.ts';
@@ -23,6 +24,7 @@ export interface SyncContext extends SandboxContext {
   backoff: CrashBackoff;
   hostIP: string;
   nodeAllocatable: { cpu: string; memory: string };
+  logger: Logger;
 }
 
 export interface SyncResult {
@@ -38,6 +40,7 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
   const uid = pod.metadata!.uid!;
   const spec = pod.spec!;
   const waiting = new Map<string, Waiting>();
+  const ref = `${pod.metadata!.namespace}/${pod.metadata!.name}`;
   let retryAfterMs: number | undefined;
   let state = await podRuntimeState(ctx.cri, uid);
   const phase = pod.status?.phase;
@@ -49,7 +52,12 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
     for (const c of state.containers)
       if (c.state === 'CONTAINER_RUNNING') await ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
     const config = sandboxConfig(pod, ctx, state.sandboxes.length);
-    await ctx.cri.runPodSandbox(config);
+    const id = await ctx.cri.runPodSandbox(config);
+    ctx.logger.info('started pod sandbox', {
+      pod: ref,
+      sandbox: id.slice(0, 12),
+      attempt: config.metadata.attempt,
+    });
     state = await podRuntimeState(ctx.cri, uid);
     sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
   }
@@ -92,6 +100,12 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
         sandboxConfig(pod, ctx, sandbox!.metadata?.attempt ?? 0),
       );
       await ctx.cri.startContainer(id);
+      ctx.logger.info('started container', {
+        pod: ref,
+        container: container.name,
+        id: id.slice(0, 12),
+        attempt,
+      });
       if (previous) ctx.backoff.restarted(`${uid}/${container.name}`);
       // Keep the new instance and the one before it (lastState); older ones go.
       for (const old of instancesOf(state.containers, container.name).slice(1))
@@ -102,6 +116,11 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
       else if (err instanceof ContainerConfigError)
         waiting.set(container.name, { reason: 'CreateContainerConfigError', message: err.message });
       else waiting.set(container.name, { reason: 'CreateContainerError', message: (err as Error).message });
+      ctx.logger.warn('cannot start container', {
+        pod: ref,
+        container: container.name,
+        error: (err as Error).message,
+      });
       retryAfterMs = Math.min(retryAfterMs ?? Infinity, 5000);
     }
   };
@@ -147,6 +166,11 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
       if (liveness === 'failure' || startup === 'failure') {
         // Killed like upstream: with the pod's grace period, then restarted per restartPolicy.
         ctx.probes.stop(uid, container.name);
+        ctx.logger.info('killing container: probe failed', {
+          pod: ref,
+          container: container.name,
+          probe: liveness === 'failure' ? 'liveness' : 'startup',
+        });
         await ctx.cri.stopContainer(own.id, spec.terminationGracePeriodSeconds ?? 30);
         retryAfterMs = 0;
       } else {

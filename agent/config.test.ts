@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseAgentConfig } from './config.ts';
+
+describe('agent config', () => {
+  it('fills defaults and keeps what was given', () => {
+    const config = parseAgentConfig({ nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' });
+    expect(config).toMatchObject({
+      nodeName: 'n1',
+      nodeIP: '10.0.0.2',
+      kubeconfig: '/k.yaml',
+      podCIDR: 'node',
+      containerRuntimeEndpoint: '/run/containerd/containerd.sock',
+      clusterDomain: 'cluster.local',
+      leaseRenewSeconds: 10,
+    });
+  });
+
+  it('needs a node IP and some credential', () => {
+    expect(() => parseAgentConfig({ nodeName: 'n1', kubeconfig: '/k' })).toThrow(/nodeIP/);
+    expect(() => parseAgentConfig({ nodeName: 'n1', nodeIP: '1.2.3.4' })).toThrow(/kubeconfig or apiServer/);
+    expect(parseAgentConfig({ nodeIP: '1.2.3.4', apiServer: 'https://x', token: 't' }).token).toBe('t');
+  });
+});

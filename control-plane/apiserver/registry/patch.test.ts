@@ -31,7 +31,7 @@ describe.each(backendCases)('patch ($name)', (bc) => {
       { op: 'remove', path: '/metadata/labels/a' },
     ]);
     expect(json.spec.replicas).toBe(4);
-    expect(json.metadata!.labels).toEqual({});
+    expect(json.metadata!.labels).toBeUndefined(); // omitempty, like upstream
     const image = await deps.patch(ctx(), 'default', 'web', 'strategic', {
       spec: { template: { spec: { containers: [{ name: 'c', image: 'nginx:2' }] } } },
     });

@@ -11,6 +11,7 @@ import { guaranteedUpdate } from './guaranteed-update.ts';
 import { serverSideApply } from './patch/apply.ts';
 import { patchers } from './patch/index.ts';
 import { recordUpdate } from './patch/managed-fields.ts';
+import { omitEmptyCollections } from './patch/omit-empty.ts';
 import { scopedNamespace } from './request-object.ts';
 import type { KubeObject, PatchType, RequestContext } from './types.ts';
 import { checkRequestObject, decideUpdate, subresourceStrategy } from './update.ts';
@@ -36,6 +37,7 @@ export async function patch(
     name,
     ({ obj: current }) => {
       const patched = apply(current, patchDoc) as KubeObject;
+      omitEmptyCollections(patched);
       checkRequestObject(s, patched, namespace, name);
       checkUnknownFields(s, ctx, patched, true);
       s.type.defaults?.(patched);
@@ -65,6 +67,7 @@ function applyPatch(
     name,
     ({ obj: current }) => {
       const applied = serverSideApply(current, config, options);
+      omitEmptyCollections(applied);
       checkRequestObject(s, applied, namespace, name);
       checkUnknownFields(s, ctx, applied, true);
       s.type.defaults?.(applied);

@@ -112,6 +112,22 @@ describe('strategic merge patch (schema-free subset)', () => {
     expect(JSON.stringify(out)).not.toContain('$');
   });
 
+  it('interleaves items the patch orders with items only the server has, like upstream', () => {
+    const out = applyStrategicMergePatch(
+      { env: [{ name: 'A' }, { name: 'OTHER' }] },
+      {
+        '$setElementOrder/env': [{ name: 'C' }],
+        env: [{ name: 'C' }, { name: 'A', $patch: 'delete' }],
+      },
+    );
+    expect(out).toEqual({ env: [{ name: 'OTHER' }, { name: 'C' }] });
+    const moved = applyStrategicMergePatch(
+      { env: [{ name: 'A' }, { name: 'X' }, { name: 'B' }] },
+      { '$setElementOrder/env': [{ name: 'B' }, { name: 'A' }] },
+    );
+    expect(moved).toEqual({ env: [{ name: 'X' }, { name: 'B' }, { name: 'A' }] });
+  });
+
   describe('with the schema of the object kind', () => {
     const pod = (spec: object) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec });
     it.each([

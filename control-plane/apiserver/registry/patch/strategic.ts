@@ -113,7 +113,7 @@ function mergeField(
   const strategy = listStrategy(path, schema);
   if (strategy.set && Array.isArray(original) && patch.every((x) => !isJsonObject(x))) {
     const merged = [...original, ...patch.filter((x) => !original.some((o) => deepEqual(o, x)))];
-    return Array.isArray(order) ? reorder(merged, order, undefined) : merged;
+    return Array.isArray(order) ? reorder(merged, order, undefined, original) : merged;
   }
   return mergeList(original, patch, strategy.key ?? mergeKeyOf(order), order, path, itemSchema(schema));
 }
@@ -147,7 +147,7 @@ function mergeList(
     } else if (i >= 0) out[i] = merged;
     else out.push(merged);
   }
-  return Array.isArray(order) ? reorder(out, order, key) : out;
+  return Array.isArray(order) ? reorder(out, order, key, original) : out;
 }
 
 /** `$setElementOrder` items carry only the merge key: `[{name: a}, {name: b}]`. */
@@ -157,19 +157,40 @@ function mergeKeyOf(order: unknown): string | undefined {
   return keys.length === 1 ? keys[0] : undefined;
 }
 
-/** Items named in `order` take its order; the others keep theirs, after them. */
-function reorder(list: unknown[], order: unknown, key: string | undefined): unknown[] {
+/**
+ * Upstream's normalizeElementOrder: items named in `order` take its order, the others keep
+ * theirs, and the two runs are interleaved by where their items stood in the stored list (an
+ * item the stored list lacks goes after the stored-only items before it).
+ */
+function reorder(
+  list: unknown[],
+  order: unknown,
+  key: string | undefined,
+  stored: unknown = list,
+): unknown[] {
   if (!Array.isArray(order)) return list;
-  const rank = (item: unknown) => {
-    const i = order.findIndex((o) =>
-      key && isJsonObject(o) && isJsonObject(item) ? deepEqual(o[key], item[key]) : deepEqual(o, item),
-    );
-    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
-  };
-  return list
-    .map((item, i) => ({ item, i, r: rank(item) }))
-    .sort((a, b) => a.r - b.r || a.i - b.i)
-    .map((x) => x.item);
+  const same = (a: unknown, b: unknown) =>
+    key && isJsonObject(a) && isJsonObject(b) ? deepEqual(a[key], b[key]) : deepEqual(a, b);
+  const indexIn = (xs: unknown, item: unknown) =>
+    Array.isArray(xs) ? xs.findIndex((x) => same(x, item)) : -1;
+  const named = list
+    .filter((item) => indexIn(order, item) >= 0)
+    .sort((a, b) => indexIn(order, a) - indexIn(order, b));
+  const others = list.filter((item) => indexIn(order, item) < 0);
+  const out: unknown[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < others.length || j < named.length) {
+    if (j >= named.length) out.push(others[i++]);
+    else if (i >= others.length) out.push(named[j++]);
+    else {
+      const li = indexIn(stored, others[i]);
+      const ri = indexIn(stored, named[j]);
+      if (li >= 0 && ri >= 0 && ri < li) out.push(named[j++]);
+      else out.push(others[i++]);
+    }
+  }
+  return out;
 }
 
 /** A patch value placed as is: directives mean nothing there and must not be stored. */

@@ -78,7 +78,13 @@ for (const ns of ['bench', 'bench-raw'])
     .create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
 
 let t = performance.now();
-const sim = new NodeSimulator({ client, count: NODES, podLifecycle: false, logger: silentLogger });
+const sim = new NodeSimulator({
+  client,
+  count: NODES,
+  podLifecycle: false,
+  events: false,
+  logger: silentLogger,
+});
 await sim.start(ac.signal);
 say({ event: 'nodes-ready', seconds: (performance.now() - t) / 1000 });
 

@@ -31,11 +31,15 @@ import {
 } from './node-template.ts';
 import { NodeLeases } from './node-leases.ts';
 import { childSignal } from '../scheduler/child-signal.ts';
+import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { rfc3339 } from '../controllers/pod-utils.ts';
+import { containerEvents, killingEvents, type PodEvent } from './pod-events.ts';
 import { nextTransition } from './pod-lifecycle.ts';
 import { fallbackPodCIDR, PodIPAllocator } from './pod-ips.ts';
 
 type Obj<T> = T & KubeObject;
+
+const podRef = (pod: Obj<Pod>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: pod.metadata });
 
 export interface SimulatorConfig {
   client: Client;
@@ -65,6 +69,8 @@ export interface SimulatorConfig {
   containerCreatingMs?: number;
   /** Move pods through their lifecycle (default true); off, pods stay as the scheduler left them. */
   podLifecycle?: boolean;
+  /** Record the events a kubelet would (Pulled, Started, Killing, NodeReady, ...). Default true. */
+  events?: boolean;
   /** Pod status writes in flight at once. Default 8. */
   workers?: number;
 }
@@ -97,6 +103,8 @@ export class NodeSimulator {
   private readonly creatingMs: number;
   private readonly lifecycle: boolean;
   private readonly workers: number;
+  /** One kubelet event recorder per node (its `source.host`), made on first use. */
+  private readonly recorders = new Map<string, EventRecorder>();
   private nextIndex = 1;
   private runs: Promise<unknown>[] = [];
   private signal: AbortSignal | undefined;
@@ -239,6 +247,22 @@ export class NodeSimulator {
     return this.requireNode(name).failed;
   }
 
+  private record(nodeName: string, obj: KubeObject, events: readonly PodEvent[]): void {
+    if (events.length === 0 || this.config.events === false) return;
+    let r = this.recorders.get(nodeName);
+    if (!r) {
+      r = new ApiEventRecorder({
+        client: this.client,
+        component: 'kubelet',
+        host: nodeName,
+        clock: this.clock,
+        logger: this.logger,
+      });
+      this.recorders.set(nodeName, r);
+    }
+    for (const e of events) r.event(obj, e.type, e.reason, e.message);
+  }
+
   private requireNode(name: string): SimNode {
     const node = this.nodes.get(name);
     if (!node)
@@ -283,7 +307,12 @@ export class NodeSimulator {
       failed,
     };
     this.nodes.set(name, sim);
-    if (!failed) await this.leases.add(name, sim.uid);
+    if (failed) return;
+    await this.leases.add(name, sim.uid);
+    this.record(name, { apiVersion: 'v1', kind: 'Node', metadata: { name, uid: name } }, [
+      { type: 'Normal', reason: 'Starting', message: 'Starting kubelet.' },
+      { type: 'Normal', reason: 'NodeReady', message: `Node ${name} status is now: NodeReady` },
+    ]);
   }
 
   /** The node's status with Ready=True and fresh heartbeats, keeping transition times where nothing changed. */
@@ -340,6 +369,7 @@ export class NodeSimulator {
     const pods = this.client.resource<Obj<Pod>>('v1', 'Pod').namespace(pod.metadata!.namespace!);
     if (pod.metadata?.deletionTimestamp) {
       // The containers are "stopped" at once; finish the deletion like the kubelet does.
+      this.record(node.name, podRef(pod), killingEvents(pod));
       try {
         await pods.delete(pod.metadata.name!, {
           gracePeriodSeconds: 0,
@@ -364,6 +394,7 @@ export class NodeSimulator {
       try {
         const updated = await pods.updateStatus({ ...pod, status: t.status });
         this.written.set(key, updated);
+        this.record(node.name, podRef(pod), containerEvents(pod, pod.status, t.status));
       } catch (err) {
         if (isConflict(err) || isNotFound(err)) return; // the informer brings the newer version
         throw err;

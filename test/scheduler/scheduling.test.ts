@@ -27,10 +27,13 @@ describe('scheduling on simulated nodes', () => {
       .filter((p) => p.metadata?.labels?.app === 'web')
       .map((p) => p.spec?.nodeName);
     expect(new Set(nodes)).toEqual(new Set(['sim-1', 'sim-2', 'sim-3']));
+    // The scheduler's decision, then the (simulated) kubelet's, as kubectl describe shows them.
+    await c.waitEvents('web-1', ['Scheduled', 'Pulled', 'Created', 'Started']);
     const described = await c.k('describe', 'pod', 'web-1');
     expect(described).toMatch(
       /Normal\s+Scheduled\s+.*default-scheduler\s+Successfully assigned default\/web-1 to sim-\d/,
     );
+    expect(described).toMatch(/Normal\s+Started\s+.*kubelet\s+Started container c/);
     for (const i of [1, 2, 3]) await pods().delete(`web-${i}`);
   });
 

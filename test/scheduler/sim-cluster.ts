@@ -32,6 +32,8 @@ export interface SimCluster {
     what: string,
   ): Promise<KubeObject | undefined>;
   waitPods(ok: (pods: KubeObject[]) => boolean, what: string): Promise<void>;
+  /** Wait until events with these reasons exist for the pod (events are written asynchronously). */
+  waitEvents(pod: string, reasons: string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startSimCluster(sim: Omit<SimulatorConfig, 'client'>): Pro
   await simulator.start(ac.signal);
   const informers = new SharedInformerFactory(client, { logger: silentLogger });
   const pods = informers.informerFor('v1', 'Pod', { namespace: 'default' });
+  const events = informers.informerFor('v1', 'Event', { namespace: 'default' });
   informers.start(ac.signal);
   await informers.waitForCacheSync({ timeoutMs: 60_000 });
   const env = { KUBECONFIG: plane.kubeconfigPath, KUBECACHEDIR: join(root, 'kube-cache') };
@@ -63,6 +66,19 @@ export async function startSimCluster(sim: Omit<SimulatorConfig, 'client'>): Pro
       waitForObject(pods, `default/${name}`, ok, { timeoutMs: 90_000, description: `pod ${name} ${what}` }),
     waitPods: async (ok, what) => {
       await waitFor(pods, () => ok(pods.list()), { timeoutMs: 90_000, description: what });
+    },
+    waitEvents: async (pod, reasons) => {
+      const have = () =>
+        new Set(
+          events
+            .list()
+            .filter((e) => e.involvedObject?.name === pod)
+            .map((e) => e.reason as string),
+        );
+      await waitFor(events, () => reasons.every((r) => have().has(r)), {
+        timeoutMs: 90_000,
+        description: `events ${reasons.join(', ')} for pod ${pod}`,
+      });
     },
     async stop() {
       ac.abort();

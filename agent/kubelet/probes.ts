@@ -51,7 +51,7 @@ export class ProbeManager {
         worker.running = true;
         let ok: boolean;
         try {
-          ok = await runProbe(this.cri, probe, containerId, podIP);
+          ok = await runProbe(this.cri, probe, containerId, podIP, container);
         } catch {
           ok = false;
         }
@@ -118,11 +118,20 @@ export class ProbeManager {
   }
 }
 
+/** A probe's port: a number, or the name of one of the container's ports. */
+export function probePort(port: number | string, container?: Container): number {
+  if (typeof port === 'number' || /^\d+$/.test(port)) return Number(port);
+  const named = container?.ports?.find((p) => p.name === port);
+  if (!named) throw new Error(`port "${port}" is not named in container ${container?.name ?? ''}`);
+  return named.containerPort;
+}
+
 export async function runProbe(
   cri: CriClient,
   probe: Probe,
   containerId: string,
   podIP: string,
+  container?: Container,
 ): Promise<boolean> {
   const timeoutSeconds = probe.timeoutSeconds ?? 1;
   if (probe.exec) {
@@ -137,7 +146,7 @@ export async function runProbe(
       const req = (https ? httpsRequest : httpRequest)(
         {
           host: get.host || podIP,
-          port: Number(get.port),
+          port: probePort(get.port, container),
           path: get.path ?? '/',
           headers: { 'User-Agent': 'kube-probe/1.32', ...headers },
           timeout: timeoutSeconds * 1000,
@@ -157,7 +166,7 @@ export async function runProbe(
   if (probe.tcpSocket) {
     const tcp = probe.tcpSocket;
     return new Promise<boolean>((resolve) => {
-      const socket = connect({ host: tcp.host || podIP, port: Number(tcp.port) });
+      const socket = connect({ host: tcp.host || podIP, port: probePort(tcp.port, container) });
       socket.setTimeout(timeoutSeconds * 1000, () => socket.destroy());
       socket.once('connect', () => {
         socket.destroy();

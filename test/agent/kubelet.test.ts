@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
 import { POD_UID_LABEL } from '../../agent/kubelet/labels.ts';
-import { BUSYBOX_IMAGE } from '../helpers/images.ts';
+import { execFileSync } from 'node:child_process';
+import { allowPlainHttpRegistry, containerdPaths } from '../../control-plane/provision/netns/index.ts';
+import { BUSYBOX_IMAGE, HTTPD_IMAGE, serveTestImages } from '../helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
 import { startAgent, writeAgentConfig, type AgentProcess } from './agent-process.ts';
@@ -364,6 +366,78 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
       );
       expect(p.status.containerStatuses[0].state.terminated.reason).toBe('OOMKilled');
       expect(p.status.phase).toBe('Failed');
+    },
+    LONG,
+  );
+
+  it(
+    'probes over HTTP (by port name) and TCP from the node',
+    async () => {
+      // The agent runs on the host for now: reach the node's pods through the node, like its own kubelet would.
+      const node = cluster.nodes[0]!;
+      const podCIDR = (await getJson(['get', 'node', node.name])).spec.podCIDR;
+      execFileSync('ip', ['route', 'replace', podCIDR, 'via', node.nodeIp]);
+      try {
+        await createPod('probed', {
+          containers: [
+            {
+              name: 'main',
+              image: HTTPD_IMAGE,
+              ports: [{ name: 'http', containerPort: 80 }],
+              readinessProbe: { httpGet: { path: '/', port: 'http' }, periodSeconds: 1 },
+              livenessProbe: { tcpSocket: { port: 80 }, periodSeconds: 1 },
+            },
+            {
+              name: 'closed',
+              image: BUSYBOX_IMAGE,
+              command: ['sleep', '100000'],
+              readinessProbe: { tcpSocket: { port: 81 }, periodSeconds: 1 },
+            },
+          ],
+        });
+        const p = await waitForPod(
+          'probed',
+          'main ready',
+          (x) => x.status?.containerStatuses?.find((c: any) => c.name === 'main')?.ready === true,
+        );
+        const closed = p.status.containerStatuses.find((c: any) => c.name === 'closed');
+        expect(closed).toMatchObject({ ready: false, restartCount: 0 });
+        expect(p.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('False');
+      } finally {
+        execFileSync('ip', ['route', 'del', podCIDR, 'via', node.nodeIp]);
+      }
+    },
+    LONG,
+  );
+
+  it(
+    'pulls images as imagePullPolicy says',
+    async () => {
+      const node = cluster.nodes[0]!;
+      const registry = await serveTestImages(cluster.gateway);
+      try {
+        allowPlainHttpRegistry(containerdPaths(node.nodeDir), registry.host);
+        const image = registry.reference(HTTPD_IMAGE);
+        await createPod('pulled', {
+          containers: [{ name: 'main', image, imagePullPolicy: 'Always' }],
+        });
+        const p = await waitForPod('pulled', 'Running', (x) => x.status?.phase === 'Running');
+        expect(p.status.containerStatuses[0]).toMatchObject({ image, state: { running: {} } });
+        expect(await cri.imageStatus({ image })).not.toBeNull();
+        await createPod('never', {
+          containers: [
+            { name: 'main', image: registry.reference('flotilla.local/absent:1'), imagePullPolicy: 'Never' },
+          ],
+        });
+        const never = await waitForPod(
+          'never',
+          'ErrImageNeverPull',
+          (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull',
+        );
+        expect(never.status.phase).toBe('Pending');
+      } finally {
+        await registry.close();
+      }
     },
     LONG,
   );

@@ -2662,7 +2662,8 @@ export const definitions: Record<string, OpenApiSchema> = {
     },
   },
   'io.k8s.api.core.v1.Event': {
-    description: 'core/v1 Event.',
+    description:
+      'Event is a report of an event somewhere in the cluster (core/v1). Events are kept for a limited\ntime; their reasons and messages may change between releases.',
     type: 'object',
     required: ['involvedObject'],
     properties: {
@@ -5936,7 +5937,8 @@ export const definitions: Record<string, OpenApiSchema> = {
     },
   },
   'io.k8s.api.events.v1.Event': {
-    description: 'events.k8s.io/v1 Event.',
+    description:
+      'Event is a report of an event somewhere in the cluster (events.k8s.io/v1). It generally denotes\nsome state change in the system. Events are kept for a limited time.',
     type: 'object',
     required: ['eventTime'],
     properties: {

@@ -16,7 +16,10 @@ export interface EventSeries {
   lastObservedTime?: MicroTime;
 }
 
-/** core/v1 Event. */
+/**
+ * Event is a report of an event somewhere in the cluster (core/v1). Events are kept for a limited
+ * time; their reasons and messages may change between releases.
+ */
 export interface Event extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;
@@ -50,7 +53,10 @@ export interface Event extends TypeMeta {
   reportingInstance?: string;
 }
 
-/** events.k8s.io/v1 Event. */
+/**
+ * Event is a report of an event somewhere in the cluster (events.k8s.io/v1). It generally denotes
+ * some state change in the system. Events are kept for a limited time.
+ */
 export interface EventsV1Event extends TypeMeta {
   /** Standard object metadata. */
   metadata?: ObjectMeta;

@@ -3,6 +3,7 @@
 // `https` to the API server's address and port, with matching Endpoints and EndpointSlice,
 // put back if someone deletes or changes them. Pods reach the API at
 // https://kubernetes.default.svc through it.
+import { networkInterfaces } from 'node:os';
 import { isAlreadyExists, isNotFound, type SharedIndexInformer } from '../../api/client/index.ts';
 import type { EndpointSlice, Endpoints, Service } from '../../api/types/index.ts';
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
@@ -10,7 +11,11 @@ import { managedByLabel, serviceNameLabel } from './endpoint-slice.ts';
 import { sameJson } from './endpoint-utils.ts';
 
 export interface KubernetesServiceControllerConfig extends ControllerConfig {
-  /** The API server's address as pods should reach it. */
+  /**
+   * The API server's address as pods should reach it (kube-apiserver's --advertise-address).
+   * Endpoints may not be loopback: for 127.0.0.1 or 0.0.0.0 the host's first non-loopback IPv4
+   * address is advertised instead, like upstream's default.
+   */
   endpointIP?: string;
   /** The API server's port. Default 6443. */
   endpointPort?: number;
@@ -35,9 +40,20 @@ export function firstServiceIP(cidr: string): string {
   return [first >>> 24, (first >>> 16) & 255, (first >>> 8) & 255, first & 255].join('.');
 }
 
+const isLoopbackOrAny = (ip: string) =>
+  ip.startsWith('127.') || ip === '0.0.0.0' || ip === 'localhost' || ip === '::1' || ip === '::';
+
+/** The address to advertise for `ip`: itself, or the host's first non-loopback IPv4 address. */
+export function advertiseAddress(ip: string | undefined): string | undefined {
+  if (ip && !isLoopbackOrAny(ip)) return ip;
+  for (const addrs of Object.values(networkInterfaces()))
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
 export class KubernetesServiceController extends QueueController {
   private readonly clusterIP: string;
-  private readonly endpointIP: string;
+  private readonly endpointIP: string | undefined;
   private readonly endpointPort: number;
   private readonly services: SharedIndexInformer<Kube<Service>>;
   private readonly endpoints: SharedIndexInformer<Kube<Endpoints>>;
@@ -46,7 +62,7 @@ export class KubernetesServiceController extends QueueController {
   constructor(config: KubernetesServiceControllerConfig) {
     super('kubernetes-service', config);
     this.clusterIP = firstServiceIP(config.serviceCIDR ?? '10.96.0.0/12');
-    this.endpointIP = config.endpointIP ?? '127.0.0.1';
+    this.endpointIP = advertiseAddress(config.endpointIP);
     this.endpointPort = config.endpointPort ?? 6443;
     this.services = this.informers.informerFor<Kube<Service>>('v1', 'Service');
     this.endpoints = this.informers.informerFor<Kube<Endpoints>>('v1', 'Endpoints');
@@ -68,8 +84,12 @@ export class KubernetesServiceController extends QueueController {
 
   protected async sync(): Promise<void> {
     await this.ensureService();
-    await this.ensureEndpoints();
-    await this.ensureSlice();
+    if (!this.endpointIP) {
+      this.logger.warn('no address to advertise the API server at: the kubernetes Service has no endpoints');
+      return;
+    }
+    await this.ensureEndpoints(this.endpointIP);
+    await this.ensureSlice(this.endpointIP);
   }
 
   private get ports() {
@@ -108,9 +128,9 @@ export class KubernetesServiceController extends QueueController {
     });
   }
 
-  private async ensureEndpoints(): Promise<void> {
+  private async ensureEndpoints(ip: string): Promise<void> {
     const client = this.client.resource<Kube<Endpoints>>('v1', 'Endpoints').namespace('default');
-    const subsets = [{ addresses: [{ ip: this.endpointIP }], ports: [this.ports] }];
+    const subsets = [{ addresses: [{ ip }], ports: [this.ports] }];
     const current = this.endpoints.get(key);
     if (current && sameJson(current.subsets ?? [], subsets)) return;
     const obj: Kube<Endpoints> = {
@@ -127,11 +147,11 @@ export class KubernetesServiceController extends QueueController {
     else await client.create(obj).catch((err) => (isAlreadyExists(err) ? undefined : Promise.reject(err)));
   }
 
-  private async ensureSlice(): Promise<void> {
+  private async ensureSlice(ip: string): Promise<void> {
     const client = this.client
       .resource<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice')
       .namespace('default');
-    const endpoints = [{ addresses: [this.endpointIP], conditions: { ready: true } }];
+    const endpoints = [{ addresses: [ip], conditions: { ready: true } }];
     const ports = [this.ports];
     const labels = { [serviceNameLabel]: 'kubernetes', [managedByLabel]: reconcilerName };
     const current = this.slices.get(key);

@@ -19,6 +19,7 @@ import type { CriClient } from './cri/index.ts';
 import { CrashBackoff } from './crash-backoff.ts';
 import { sleep } from './node-status.ts';
 import { computePodStatus } from './pod-status.ts';
+import { sameStatus } from './status-equal.ts';
 import { killPod, removePodRuntime, syncPod, type SyncContext } from './pod-sync.ts';
 import { ProbeManager } from './probes.ts';
 import { relistFingerprints } from './runtime-state.ts';
@@ -154,25 +155,4 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       onError: (uid, err) => logger.warn('pod sync failed', { uid, error: String(err) }),
     }),
   ]);
-}
-
-/** Equal up to condition times, which are rewritten on every pass. */
-function sameStatus(a: PodStatus, b: PodStatus): boolean {
-  const strip = (s: PodStatus) => ({
-    ...s,
-    conditions: s.conditions?.map(({ lastTransitionTime: _t, lastProbeTime: _p, ...c }) => c),
-  });
-  return JSON.stringify(normalize(strip(a))) === JSON.stringify(normalize(strip(b)));
-}
-
-function normalize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalize);
-  if (v && typeof v === 'object')
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([, x]) => x !== undefined && x !== null)
-        .sort(([x], [y]) => (x < y ? -1 : 1))
-        .map(([k, x]) => [k, normalize(x)]),
-    );
-  return v;
 }

@@ -66,3 +66,32 @@ describe('OpenAPI v2', () => {
     for (const ref of refs) expect(doc.definitions[ref], ref).toBeDefined();
   });
 });
+
+describe('OpenAPI v3 schema shapes', () => {
+  const doc = JSON.parse(v3.documents.get('apis/apps/v1')!.body);
+  const schemas = doc.components.schemas;
+
+  it('wraps described references in allOf and keeps plain ones', () => {
+    const spec = schemas['io.k8s.api.apps.v1.DeploymentSpec'];
+    expect(spec.properties.template.allOf).toEqual([
+      { $ref: '#/components/schemas/io.k8s.api.core.v1.PodTemplateSpec' },
+    ]);
+    expect(spec.properties.template.description).toBeTruthy();
+    expect(schemas['io.k8s.api.core.v1.PodSpec'].properties.containers.items).toEqual({
+      $ref: '#/components/schemas/io.k8s.api.core.v1.Container',
+    });
+  });
+
+  it('describes IntOrString and Quantity by the types they accept', () => {
+    expect(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'].oneOf).toEqual([
+      { type: 'integer' },
+      { type: 'string' },
+    ]);
+    expect(schemas['io.k8s.apimachinery.pkg.api.resource.Quantity'].type).toBeUndefined();
+  });
+
+  it('holds only what its kinds reach', () => {
+    expect(schemas['io.k8s.api.core.v1.Container']).toBeDefined();
+    expect(schemas['io.k8s.api.networking.v1.Ingress']).toBeUndefined();
+  });
+});

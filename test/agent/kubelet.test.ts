@@ -26,7 +26,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-test-'));
     cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer();
+    // Listen on the cluster bridge: where nodes reach the control plane (docs/netns.md).
+    server = await startServer({ args: ['--address', cluster.gateway] });
     const node = cluster.nodes[0]!;
     agent = startAgent(writeAgentConfig(node, server.kubeconfig, dir));
     cri = new CriClient(node.containerdSocket);

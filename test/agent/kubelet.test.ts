@@ -1,7 +1,7 @@
 // The node agent end to end: a real `flotilla serve`, a netns node with its own containerd,
 // and `flotilla agent` driving it. Pods are created with the real kubectl; what runs is
 // checked through CRI (ExecSync, container listings), never by mocking either side.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -455,6 +455,30 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
       expect(res.code, res.stderr).toBe(0);
       expect(await containersOf(uid)).toEqual([]);
       expect(await cri.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } })).toEqual([]);
+    },
+    LONG,
+  );
+
+  it(
+    'sends SIGTERM first and waits for the grace period on delete',
+    async () => {
+      const out = join(dir, 'graceful');
+      await createPod('graceful', {
+        terminationGracePeriodSeconds: 30,
+        containers: [
+          {
+            name: 'main',
+            image: BUSYBOX_IMAGE,
+            command: ['sh', '-c', 'trap "echo bye > /out/term; exit 0" TERM; while true; do sleep 1; done'],
+            volumeMounts: [{ name: 'out', mountPath: '/out' }],
+          },
+        ],
+        volumes: [{ name: 'out', hostPath: { path: out, type: 'DirectoryOrCreate' } }],
+      });
+      await waitForPod('graceful', 'Running', (p) => p.status?.phase === 'Running');
+      const res = await server.kubectl(['delete', 'pod', 'graceful', '--wait=true', '--timeout=120s']);
+      expect(res.code, res.stderr).toBe(0);
+      expect(readFileSync(join(out, 'term'), 'utf8')).toBe('bye\n');
     },
     LONG,
   );

@@ -142,6 +142,7 @@ export class Scheduler {
       client: this.client,
       recorder: this.recorder,
       logger: this.logger,
+      schedulerName: config.profile?.schedulerName,
       nominations: {
         nominatedPods: (node) => queue.nominatedPods(node),
         deleteNomination: (key) => queue.deleteNomination(key),

@@ -156,7 +156,7 @@ describe('Update entries', () => {
     next.data.b = '2';
     recordUpdate(obj, next, 'editor', now);
     expect(next.metadata!.managedFields.map((e: any) => [e.manager, e.operation, e.fieldsV1])).toEqual([
-      ['creator', 'Update', { 'f:data': { 'f:a': {} } }],
+      ['creator', 'Update', { 'f:data': { '.': {}, 'f:a': {} } }],
       ['editor', 'Update', { 'f:data': { 'f:b': {} } }],
     ]);
     const same = structuredClone(next);

@@ -119,8 +119,11 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 /** Merges an applied value into a live one, following the schema's list types. */
 function mergeValue(live: unknown, applied: unknown, schema: OpenApiSchema | undefined): unknown {
   if (isJsonObject(applied)) {
-    if (!isJsonObject(live) || (schema?.['x-kubernetes-preserve-unknown-fields'] && !schema.properties))
-      return stripNulls(applied);
+    const atomic =
+      (schema?.['x-kubernetes-preserve-unknown-fields'] && !schema.properties) ||
+      'matchLabels' in applied ||
+      'matchExpressions' in applied;
+    if (!isJsonObject(live) || atomic) return stripNulls(applied);
     const out: JsonObject = { ...live };
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete out[k];

@@ -72,7 +72,7 @@ export function fieldSetOf(
 }
 
 function walk(value: unknown, schema: OpenApiSchema | undefined, path: string[], out: FieldSet): void {
-  if (isJsonObject(value) && Object.keys(value).length > 0 && !atomicObject(schema)) {
+  if (isJsonObject(value) && Object.keys(value).length > 0 && !atomicObject(schema, value)) {
     for (const [k, v] of Object.entries(value)) walk(v, fieldSchema(schema, k), [...path, `f:${k}`], out);
     return;
   }
@@ -96,8 +96,12 @@ function walk(value: unknown, schema: OpenApiSchema | undefined, path: string[],
   out.add(joinPath(path));
 }
 
-/** Objects the schema marks as free-form (preserve-unknown-fields) are owned whole. */
-function atomicObject(schema: OpenApiSchema | undefined): boolean {
+/**
+ * Objects owned whole: free-form ones (preserve-unknown-fields) and label selectors, which
+ * upstream marks `+structType=atomic`.
+ */
+function atomicObject(schema: OpenApiSchema | undefined, value: JsonObject): boolean {
+  if ('matchLabels' in value || 'matchExpressions' in value) return true;
   return (
     !!schema?.['x-kubernetes-preserve-unknown-fields'] && !schema.properties && !schema.additionalProperties
   );

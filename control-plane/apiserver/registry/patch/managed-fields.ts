@@ -53,6 +53,18 @@ export function toEntries(owners: Owner[], now: string): ManagedFieldsEntry[] {
 export const sameOwner = (e: ManagedFieldsEntry, manager: string, op: string, subresource?: string) =>
   e.manager === manager && e.operation === op && (e.subresource ?? '') === (subresource ?? '');
 
+/** Go fields that are never omitted (non-pointer structs, lists without omitempty). */
+const alwaysPresent = new Set([
+  'metadata',
+  'spec',
+  'status',
+  'template',
+  'strategy',
+  'updateStrategy',
+  'resources',
+  'containers',
+]);
+
 /** Upstream's time format: RFC 3339 to the second. */
 export const managedTime = (d: Date) => d.toISOString().replace(/\.\d+Z$/, 'Z');
 
@@ -76,6 +88,14 @@ export function recordUpdate(
   for (const p of after) {
     if (!before.has(p)) changed.add(p);
     else if (!parents.has(p) && !deepEqual(valueAt(old, splitPath(p)), valueAt(obj, splitPath(p))))
+      changed.add(p);
+  }
+  // A map, list or optional struct the write brought into being is owned itself too (`.`),
+  // as upstream's comparison of the old and new objects reports it added.
+  for (const p of parents) {
+    const els = splitPath(p);
+    const last = els[els.length - 1]!;
+    if (last.startsWith('f:') && !alwaysPresent.has(last.slice(2)) && valueAt(old, els) === undefined)
       changed.add(p);
   }
   const removed = [...before].filter((p) => !after.has(p));

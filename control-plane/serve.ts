@@ -18,7 +18,7 @@ import {
   TokenStore,
   unionTokenAuthenticator,
 } from './auth/index.ts';
-import { tokenRequestHandler } from './apiserver/handlers/token-request.ts';
+import { tokenBindingCheck, tokenRequestHandler } from './apiserver/handlers/token-request.ts';
 import { ensureEncryptionAtRest } from './encryption/index.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensureClientCertificate, ensureClusterPki, ensureServiceAccountKey } from './pki/index.ts';
@@ -110,11 +110,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   // ServiceAccount tokens (TokenRequest) are signed with sa.key and accepted back with sa.pub.
   const saKey = ensureServiceAccountKey(pkiDir);
   const saTokens = new ServiceAccountTokenIssuer(saKey.privateKeyPem);
-  const anyToken = unionTokenAuthenticator(
-    new TokenAuthenticator(tokens),
-    new ServiceAccountTokenAuthenticator({ publicKeyPems: [saKey.publicKeyPem] }),
-  );
-  const bearerTokens = { authenticate: (token: string) => anyToken.authenticateToken(token) };
   const encryption = ensureEncryptionAtRest(dataDir);
 
   const backend = await openSqliteBackend({ path: join(dataDir, 'store.db') });
@@ -125,6 +120,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       admission: admissionPlugins(opts.admission),
     });
     await ensureDefaultNamespaces(registries);
+    // A token stops working when its ServiceAccount (or bound Pod) is gone, as upstream checks.
+    const anyToken = unionTokenAuthenticator(
+      new TokenAuthenticator(tokens),
+      new ServiceAccountTokenAuthenticator({
+        publicKeyPems: [saKey.publicKeyPem],
+        isBound: tokenBindingCheck(registries),
+      }),
+    );
+    const bearerTokens = { authenticate: (token: string) => anyToken.authenticateToken(token) };
     api = createApiServer({
       tls: { key: pki.key, cert: pki.cert, ca: pki.ca },
       registries,

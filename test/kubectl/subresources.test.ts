@@ -5,7 +5,7 @@
 // the test writes are the ones read back.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest, startServer, type TestServer } from '../helpers/server.ts';
+import { rawRequest, startServer, waitFor, type TestServer } from '../helpers/server.ts';
 
 let server: TestServer;
 const ns = 'subres';
@@ -210,6 +210,24 @@ describe('service account tokens and reviews', () => {
     const other = (await ok(['create', 'token', 'robot', '-n', ns, '--audience=vault'])).trim();
     const refused = await rawRequest(server, { path: '/api/v1/namespaces', as: { token: other } });
     expect(refused.status).toBe(401);
+    // Deleting the account revokes its tokens (after the server's short token cache, as upstream).
+    await ok(['create', 'serviceaccount', 'temp', '-n', ns]);
+    const temp = (await ok(['create', 'token', 'temp', '-n', ns])).trim();
+    const whoami = () =>
+      rawRequest(server, {
+        method: 'POST',
+        path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"apiVersion":"authentication.k8s.io/v1","kind":"SelfSubjectReview"}',
+        as: { token: temp },
+      });
+    expect((await whoami()).status).toBe(201);
+    await ok(['delete', 'serviceaccount', 'temp', '-n', ns]);
+    await waitFor(
+      async () => (await whoami()).status === 401,
+      60_000,
+      'the deleted account to lose its token',
+    );
   });
 
   it('kubectl create token refuses what upstream refuses', async () => {

@@ -3,7 +3,7 @@
 // requested audiences and lifetime, optionally bound to a Pod or Secret that must exist, as
 // upstream's TokenREST does. Nothing is stored: the request comes back with status.token.
 import { invalid as invalidField, notSupported } from '../../../api/validation/errors.ts';
-import type { ServiceAccountTokenIssuer } from '../../auth/index.ts';
+import type { ServiceAccountClaims, ServiceAccountTokenIssuer } from '../../auth/index.ts';
 import { decodeObject, readBody } from '../decode.ts';
 import type { KubeObject, ResourceRegistry } from '../registry/types.ts';
 import { badRequest, invalid, methodNotAllowed } from '../status.ts';
@@ -98,4 +98,26 @@ async function boundObject(
       `the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
     );
   return { kind: ref.kind, ref: { name: obj.metadata!.name!, uid: obj.metadata!.uid! } };
+}
+
+/**
+ * Whether the objects a token names still exist with the UIDs it was issued for (the
+ * authenticator's `isBound`): deleting a ServiceAccount, or the Pod a token is bound to, revokes it.
+ */
+export function tokenBindingCheck(
+  registries: ReadonlyMap<string, ResourceRegistry>,
+): (claims: ServiceAccountClaims) => Promise<boolean> {
+  const ctx = { user: { username: 'system:apiserver', groups: ['system:masters'] }, warnings: [] };
+  const uidOf = async (resource: string, namespace: string, name: string) => {
+    try {
+      return (await registries.get(`/v1/${resource}`)!.get(ctx, namespace, name)).metadata?.uid;
+    } catch {
+      return undefined;
+    }
+  };
+  return async (claims) => {
+    const { namespace, serviceaccount, pod } = claims['kubernetes.io'];
+    if ((await uidOf('serviceaccounts', namespace, serviceaccount.name)) !== serviceaccount.uid) return false;
+    return !pod || (await uidOf('pods', namespace, pod.name)) === pod.uid;
+  };
 }

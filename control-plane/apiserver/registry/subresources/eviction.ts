@@ -2,8 +2,7 @@
 // and node-pressure eviction send). Like upstream's EvictionREST without PodDisruptionBudgets
 // (none are served yet, so every eviction is allowed): the Eviction's deleteOptions (grace
 // period, preconditions, dryRun) go to the pod's normal delete, and the answer is a Success Status.
-import { badRequest } from '../../status.ts';
-import { success } from '../../status.ts';
+import { badRequest, success } from '../../status.ts';
 import type { StoreContext } from '../context.ts';
 import { deleteObject } from '../delete.ts';
 import { get } from '../get.ts';

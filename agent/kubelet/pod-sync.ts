@@ -47,7 +47,7 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
   const terminal = phase === 'Succeeded' || phase === 'Failed';
 
   let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
-  if (!sandbox && !terminal) {
+  if (!sandbox && !terminal && !finishedForGood(pod, state.containers)) {
     // A dead sandbox takes its containers with it: stop them before starting over.
     for (const c of state.containers)
       if (c.state === 'CONTAINER_RUNNING') await ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
@@ -210,6 +210,21 @@ export async function removePodRuntime(cri: CriClient, uid: string): Promise<voi
     await cri.stopPodSandbox(s.id);
     await cri.removePodSandbox(s.id);
   }
+}
+
+/**
+ * Whether the pod's containers are done and may not run again (upstream computePodActions):
+ * a restartPolicy Never pod whose containers ran, or OnFailure with all of them succeeded.
+ * Such a pod gets no new sandbox, even before the API shows it Succeeded or Failed.
+ */
+export function finishedForGood(pod: Pod, containers: RuntimeContainer[]): boolean {
+  const policy = pod.spec?.restartPolicy ?? 'Always';
+  if (policy === 'Always') return false;
+  if (policy === 'Never') return containers.length > 0;
+  return pod.spec!.containers.every((c) => {
+    const [latest] = instancesOf(containers, c.name);
+    return latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0;
+  });
 }
 
 function formatSeconds(seconds: number): string {

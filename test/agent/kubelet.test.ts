@@ -460,6 +460,37 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
   );
 
   it(
+    'leaves a pod that ran to completion Succeeded, without running it again',
+    async () => {
+      const uid = await createPod('job-like', {
+        restartPolicy: 'OnFailure',
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo done'] }],
+      });
+      const p = await waitForPod('job-like', 'Succeeded', (x) => x.status?.phase === 'Succeeded');
+      expect(p.status.containerStatuses[0]).toMatchObject({
+        restartCount: 0,
+        ready: false,
+        state: { terminated: { exitCode: 0, reason: 'Completed' } },
+      });
+      expect(p.status.conditions.find((c: any) => c.type === 'Ready')).toMatchObject({
+        status: 'False',
+        reason: 'PodCompleted',
+      });
+      // Its sandbox is stopped (the pod IP is released) and nothing was started again.
+      await waitFor(
+        async () =>
+          (await cri.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } })).every(
+            (s) => s.state === 'SANDBOX_NOTREADY',
+          ),
+        LONG,
+        'sandbox stopped',
+      );
+      expect((await containersOf(uid)).length).toBe(1);
+    },
+    LONG,
+  );
+
+  it(
     'sends SIGTERM first and waits for the grace period on delete',
     async () => {
       const out = join(dir, 'graceful');

@@ -155,7 +155,8 @@ describe('server-side apply', () => {
         '.': {},
         'f:name': {},
         'f:image': {},
-        'f:ports': { 'k:{"containerPort":80}': { '.': {}, 'f:containerPort': {} } },
+        // protocol is a key with a default, as upstream's schema says
+        'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {} } },
         'f:env': { 'k:{"name":"A"}': { '.': {}, 'f:name': {}, 'f:value': {} } },
       },
     });
@@ -184,8 +185,8 @@ describe('server-side apply', () => {
     });
     const forced = await getJson('deploy/conflict');
     expect(forced.spec.replicas).toBe(3);
-    const csa = forced.metadata.managedFields.find((e: any) => e.manager === 'kubectl-client-side-apply');
-    expect(csa.fieldsV1['f:spec']['f:replicas']).toBeUndefined();
+    // kubectl then moves the client-side apply fields to its Apply entry (csaupgrade), as with upstream.
+    expect(managers(forced)).toEqual(['kubectl/Apply', 'kubectl-last-applied/Apply']);
     const ssa = forced.metadata.managedFields.find(
       (e: any) => e.manager === 'kubectl' && e.operation === 'Apply',
     );
@@ -249,6 +250,9 @@ describe('kubectl patch, label, annotate, set, edit, replace', () => {
     expect(bad.stderr).toContain(
       'remove operation does not apply: doc is missing path: "/nope": missing value',
     );
+    // Upstream's documented way to strip managedFields.
+    await ok(['patch', 'deploy/patched', '--type', 'merge', '-p', '{"metadata":{"managedFields":[{}]}}']);
+    expect((await getJson('deploy/patched')).metadata.managedFields).toBeUndefined();
   });
 
   it('labels and annotates, refusing to overwrite without --overwrite, removing with key-', async () => {

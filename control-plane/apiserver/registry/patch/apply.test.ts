@@ -163,4 +163,13 @@ describe('Update entries', () => {
     recordUpdate(next, same, 'third', new Date());
     expect(same.metadata!.managedFields).toEqual(next.metadata!.managedFields);
   });
+
+  it('take managedFields a request changed as given: [{}] clears them', () => {
+    const obj = cm({ a: '1' }) as KubeObject;
+    recordUpdate(undefined, obj, 'creator', now);
+    const cleared = structuredClone(obj);
+    cleared.metadata!.managedFields = [{}];
+    recordUpdate(obj, cleared, 'patcher', now);
+    expect(cleared.metadata!.managedFields).toBeUndefined();
+  });
 });

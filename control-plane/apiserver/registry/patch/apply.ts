@@ -85,7 +85,8 @@ export function serverSideApply(
       others.some((o) => o.set.has(p) || [...o.set].some((q) => q.startsWith(`${p}\u0000`)));
     dropped
       .filter((p) => !ownedElsewhere(p) && !prefixesOf(appliedSet).has(p))
-      .sort((a, b) => splitPath(b).length - splitPath(a).length)
+      // Shallowest first: a list item goes whole, before its fields could lose its key.
+      .sort((a, b) => splitPath(a).length - splitPath(b).length)
       .forEach((p) => removeAt(merged, splitPath(p)));
   }
 

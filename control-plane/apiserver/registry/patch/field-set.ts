@@ -43,9 +43,16 @@ export function listKind(
   return {};
 }
 
+/** List map keys with a default in upstream's schema: a port applied without protocol is TCP. */
+const keyDefaults: Record<string, unknown> = { protocol: 'TCP' };
+
 export function itemKey(item: unknown, keys: string[]): string {
   const k: JsonObject = {};
-  if (isJsonObject(item)) for (const name of keys) if (item[name] !== undefined) k[name] = item[name];
+  if (isJsonObject(item))
+    for (const name of keys) {
+      const v = item[name] ?? keyDefaults[name];
+      if (v !== undefined) k[name] = v;
+    }
   return `k:${JSON.stringify(k)}`;
 }
 
@@ -127,7 +134,8 @@ function step(cur: unknown, el: string): unknown {
   const keys = JSON.parse(el.slice(2)) as JsonObject;
   return cur.find(
     (x) =>
-      isJsonObject(x) && Object.entries(keys).every(([k, v]) => JSON.stringify(x[k]) === JSON.stringify(v)),
+      isJsonObject(x) &&
+      Object.entries(keys).every(([k, v]) => JSON.stringify(x[k] ?? keyDefaults[k]) === JSON.stringify(v)),
   );
 }
 
@@ -177,11 +185,20 @@ export function fromFieldsV1(fields: unknown): FieldSet {
     if (keys.length === 0 && path.length > 0) out.add(joinPath(path));
     for (const k of keys) {
       if (k === '.') out.add(joinPath(path));
-      else visit(node[k], [...path, k]);
+      else visit(node[k], [...path, normalizeKey(k)]);
     }
   };
   visit(fields, []);
   return out;
+}
+
+/** A port key written without its defaulted protocol (kubectl's CSA upgrade does) names the TCP one. */
+function normalizeKey(el: string): string {
+  if (!el.startsWith('k:')) return el;
+  const keys = JSON.parse(el.slice(2)) as JsonObject;
+  if (('containerPort' in keys || 'port' in keys) && !('protocol' in keys))
+    return `k:${JSON.stringify({ ...keys, protocol: keyDefaults.protocol })}`;
+  return el;
 }
 
 /** Upstream's way of naming a path in conflict messages: `.spec.containers[name="web"].image`. */

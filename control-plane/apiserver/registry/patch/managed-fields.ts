@@ -37,7 +37,7 @@ export function ownersOf(obj: KubeObject | undefined): Owner[] {
   const list = obj?.metadata?.managedFields;
   if (!Array.isArray(list)) return [];
   return list
-    .filter((e: any) => e && typeof e.manager === 'string')
+    .filter((e: any) => e && typeof e.manager === 'string' && typeof e.operation === 'string')
     .map((entry: ManagedFieldsEntry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
 }
 
@@ -99,9 +99,15 @@ export function recordUpdate(
       changed.add(p);
   }
   const removed = [...before].filter((p) => !after.has(p));
-  const owners = ownersOf(old);
+  // managedFields the request changed are taken as given (`[{}]` clears them, as upstream
+  // documents); otherwise the stored ones are the base.
+  const incoming = obj.metadata?.managedFields;
+  const given =
+    Array.isArray(incoming) && incoming.length > 0 && !deepEqual(incoming, old?.metadata?.managedFields);
+  const base = given ? obj : old;
+  const owners = ownersOf(base);
   if (changed.size === 0 && removed.length === 0) {
-    setEntries(obj, old?.metadata?.managedFields);
+    setEntries(obj, given ? toEntries(owners, managedTime(now)) : old?.metadata?.managedFields);
     return;
   }
   let mine = owners.find((o) => sameOwner(o.entry, manager, 'Update', subresource));

@@ -42,7 +42,17 @@ function terminated(c: RuntimeContainer): ContainerState {
   };
 }
 
+/** Sidecars (init containers with restartPolicy Always) count as initialized once running. */
+export function isSidecar(container: Container): boolean {
+  return container.restartPolicy === 'Always';
+}
+
+function initDone(spec: Container, status: ContainerStatus): boolean {
+  return isSidecar(spec) ? !!status.state?.running : status.state?.terminated?.exitCode === 0;
+}
+
 function containerStatus(spec: Container, input: StatusInput, init: boolean): ContainerStatus {
+  const runsToCompletion = init && !isSidecar(spec);
   const [latest, previous] = instancesOf(input.containers, spec.name);
   const waiting = input.waiting.get(spec.name);
   const uid = input.pod.metadata!.uid!;
@@ -65,7 +75,7 @@ function containerStatus(spec: Container, input: StatusInput, init: boolean): Co
       : 'success';
     status.state = { running: { startedAt: criTime(latest.startedAt) } };
     status.started = startup === 'success';
-    status.ready = !init && status.started && readiness === 'success';
+    status.ready = !runsToCompletion && status.started && readiness === 'success';
     if (previous?.state === 'CONTAINER_EXITED') status.lastState = terminated(previous);
   } else if (latest.state === 'CONTAINER_EXITED') {
     if (waiting) {
@@ -76,7 +86,7 @@ function containerStatus(spec: Container, input: StatusInput, init: boolean): Co
       status.state = terminated(latest);
       if (previous?.state === 'CONTAINER_EXITED') status.lastState = terminated(previous);
     }
-    if (init && latest.exitCode === 0) status.ready = true;
+    if (runsToCompletion && latest.exitCode === 0) status.ready = true;
   }
   if (status.state?.waiting && !status.state.waiting.message) delete status.state.waiting.message;
   return status;
@@ -88,7 +98,8 @@ export function podPhase(pod: Pod, init: ContainerStatus[], regular: ContainerSt
     (s) => s.state?.terminated && s.state.terminated.exitCode !== 0 && policy === 'Never',
   );
   if (initFailed) return 'Failed';
-  if (init.some((s) => !(s.state?.terminated?.exitCode === 0))) return 'Pending';
+  const initSpecs = pod.spec?.initContainers ?? [];
+  if (init.some((s, i) => !initDone(initSpecs[i] ?? { name: s.name }, s))) return 'Pending';
   let waiting = 0;
   let running = 0;
   let stopped = 0;
@@ -117,7 +128,7 @@ export function computePodStatus(input: StatusInput): PodStatus {
   const init = (spec.initContainers ?? []).map((c) => containerStatus(c, input, true));
   const regular = spec.containers.map((c) => containerStatus(c, input, false));
   const phase = podPhase(input.pod, init, regular);
-  const initialized = init.every((s) => s.state?.terminated?.exitCode === 0);
+  const initialized = init.every((s, i) => initDone(spec.initContainers![i]!, s));
   const containersReady = regular.every((s) => s.ready);
   const gates = (spec.readinessGates ?? []).every(
     (g) => input.pod.status?.conditions?.find((c) => c.type === g.conditionType)?.status === 'True',

@@ -143,6 +143,17 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
 
   for (const container of spec.initContainers ?? []) {
     const [latest] = instancesOf(inSandbox, container.name);
+    if (container.restartPolicy === 'Always') {
+      // A sidecar: started in order, then kept running (restarted like a regular container)
+      // alongside everything after it; the next one starts once it runs.
+      if (!latest) await start(container, 'init', instancesOf(state.containers, container.name)[0]);
+      else if (latest.state === 'CONTAINER_EXITED') await restartOrWait(container, 'init', latest);
+      else if (latest.state === 'CONTAINER_RUNNING') {
+        ctx.probes.ensure(uid, container, latest.id, podIP);
+        continue;
+      }
+      return finish();
+    }
     if (!latest) {
       await start(container, 'init', instancesOf(state.containers, container.name)[0]);
       return finish();

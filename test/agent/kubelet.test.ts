@@ -252,6 +252,29 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
   );
 
   it(
+    'keeps a sidecar (init container with restartPolicy Always) running beside the main container',
+    async () => {
+      await createPod('with-sidecar', {
+        initContainers: [
+          { name: 'sidecar', image: BUSYBOX_IMAGE, restartPolicy: 'Always', command: ['sleep', '100000'] },
+        ],
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '100000'] }],
+      });
+      const p = await waitForPod('with-sidecar', 'Ready', (x) =>
+        x.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+      );
+      expect(p.status.phase).toBe('Running');
+      expect(p.status.initContainerStatuses[0]).toMatchObject({
+        name: 'sidecar',
+        ready: true,
+        state: { running: {} },
+      });
+      expect(p.status.conditions.find((c: any) => c.type === 'Initialized').status).toBe('True');
+    },
+    LONG,
+  );
+
+  it(
     'shows a crashing container in CrashLoopBackOff with a growing back-off',
     async () => {
       await createPod('crasher', {

@@ -209,35 +209,37 @@ export class ServiceAllocator {
       if (needsNodePorts(svc)) {
         const ports: KubeObject[] = spec.ports ?? [];
         const mine = new Set([...oldHeld.ports, ...taken.ports]);
+        // Ports asked for by number first, so a random pick never takes one of them.
         for (const [i, p] of ports.entries()) {
-          if (typeof p.nodePort === 'number' && p.nodePort > 0) {
-            const offset = p.nodePort - this.ports.first;
-            if (mine.has(offset)) continue;
-            try {
-              await this.nodePorts.allocate(offset, owner);
-              taken.ports.push(offset);
-              mine.add(offset);
-            } catch (err) {
-              const why =
-                err instanceof AlreadyAllocatedError
-                  ? 'provided port is already allocated'
-                  : err instanceof OutOfRangeError
-                    ? `provided port is not in the valid range. The range of valid ports is ${this.portRangeText}`
-                    : (err as Error).message;
-              errs.push(invalidField(`spec.ports[${i}].nodePort`, p.nodePort, why));
-            }
-          } else {
-            try {
-              const offset = await this.nodePorts.allocateNext(owner);
-              taken.ports.push(offset);
-              mine.add(offset);
-              p.nodePort = this.ports.first + offset;
-            } catch (err) {
-              if (!(err instanceof RangeFullError)) throw err;
-              errs.push(
-                invalidField(`spec.ports[${i}].nodePort`, 0, 'failed to allocate a nodePort: range is full'),
-              );
-            }
+          if (!(typeof p.nodePort === 'number' && p.nodePort > 0)) continue;
+          const offset = p.nodePort - this.ports.first;
+          if (mine.has(offset)) continue;
+          try {
+            await this.nodePorts.allocate(offset, owner);
+            taken.ports.push(offset);
+            mine.add(offset);
+          } catch (err) {
+            const why =
+              err instanceof AlreadyAllocatedError
+                ? 'provided port is already allocated'
+                : err instanceof OutOfRangeError
+                  ? `provided port is not in the valid range. The range of valid ports is ${this.portRangeText}`
+                  : (err as Error).message;
+            errs.push(invalidField(`spec.ports[${i}].nodePort`, p.nodePort, why));
+          }
+        }
+        for (const [i, p] of ports.entries()) {
+          if (typeof p.nodePort === 'number' && p.nodePort > 0) continue;
+          try {
+            const offset = await this.nodePorts.allocateNext(owner);
+            taken.ports.push(offset);
+            mine.add(offset);
+            p.nodePort = this.ports.first + offset;
+          } catch (err) {
+            if (!(err instanceof RangeFullError)) throw err;
+            errs.push(
+              invalidField(`spec.ports[${i}].nodePort`, 0, 'failed to allocate a nodePort: range is full'),
+            );
           }
         }
       }

@@ -14,12 +14,14 @@ import { NamespaceController } from './namespace.ts';
 import { NodeIpamController } from './node-ipam.ts';
 import { NodeLifecycleController } from './node-lifecycle.ts';
 import { PersistentVolumeBinder } from './persistent-volume-binder.ts';
+import { PodGcController } from './pod-gc.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
 import { CronJobController } from './cronjob.ts';
 import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
 import { EndpointSliceController } from './endpoint-slice.ts';
 import { EndpointsController } from './endpoints.ts';
+import { EventTtlController } from './event-ttl.ts';
 import { GarbageCollector } from './garbage-collector.ts';
 import { JobController } from './job.ts';
 import { KubernetesServiceController } from './kubernetes-service.ts';
@@ -55,6 +57,8 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   'kubernetes-service': (c) => new KubernetesServiceController(c),
   'persistentvolume-binder': (c) => new PersistentVolumeBinder(c),
   'local-path-provisioner': (c) => new LocalPathProvisioner(c),
+  podgc: (c) => new PodGcController(c),
+  'event-ttl': (c) => new EventTtlController(c),
 };
 
 export interface LeaderElectionOptions {

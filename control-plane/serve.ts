@@ -28,7 +28,6 @@ import { inProcessHandler } from './apiserver/in-process.ts';
 import { openSqliteBackend } from './storage/index.ts';
 import type { Backend } from './storage/types.ts';
 import { Client, inProcessTransport } from '../api/client/index.ts';
-import { NodeTransport } from '../api/client/transport-node.ts';
 import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
 import { startControllerManager, type RunningControllers } from './controllers/manager.ts';
 import { admissionPlugins, type AdmissionOptions } from './apiserver/admission/index.ts';
@@ -155,36 +154,28 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       userName: 'admin',
       credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
     });
-    // The scheduler in this process calls the registries directly: no TLS, HTTP or JSON.
+    // The scheduler and the controller manager in this process call the registries directly:
+    // no TLS, HTTP or JSON.
     const components = new Client(inProcessTransport(inProcessHandler({ registries })));
     const scheduler =
       opts.scheduler === false ? undefined : startScheduler({ client: components, logger: lineLogger(log) });
-    const managerClient = opts.controllers
-      ? new Client(
-          new NodeTransport(
-            { server: bound.url, ca: pki.ca, cert: admin.certPem, key: admin.keyPem },
-            { userAgent: 'flotilla-controller-manager' },
-          ),
-        )
-      : undefined;
-    const controllers =
-      opts.controllers && managerClient
-        ? startControllerManager({
-            client: managerClient,
-            controllers: opts.controllers.names,
-            settings: {
-              ...opts.controllers.settings,
-              // The `kubernetes` Service points at this API server.
-              'kubernetes-service': {
-                endpointIP: bound.host,
-                endpointPort: bound.port,
-                ...opts.controllers.settings?.['kubernetes-service'],
-              },
+    const controllers = opts.controllers
+      ? startControllerManager({
+          client: components,
+          controllers: opts.controllers.names,
+          settings: {
+            ...opts.controllers.settings,
+            // The `kubernetes` Service points at this API server.
+            'kubernetes-service': {
+              endpointIP: bound.host,
+              endpointPort: bound.port,
+              ...opts.controllers.settings?.['kubernetes-service'],
             },
-            logger: lineLogger(log),
-            leaderElection: {},
-          })
-        : undefined;
+          },
+          logger: lineLogger(log),
+          leaderElection: {},
+        })
+      : undefined;
     const running = api;
     let closing: Promise<void> | undefined;
     return {
@@ -201,7 +192,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       close: () =>
         (closing ??= (async () => {
           await controllers?.stop();
-          managerClient?.close();
           await scheduler?.stop();
           components.close();
           await running.close();

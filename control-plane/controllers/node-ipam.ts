@@ -47,12 +47,10 @@ export class NodeIpamController extends QueueController {
       throw new Error(`no pod CIDR left in ${this.cidrs.capacity} subnets for node ${name}`);
     }
     try {
-      await this.client
-        .resource('v1', 'Node')
-        .patch(name, 'merge', {
-          metadata: { uid: node.metadata?.uid },
-          spec: { podCIDR: cidr, podCIDRs: [cidr] },
-        });
+      await this.client.resource('v1', 'Node').patch(name, 'merge', {
+        metadata: { uid: node.metadata?.uid },
+        spec: { podCIDR: cidr, podCIDRs: [cidr] },
+      });
       this.logger.info('assigned pod CIDR', { node: name, podCIDR: cidr });
     } catch (err) {
       this.cidrs.release(cidr);

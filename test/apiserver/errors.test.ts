@@ -261,12 +261,19 @@ describe('responses', () => {
     expect(table.json.rows[0].object).toBeUndefined();
   });
 
-  it('serves OpenAPI v2 as JSON and says 406 to a protobuf-only client', async () => {
+  it('serves OpenAPI v2 as JSON or gnostic protobuf and says 406 to another protobuf', async () => {
     const v2 = await rawRequest(server, { path: '/openapi/v2', headers: { Accept: 'application/json' } });
     expect(v2.json.swagger).toBe('2.0');
-    const proto = await rawRequest(server, {
+    const gnostic = await rawRequest(server, {
       path: '/openapi/v2',
       headers: { Accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' },
+    });
+    expect(gnostic.headers['content-type']).toBe(
+      'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+    );
+    const proto = await rawRequest(server, {
+      path: '/openapi/v2',
+      headers: { Accept: 'application/vnd.kubernetes.protobuf' },
     });
     expectStatus(proto, 406, 'NotAcceptable');
     const index = await rawRequest(server, { path: '/openapi/v3' });

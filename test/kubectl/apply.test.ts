@@ -52,13 +52,12 @@ async function ok(args: string[]): Promise<string> {
 }
 
 /**
- * Apply the set from `dir`. kubectl checks a v1 List against /openapi/v2 in protobuf, which the
- * server does not serve yet (see the `fails` test below), so the List goes without client-side
- * validation; the server still validates every item strictly.
+ * Apply the set from `dir`, with kubectl's default validation (a v1 List is checked on the client
+ * against /openapi/v2 in protobuf, every other document on the server).
  */
 async function applySet(dir: string, extra: string[] = []): Promise<string[]> {
   const docs = await ok(['apply', ...extra, ...yamlFiles.flatMap((f) => ['-f', join(dir, f)])]);
-  const list = await ok(['apply', ...extra, '--validate=false', '-f', join(dir, listFile)]);
+  const list = await ok(['apply', ...extra, '-f', join(dir, listFile)]);
   return (docs + list).trim().split('\n');
 }
 
@@ -197,9 +196,8 @@ describe('kubectl apply of a manifest set', () => {
     }
   });
 
-  // kubectl validates a v1 List against /openapi/v2, which it asks for in protobuf only; until
-  // that is served, applying a List needs --validate=false. Remove `fails` when it passes.
-  it.fails('validates a v1 List on the client like upstream (needs /openapi/v2 protobuf)', async () => {
+  // kubectl validates a v1 List against /openapi/v2, which it asks for in protobuf only.
+  it('validates a v1 List on the client like upstream (/openapi/v2 protobuf)', async () => {
     await ok(['apply', '--dry-run=client', '-f', join(manifests, listFile)]);
   });
 });

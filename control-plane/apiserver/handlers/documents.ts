@@ -4,7 +4,8 @@ import { writeBody } from '../response.ts';
 import type { Call } from './call.ts';
 
 export interface Document {
-  body: string;
+  /** JSON text, or bytes for a binary encoding (the OpenAPI v2 protobuf). */
+  body: string | Buffer;
   etag: string;
   contentType: string;
 }
@@ -16,6 +17,9 @@ export function serveDocument(call: Call, doc: Document, extraHeaders?: Record<s
     call.res.end();
     return;
   }
-  const body = call.pretty ? `${JSON.stringify(JSON.parse(doc.body), null, 2)}\n` : doc.body;
+  const body =
+    call.pretty && typeof doc.body === 'string'
+      ? `${JSON.stringify(JSON.parse(doc.body), null, 2)}\n`
+      : doc.body;
   writeBody(call.res, 200, body, { auditId: call.auditId, contentType: doc.contentType, headers });
 }

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../../api/resource-type.ts';
 import { negotiate } from '../negotiation.ts';
 import { buildOpenApiV2 } from '../openapi/v2.ts';
+import { encodeOpenApiV2Protobuf } from '../openapi/v2-protobuf.ts';
 import { buildOpenApiV3, type OpenApiV3 } from '../openapi/v3.ts';
 import { notAcceptable, pathNotFound } from '../status.ts';
 import type { Call } from './call.ts';
@@ -11,6 +12,7 @@ import { serveDocument, type Document } from './documents.ts';
 
 export class OpenApiDocuments {
   private v2?: Document;
+  private v2Protobuf?: Document;
   private v3?: OpenApiV3;
   private v3Docs = new Map<string, Document>();
   private v3Index?: Document;
@@ -24,11 +26,16 @@ export class OpenApiDocuments {
   serve(call: Call): boolean {
     const path = call.path;
     if (path === '/openapi/v2') {
-      // Only JSON: a protobuf-only Accept (kubectl's v2 fallback) gets 406, which it tolerates.
+      // kubectl asks for protobuf only (to validate a v1 List); anything else gets JSON.
       const accept = call.req.headers.accept;
+      this.v2 ??= document(buildOpenApiV2(this.types(), this.serverVersion));
+      if (accept && protobufV2.test(accept)) {
+        this.v2Protobuf ??= protobufDocument(encodeOpenApiV2Protobuf(JSON.parse(this.v2.body as string)));
+        serveDocument(call, this.v2Protobuf);
+        return true;
+      }
       if (accept && /protobuf/.test(accept) && !/json|\*\/\*/.test(accept)) throw notAcceptable(accept);
       negotiate(accept);
-      this.v2 ??= document(buildOpenApiV2(this.types(), this.serverVersion));
       serveDocument(call, this.v2);
       return true;
     }
@@ -61,6 +68,20 @@ export class OpenApiDocuments {
     }
     return this.v3Index;
   }
+}
+
+/**
+ * The gnostic OpenAPI v2 media type in either spelling clients send; like upstream, the answer
+ * always uses the `.v1.0` one, because Go's mime parser (kubectl's) rejects the `@` in the other.
+ */
+const protobufV2 = /application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+protobuf/;
+
+function protobufDocument(body: Buffer): Document {
+  return {
+    body,
+    etag: `"${createHash('sha512').update(body).digest('hex').toUpperCase()}"`,
+    contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+  };
 }
 
 function document(body: string): Document {

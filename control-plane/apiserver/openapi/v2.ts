@@ -1,6 +1,5 @@
-// OpenAPI v2 (swagger 2.0) at /openapi/v2, as JSON. Upstream also serves it as protobuf, which
-// kubectl asks for (only) when v3 cannot answer; we do not encode protobuf and answer such
-// requests 406, which kubectl treats as "no v2 schema" and falls back to its built-in types.
+// OpenAPI v2 (swagger 2.0) at /openapi/v2, as JSON; v2-protobuf.ts encodes the same document as
+// the gnostic protobuf that kubectl asks for (only) when it validates a v1 List.
 import type { ResourceType } from '../../../api/resource-type.ts';
 import { allDefinitions, deleteOptionsName, patchName, v2Ref as ref } from './schemas.ts';
 import { patchMediaTypes, pathItems, queryParamDocs, tagOf, type Operation } from './operations.ts';

@@ -23,7 +23,7 @@ import {
   sameJson,
   selectedPods,
   serviceSelector,
-  servicesSelecting,
+  enqueueServicesAndTheirPods,
   type PodObj,
   type ServiceObj,
 } from './endpoint-utils.ts';
@@ -188,25 +188,7 @@ export class EndpointSliceController extends QueueController {
         },
       },
     });
-    this.services.addEventHandler({
-      onAdd: (s) => this.enqueue(s),
-      onUpdate: (_o, s) => this.enqueue(s),
-      onDelete: (s) => this.enqueue(s),
-    });
-    const podChanged = (...pods: PodObj[]) => {
-      const keys = new Set<string>();
-      for (const p of pods)
-        for (const svc of servicesSelecting(this.services, p))
-          keys.add(`${svc.metadata!.namespace}/${svc.metadata!.name}`);
-      for (const k of keys) this.enqueue(k);
-    };
-    this.pods.addEventHandler({
-      onAdd: (p) => podChanged(p),
-      onUpdate: (old, p) => {
-        if (old.metadata?.resourceVersion !== p.metadata?.resourceVersion) podChanged(old, p);
-      },
-      onDelete: (p) => podChanged(p),
-    });
+    const podChanged = enqueueServicesAndTheirPods(this.services, this.pods, (key) => this.enqueue(key));
     // A node's zone appears in its endpoints.
     this.nodes.addEventHandler({
       onUpdate: (old, n) => {

@@ -102,3 +102,34 @@ export function sameJson(a: unknown, b: unknown): boolean {
         : v;
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
+
+/**
+ * Queue a Service whenever it changes or a pod it selects does (before or after the change), and
+ * return the pod trigger for callers that learn of pod changes another way (a node's zone).
+ */
+export function enqueueServicesAndTheirPods(
+  services: SharedIndexInformer<ServiceObj>,
+  pods: SharedIndexInformer<PodObj>,
+  enqueue: (key: string | ServiceObj) => void,
+): (...pods: PodObj[]) => void {
+  services.addEventHandler({
+    onAdd: (s) => enqueue(s),
+    onUpdate: (_o, s) => enqueue(s),
+    onDelete: (s) => enqueue(s),
+  });
+  const podChanged = (...changed: PodObj[]) => {
+    const keys = new Set<string>();
+    for (const p of changed)
+      for (const svc of servicesSelecting(services, p))
+        keys.add(`${svc.metadata!.namespace}/${svc.metadata!.name}`);
+    for (const k of keys) enqueue(k);
+  };
+  pods.addEventHandler({
+    onAdd: (p) => podChanged(p),
+    onUpdate: (old, p) => {
+      if (old.metadata?.resourceVersion !== p.metadata?.resourceVersion) podChanged(old, p);
+    },
+    onDelete: (p) => podChanged(p),
+  });
+  return podChanged;
+}

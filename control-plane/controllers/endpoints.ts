@@ -18,7 +18,7 @@ import {
   sameJson,
   selectedPods,
   serviceSelector,
-  servicesSelecting,
+  enqueueServicesAndTheirPods,
   type PodObj,
   type ServiceObj,
 } from './endpoint-utils.ts';
@@ -107,25 +107,7 @@ export class EndpointsController extends QueueController {
     this.services = this.informers.informerFor<ServiceObj>('v1', 'Service');
     this.pods = this.informers.informerFor<PodObj>('v1', 'Pod');
     this.endpoints = this.informers.informerFor<EndpointsObj>('v1', 'Endpoints');
-    this.services.addEventHandler({
-      onAdd: (s) => this.enqueue(s),
-      onUpdate: (_o, s) => this.enqueue(s),
-      onDelete: (s) => this.enqueue(s),
-    });
-    const podChanged = (...pods: PodObj[]) => {
-      const keys = new Set<string>();
-      for (const p of pods)
-        for (const svc of servicesSelecting(this.services, p))
-          keys.add(`${svc.metadata!.namespace}/${svc.metadata!.name}`);
-      for (const k of keys) this.enqueue(k);
-    };
-    this.pods.addEventHandler({
-      onAdd: (p) => podChanged(p),
-      onUpdate: (old, p) => {
-        if (old.metadata?.resourceVersion !== p.metadata?.resourceVersion) podChanged(old, p);
-      },
-      onDelete: (p) => podChanged(p),
-    });
+    enqueueServicesAndTheirPods(this.services, this.pods, (key) => this.enqueue(key));
     // Someone else changed or removed our Endpoints: put them right.
     this.endpoints.addEventHandler({
       onUpdate: (_o, ep) => {

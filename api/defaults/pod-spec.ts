@@ -8,6 +8,7 @@ import {
   setDefault,
   setDefaultString,
 } from './helpers.ts';
+import { volumeSourceKeys } from '../types/volume.ts';
 
 export const defaultTerminationGracePeriodSeconds = 30;
 export const defaultSchedulerName = 'default-scheduler';
@@ -89,41 +90,8 @@ export function defaultContainer(c: Record<string, any>): void {
   }
 }
 
-const volumeSources = [
-  'hostPath',
-  'emptyDir',
-  'gcePersistentDisk',
-  'awsElasticBlockStore',
-  'gitRepo',
-  'secret',
-  'nfs',
-  'iscsi',
-  'glusterfs',
-  'persistentVolumeClaim',
-  'rbd',
-  'flexVolume',
-  'cinder',
-  'cephfs',
-  'flocker',
-  'downwardAPI',
-  'fc',
-  'azureFile',
-  'configMap',
-  'vsphereVolume',
-  'quobyte',
-  'azureDisk',
-  'photonPersistentDisk',
-  'projected',
-  'portworxVolume',
-  'scaleIO',
-  'storageos',
-  'csi',
-  'ephemeral',
-  'image',
-];
-
 export function defaultVolume(v: Record<string, any>): void {
-  if (!volumeSources.some((k) => v[k] !== undefined && v[k] !== null)) v.emptyDir = {};
+  if (!volumeSourceKeys.some((k) => v[k] !== undefined && v[k] !== null)) v.emptyDir = {};
   if (isObject(v.emptyDir)) canonicalizeQuantityField(v.emptyDir, 'sizeLimit');
   if (isObject(v.hostPath)) setDefault(v.hostPath, 'type', '');
   for (const k of ['secret', 'configMap', 'downwardAPI', 'projected'])

@@ -9,7 +9,7 @@ import { Client, type KubeObject } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
 import { startControllerManager, type RunningControllers } from '../../control-plane/controllers/manager.ts';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
-import { kubectl as runKubectl, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
+import { kubectlSession, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
 import { NodeSimulator } from '../../control-plane/simulate/simulator.ts';
 
 export interface TestCluster {
@@ -47,14 +47,7 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
     controllers: opts.controllers,
     settings: opts.settings,
   });
-  const env = { KUBECONFIG: plane.kubeconfigPath, KUBECACHEDIR: join(root, 'kube-cache') };
-  const kubectl = (args: string[], o: KubectlOptions = {}) =>
-    runKubectl(args, { ...o, env: { ...env, ...o.env } });
-  const k = async (...args: string[]) => {
-    const r = await kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const { kubectl, k, apply } = kubectlSession(plane.kubeconfigPath, join(root, 'kube-cache'));
   return {
     client,
     nodes,
@@ -63,11 +56,7 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
     plane,
     kubectl,
     k,
-    apply: async (manifest) => {
-      const r = await kubectl(['apply', '-f', '-'], { input: manifest });
-      if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr}`);
-      return r.stdout;
-    },
+    apply,
     getJson: async (...args) => JSON.parse(await k('get', ...args, '-o', 'json')),
     async stop() {
       await controllers.stop();

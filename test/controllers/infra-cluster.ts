@@ -11,7 +11,7 @@ import { Client, silentLogger } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
 import { NodeSimulator } from '../../control-plane/simulate/simulator.ts';
-import { kubectl as runKubectl, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
+import { kubectlSession, waitFor, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
 
 export interface InfraClusterOptions {
   nodes?: number;
@@ -62,14 +62,7 @@ export async function startInfraCluster(opts: InfraClusterOptions = {}): Promise
     logger: silentLogger,
   });
   await sim.start(ac.signal);
-  const env = { KUBECONFIG: plane.kubeconfigPath, KUBECACHEDIR: join(root, 'kube-cache') };
-  const kubectl = (args: string[], o: KubectlOptions = {}) =>
-    runKubectl(args, { ...o, env: { ...env, ...o.env } });
-  const k = async (...args: string[]) => {
-    const r = await kubectl(args);
-    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
-  };
+  const { kubectl, k, apply } = kubectlSession(plane.kubeconfigPath, join(root, 'kube-cache'));
   return {
     plane,
     client,
@@ -78,13 +71,7 @@ export async function startInfraCluster(opts: InfraClusterOptions = {}): Promise
     kubectl,
     k,
     json: async (...args) => JSON.parse(await k('get', ...args, '-o', 'json')),
-    apply: async (manifest) => {
-      const r = await kubectl(['apply', '-f', '-'], {
-        input: typeof manifest === 'string' ? manifest : JSON.stringify(manifest),
-      });
-      if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr}`);
-      return r.stdout;
-    },
+    apply,
     async stop() {
       ac.abort();
       await sim.stopped();
@@ -96,22 +83,10 @@ export async function startInfraCluster(opts: InfraClusterOptions = {}): Promise
 }
 
 /** Re-check until it passes (reads through kubectl); the timeout is generous, the check decides. */
-export async function until<T>(
+export function until<T>(
   check: () => Promise<T | undefined | false>,
   what: string,
   timeoutMs = 90_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return waitFor(check, timeoutMs, what, 250) as Promise<T>;
 }

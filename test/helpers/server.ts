@@ -233,6 +233,7 @@ export async function waitFor<T>(
   check: () => Promise<T> | T,
   timeoutMs = 60_000,
   what = 'condition',
+  intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -245,6 +246,35 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline)
       throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
+}
+
+export interface KubectlSession {
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** kubectl that must succeed; returns stdout. */
+  k(...args: string[]): Promise<string>;
+  /** `kubectl apply -f -` of a manifest (YAML/JSON text, or an object sent as JSON). */
+  apply(manifest: unknown): Promise<string>;
+}
+
+/** The real kubectl bound to one kubeconfig, with its own discovery cache (so clusters never share one). */
+export function kubectlSession(kubeconfig: string, cacheDir: string): KubectlSession {
+  const env = { KUBECONFIG: kubeconfig, KUBECACHEDIR: cacheDir };
+  const run = (args: string[], o: KubectlOptions = {}) => kubectl(args, { ...o, env: { ...env, ...o.env } });
+  return {
+    kubectl: run,
+    async k(...args) {
+      const r = await run(args);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+    async apply(manifest) {
+      const r = await run(['apply', '-f', '-'], {
+        input: typeof manifest === 'string' ? manifest : JSON.stringify(manifest),
+      });
+      if (r.code !== 0) throw new Error(`kubectl apply failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+  };
 }

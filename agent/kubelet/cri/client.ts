@@ -1,9 +1,9 @@
 // A typed promise client for the CRI (runtime.v1) that containerd serves on its socket.
 // One instance holds one HTTP/2 connection for both the runtime and the image service.
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { fileURLToPath } from 'node:url';
+import type * as protoLoader from '@grpc/proto-loader';
 import { CriError } from './errors.ts';
+import { loadCriProto } from './proto-definition.ts';
 import type {
   AuthConfig,
   Container,
@@ -26,7 +26,7 @@ import type {
 // The kubelet asks for this CRI version; containerd answers with what it speaks.
 export const KUBELET_CRI_VERSION = 'v1';
 
-export const PROTO_PATH = fileURLToPath(new URL('./api.proto', import.meta.url));
+export { PROTO_PATH } from './proto-definition.ts';
 
 const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
@@ -45,7 +45,7 @@ let services: { runtime: grpc.ServiceClientConstructor; image: grpc.ServiceClien
 
 function loadServices() {
   if (!services) {
-    const definition = grpc.loadPackageDefinition(protoLoader.loadSync(PROTO_PATH, LOADER_OPTIONS));
+    const definition = grpc.loadPackageDefinition(loadCriProto(LOADER_OPTIONS));
     const v1 = (definition.runtime as grpc.GrpcObject).v1 as grpc.GrpcObject;
     services = {
       runtime: v1.RuntimeService as grpc.ServiceClientConstructor,

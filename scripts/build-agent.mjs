@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Bundles the node agent into one ESM file, dist/agent/agent.mjs, with every dependency inside
+// and the CRI proto inline: the installer uploads just that file to a node that has a Node.js
+// runtime and nothing else of ours. `npm run build:agent`; the installer runs it on demand
+// when the bundle is missing or older than any file it was built from (meta.json lists them).
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import protobuf from 'protobufjs';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const AGENT_BUNDLE = join(repoRoot, 'dist', 'agent', 'agent.mjs');
+export const AGENT_BUNDLE_META = join(repoRoot, 'dist', 'agent', 'meta.json');
+const PROTO = join(repoRoot, 'agent', 'kubelet', 'cri', 'api.proto');
+
+// Replaces agent/kubelet/cri/proto-definition.ts with the proto parsed at build time (field
+// names camelCased, as proto-loader's keepCase: false does when it parses the file itself).
+const inlineCriProto = {
+  name: 'inline-cri-proto',
+  setup(b) {
+    b.onLoad({ filter: /agent[\\/]kubelet[\\/]cri[\\/]proto-definition\.ts$/ }, () => {
+      const json = protobuf.loadSync(PROTO).toJSON();
+      return {
+        loader: 'js',
+        contents: [
+          "import * as protoLoader from '@grpc/proto-loader';",
+          `const CRI_PROTO = ${JSON.stringify(json)};`,
+          "export const PROTO_PATH = 'api.proto (inline)';",
+          'export function loadCriProto(options) { return protoLoader.fromJSON(CRI_PROTO, options); }',
+        ].join('\n'),
+      };
+    });
+  },
+};
+
+export async function buildAgent() {
+  mkdirSync(dirname(AGENT_BUNDLE), { recursive: true });
+  const result = await build({
+    absWorkingDir: repoRoot,
+    entryPoints: [join(repoRoot, 'agent', 'main.ts')],
+    outfile: AGENT_BUNDLE,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [inlineCriProto],
+    // CommonJS dependencies call require(); give the ESM bundle one.
+    banner: {
+      js: "import { createRequire as __flotillaCreateRequire } from 'node:module'; const require = __flotillaCreateRequire(import.meta.url);",
+    },
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(repoRoot, resolve(repoRoot, p)));
+  const outsideAgent = inputs.filter((p) => p.startsWith('control-plane/') || p.startsWith('electron/'));
+  if (outsideAgent.length > 0)
+    throw new Error(`the agent bundle must not include ${outsideAgent.join(', ')}`);
+  writeFileSync(
+    AGENT_BUNDLE_META,
+    `${JSON.stringify({ inputs: [...inputs, relative(repoRoot, PROTO)] }, null, 1)}\n`,
+  );
+  return AGENT_BUNDLE;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const file = await buildAgent();
+  process.stdout.write(`${relative(process.cwd(), file)}\n`);
+}

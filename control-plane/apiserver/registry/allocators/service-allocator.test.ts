@@ -126,6 +126,43 @@ for (const bc of backendCases) {
       expect(again.spec.ports[0].nodePort).toBe(updated.spec.ports[0].nodePort);
     });
 
+    it('gives a LoadBalancer with externalTrafficPolicy Local a health check node port, kept on update and released when the policy changes', async () => {
+      const lb = await create(
+        svc('lb', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80 }] }),
+      );
+      const hc = lb.spec.healthCheckNodePort;
+      expect(hc).toBeGreaterThanOrEqual(30000);
+      expect(hc).toBeLessThanOrEqual(30003);
+      expect(hc).not.toBe(lb.spec.ports[0].nodePort);
+      // A PUT that leaves it out keeps it (kubectl apply of the original manifest).
+      const kept = await services().update(ctx(), 'default', 'lb', {
+        ...lb,
+        spec: { ...lb.spec, healthCheckNodePort: undefined },
+      });
+      expect(kept.spec.healthCheckNodePort).toBe(hc);
+      // Asking for a port someone holds is refused with upstream's words.
+      const taken = await refusal(
+        create(
+          svc('lb2', {
+            type: 'LoadBalancer',
+            externalTrafficPolicy: 'Local',
+            healthCheckNodePort: hc,
+            ports: [{ port: 80 }],
+          }),
+        ),
+      );
+      expect(taken.message).toBe(
+        `Service "lb2" is invalid: spec.healthCheckNodePort: Invalid value: ${hc}: failed to allocate requested HealthCheck NodePort ${hc}: provided port is already allocated`,
+      );
+      // Back to Cluster: the health check port is free again.
+      await services().update(ctx(), 'default', 'lb', {
+        ...kept,
+        spec: { ...kept.spec, externalTrafficPolicy: 'Cluster', healthCheckNodePort: undefined },
+      });
+      const np = await create(svc('np', { type: 'NodePort', ports: [{ port: 80, nodePort: hc }] }));
+      expect(np.spec.ports[0].nodePort).toBe(hc);
+    });
+
     it('after a restart, never hands out what stored services hold', async () => {
       const held = new Set<string>();
       for (let i = 0; i < 6; i++) held.add((await create(svc(`s${i}`))).spec.clusterIP);

@@ -1,7 +1,9 @@
 // ClusterIP and NodePort allocation for Services (upstream pkg/registry/core/service/ipallocator
 // and portallocator): a ClusterIP from the service CIDR (10.96.0.0/12 by default) unless the
 // service is headless or an ExternalName, the one asked for if it is free and in range; node
-// ports from 30000-32767 for NodePort and LoadBalancer services. Allocations are given back
+// ports from 30000-32767 for NodePort and LoadBalancer services, and one more node port,
+// healthCheckNodePort, for a LoadBalancer with externalTrafficPolicy Local (the port on which
+// kube-proxy tells load balancers whether this node has local endpoints). Allocations are given back
 // when the service is deleted or no longer needs them, and re-recorded from the stored services
 // when the API server starts (a crash between allocating and storing leaks nothing for long).
 import { invalid as invalidField } from '../../../../api/validation/errors.ts';
@@ -67,6 +69,8 @@ const needsClusterIP = (svc: KubeObject) =>
 const needsNodePorts = (svc: KubeObject) =>
   svc.spec?.type === 'NodePort' ||
   (svc.spec?.type === 'LoadBalancer' && svc.spec?.allocateLoadBalancerNodePorts !== false);
+const needsHealthCheckNodePort = (svc: KubeObject) =>
+  svc.spec?.type === 'LoadBalancer' && svc.spec?.externalTrafficPolicy === 'Local';
 const ownerOf = (svc: KubeObject) => `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
 const nodePortsOf = (svc: KubeObject): number[] =>
   (svc.spec?.ports ?? [])
@@ -122,7 +126,7 @@ export class ServiceAllocator {
       for (const svc of services) {
         const ip = parseIp(svc.spec?.clusterIP ?? '');
         if (ip !== undefined && needsClusterIP(svc)) ips.add(ip - this.cidr.base);
-        for (const p of nodePortsOf(svc)) ports.add(p - this.ports.first);
+        for (const p of this.heldBy(svc).ports) ports.add(p);
       }
       for (const [alloc, held] of [
         [this.ips, ips],
@@ -148,18 +152,75 @@ export class ServiceAllocator {
     };
   }
 
-  private heldBy(svc: KubeObject | undefined): { ip?: number; ports: number[] } {
+  /** Offsets `svc` holds: its ClusterIP, its node ports and its health check node port (hc). */
+  private heldBy(svc: KubeObject | undefined): { ip?: number; ports: number[]; hc?: number } {
     if (!svc) return { ports: [] };
     const ip = needsClusterIP(svc) ? parseIp(svc.spec?.clusterIP ?? '') : undefined;
+    const hcPort = svc.spec?.healthCheckNodePort;
+    const hc =
+      needsHealthCheckNodePort(svc) && typeof hcPort === 'number' && hcPort > 0
+        ? hcPort - this.ports.first
+        : undefined;
+    const ports = needsNodePorts(svc) ? nodePortsOf(svc).map((p) => p - this.ports.first) : [];
     return {
       ip: ip === undefined ? undefined : ip - this.cidr.base,
-      ports: needsNodePorts(svc) ? nodePortsOf(svc).map((p) => p - this.ports.first) : [],
+      ports: hc === undefined ? ports : [...ports, hc],
+      hc,
     };
   }
 
   private async releaseAll(held: { ip?: number; ports: number[] }): Promise<void> {
     if (held.ip !== undefined && held.ip >= 0 && held.ip < this.cidr.size) await this.ips.release(held.ip);
     for (const p of new Set(held.ports)) if (p >= 0 && p < this.ports.size) await this.nodePorts.release(p);
+  }
+
+  /** Upstream's allocHealthCheckNodePort: the one asked for (kept on update), or any free one. */
+  private async allocateHealthCheckNodePort(
+    svc: KubeObject,
+    oldOffset: number | undefined,
+    taken: { ports: number[] },
+    errs: FieldError[],
+  ): Promise<void> {
+    const spec = svc.spec;
+    const requested = spec.healthCheckNodePort;
+    const owner = ownerOf(svc);
+    if (typeof requested === 'number' && requested > 0) {
+      const offset = requested - this.ports.first;
+      if (offset === oldOffset) return;
+      try {
+        await this.nodePorts.allocate(offset, owner);
+        taken.ports.push(offset);
+      } catch (err) {
+        const why =
+          err instanceof AlreadyAllocatedError
+            ? 'provided port is already allocated'
+            : err instanceof OutOfRangeError
+              ? `provided port is not in the valid range. The range of valid ports is ${this.portRangeText}`
+              : (err as Error).message;
+        errs.push(
+          invalidField(
+            'spec.healthCheckNodePort',
+            requested,
+            `failed to allocate requested HealthCheck NodePort ${requested}: ${why}`,
+          ),
+        );
+      }
+      return;
+    }
+    try {
+      const offset = await this.nodePorts.allocateNext(owner);
+      taken.ports.push(offset);
+      spec.healthCheckNodePort = this.ports.first + offset;
+    } catch (err) {
+      if (!(err instanceof RangeFullError)) throw err;
+      errs.push(
+        invalidField(
+          'spec.healthCheckNodePort',
+          0,
+          'failed to allocate a HealthCheck NodePort: range is full',
+        ),
+      );
+    }
   }
 
   /**
@@ -243,6 +304,7 @@ export class ServiceAllocator {
           }
         }
       }
+      if (needsHealthCheckNodePort(svc)) await this.allocateHealthCheckNodePort(svc, oldHeld.hc, taken, errs);
     } catch (err) {
       await this.releaseAll(taken);
       throw err;

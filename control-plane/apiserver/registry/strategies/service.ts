@@ -10,8 +10,10 @@ import type { Strategy } from './strategy.ts';
 const needsClusterIP = (svc: KubeObject) => svc.spec?.type !== 'ExternalName';
 const needsNodePorts = (svc: KubeObject) =>
   svc.spec?.type === 'NodePort' || svc.spec?.type === 'LoadBalancer';
+const needsHealthCheckNodePort = (svc: KubeObject) =>
+  svc.spec?.type === 'LoadBalancer' && svc.spec?.externalTrafficPolicy === 'Local';
 
-/** Carry the allocated clusterIP(s) and nodePorts of `old` into `svc` where it leaves them out. */
+/** Carry the allocated clusterIP(s), nodePorts and healthCheckNodePort of `old` into `svc` where it leaves them out. */
 export function patchAllocatedValues(svc: KubeObject, old: KubeObject): void {
   const spec = svc.spec;
   if (!spec || !old.spec) return;
@@ -29,6 +31,8 @@ export function patchAllocatedValues(svc: KubeObject, old: KubeObject): void {
       if (prev) p.nodePort = prev.nodePort;
     }
   }
+  if (needsHealthCheckNodePort(svc) && needsHealthCheckNodePort(old) && !spec.healthCheckNodePort)
+    spec.healthCheckNodePort = old.spec.healthCheckNodePort;
 }
 
 export function serviceStrategy(rt: ResourceType): Strategy {

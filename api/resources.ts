@@ -232,6 +232,17 @@ const table: Entry[] = [
     categories: ['all'],
     subresources: ['status'],
   },
+  // certificates.k8s.io/v1
+  {
+    group: 'certificates.k8s.io',
+    version: 'v1',
+    kind: 'CertificateSigningRequest',
+    plural: 'certificatesigningrequests',
+    singular: 'certificatesigningrequest',
+    shortNames: ['csr'],
+    namespaced: false,
+    subresources: ['status', 'approval'],
+  },
   // coordination.k8s.io/v1
   {
     group: 'coordination.k8s.io',

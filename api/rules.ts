@@ -46,6 +46,7 @@ import { validateIngress, validateIngressClass } from './validation/networking.t
 import { validateHorizontalPodAutoscaler, validateLease } from './validation/coordination.ts';
 import { validatePriorityClass } from './validation/priority-class.ts';
 import { defaultPriorityClass } from './defaults/priority-class.ts';
+import { validateCertificateSigningRequest } from './validation/certificate-signing-request.ts';
 import {
   eventFields,
   jobFields,
@@ -135,6 +136,10 @@ const table: Record<
   },
   'batch/CronJob': { defaults: defaultCronJob, validate: validateCronJob },
   'batch/Job': { defaults: defaultJob, validate: validateJobWithSelector, selectableFields: jobFields },
+  'certificates.k8s.io/CertificateSigningRequest': {
+    validate: validateCertificateSigningRequest,
+    selectableFields: { 'spec.signerName': (o) => o?.spec?.signerName },
+  },
   'coordination.k8s.io/Lease': { validate: validateLease },
   'scheduling.k8s.io/PriorityClass': { defaults: defaultPriorityClass, validate: validatePriorityClass },
   'discovery.k8s.io/EndpointSlice': { defaults: defaultEndpointSlice, validate: validateEndpointSlice },

@@ -32,6 +32,7 @@ const packageOfFile: Record<string, string> = {
   'ingress.ts': 'io.k8s.api.networking.v1',
   'endpoint-slice.ts': 'io.k8s.api.discovery.v1',
   'lease.ts': 'io.k8s.api.coordination.v1',
+  'certificate-signing-request.ts': 'io.k8s.api.certificates.v1',
   'priority-class.ts': 'io.k8s.api.scheduling.v1',
   'storage-class.ts': 'io.k8s.api.storage.v1',
 };

@@ -1563,6 +1563,156 @@ export const definitions: Record<string, OpenApiSchema> = {
       },
     },
   },
+  'io.k8s.api.certificates.v1.CertificateSigningRequest': {
+    description:
+      'CertificateSigningRequest objects provide a mechanism to obtain x509 certificates by submitting a certificate signing request, and having it asynchronously approved and issued.',
+    type: 'object',
+    required: ['spec'],
+    properties: {
+      apiVersion: {
+        description: 'Versioned schema of this representation, e.g. `v1` or `apps/v1`.',
+        type: 'string',
+      },
+      kind: {
+        description: 'REST resource this object represents, in CamelCase, e.g. `Pod`.',
+        type: 'string',
+      },
+      metadata: {
+        description: 'Standard object metadata.',
+        $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta',
+      },
+      spec: {
+        description: 'spec contains the certificate request, and is immutable after creation.',
+        $ref: '#/definitions/io.k8s.api.certificates.v1.CertificateSigningRequestSpec',
+      },
+      status: {
+        description:
+          'status contains information about whether the request is approved or denied, and the certificate issued by the signer, or the failure condition indicating signer failure.',
+        $ref: '#/definitions/io.k8s.api.certificates.v1.CertificateSigningRequestStatus',
+      },
+    },
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestCondition': {
+    description:
+      'CertificateSigningRequestCondition describes a condition of a CertificateSigningRequest object',
+    type: 'object',
+    required: ['status', 'type'],
+    properties: {
+      lastTransitionTime: {
+        description:
+          'lastTransitionTime is the time the condition last transitioned from one status to another.',
+        type: 'string',
+        format: 'date-time',
+      },
+      lastUpdateTime: {
+        description: 'lastUpdateTime is the time of the last update to this condition',
+        type: 'string',
+        format: 'date-time',
+      },
+      message: {
+        description: 'message contains a human readable message with details about the request state',
+        type: 'string',
+      },
+      reason: {
+        description: 'reason indicates a brief reason for the request state',
+        type: 'string',
+      },
+      status: {
+        description:
+          'status of the condition, one of True, False, Unknown. Approved, Denied, and Failed conditions may not be "False" or "Unknown".',
+        type: 'string',
+      },
+      type: {
+        description: 'type of the condition. Known conditions are "Approved", "Denied", and "Failed".',
+        type: 'string',
+      },
+    },
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestSpec': {
+    description: 'CertificateSigningRequestSpec contains the certificate request.',
+    type: 'object',
+    required: ['request', 'signerName'],
+    properties: {
+      expirationSeconds: {
+        description:
+          'expirationSeconds is the requested duration of validity of the issued certificate (at least 600).',
+        type: 'integer',
+        format: 'int32',
+      },
+      extra: {
+        description:
+          'extra contains extra attributes of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.',
+        type: 'object',
+        additionalProperties: {
+          type: 'array',
+          items: {
+            type: 'string',
+          },
+        },
+      },
+      groups: {
+        description:
+          'groups contains group membership of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.',
+        type: 'array',
+        items: {
+          type: 'string',
+        },
+        'x-kubernetes-list-type': 'atomic',
+      },
+      request: {
+        description:
+          'request contains an x509 certificate signing request encoded in a "CERTIFICATE REQUEST" PEM block. When serialized as JSON or YAML, the data is additionally base64-encoded.',
+        type: 'string',
+        format: 'byte',
+      },
+      signerName: {
+        description:
+          'signerName indicates the requested signer, and is a qualified name (kubernetes.io/kube-apiserver-client-kubelet, kubernetes.io/kubelet-serving, kubernetes.io/kube-apiserver-client).',
+        type: 'string',
+      },
+      uid: {
+        description:
+          'uid contains the uid of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.',
+        type: 'string',
+      },
+      usages: {
+        description: 'usages specifies a set of key usages requested in the issued certificate.',
+        type: 'array',
+        items: {
+          type: 'string',
+        },
+        'x-kubernetes-list-type': 'atomic',
+      },
+      username: {
+        description:
+          'username contains the name of the user that created the CertificateSigningRequest. Populated by the API server on creation and immutable.',
+        type: 'string',
+      },
+    },
+  },
+  'io.k8s.api.certificates.v1.CertificateSigningRequestStatus': {
+    description:
+      'CertificateSigningRequestStatus contains conditions used to indicate approved/denied/failed status of the request, and the issued certificate.',
+    type: 'object',
+    properties: {
+      certificate: {
+        description:
+          'certificate is populated with an issued certificate by the signer after an Approved condition is present (PEM, base64-encoded in JSON).',
+        type: 'string',
+        format: 'byte',
+      },
+      conditions: {
+        description:
+          'conditions applied to the request. Known conditions are "Approved", "Denied", and "Failed".',
+        type: 'array',
+        items: {
+          $ref: '#/definitions/io.k8s.api.certificates.v1.CertificateSigningRequestCondition',
+        },
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['type'],
+      },
+    },
+  },
   'io.k8s.api.coordination.v1.Lease': {
     description: 'Lease defines a lease concept.',
     type: 'object',

@@ -181,6 +181,18 @@ export const validObjects: Record<string, () => any> = {
     value: 1000,
     description: 'for pods that may evict others',
   }),
+  'certificates.k8s.io/CertificateSigningRequest': () => ({
+    apiVersion: 'certificates.k8s.io/v1',
+    kind: 'CertificateSigningRequest',
+    metadata: { name: 'node-csr-abc' },
+    spec: {
+      // openssl req -new -subj /CN=system:node:n1/O=system:nodes (P-256)
+      request:
+        'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURSBSRVFVRVNULS0tLS0KTUlIc01JR1NBZ0VBTURBeEZ6QVZCZ05WQkFNTURuTjVjM1JsYlRwdWIyUmxPbTR4TVJVd0V3WURWUVFLREF4egplWE4wWlcwNmJtOWtaWE13V1RBVEJnY3Foa2pPUFFJQkJnZ3Foa2pPUFFNQkJ3TkNBQVJLMGd2M2lSTGw0SHViCkx3VGQ5b1c4MkJvdWczWUQvRUVwTmoyakcvQkpVYm5lNUpIanEvQk9zYVVoSVJDY1JTZ0RGcHJvU3V5RTVReEsKbDh5dGRiMmpvQUF3Q2dZSUtvWkl6ajBFQXdJRFNRQXdSZ0loQUpTTnJ4dU9hVEZHWXpqd09FK0pVcWtYN2J2RQo2c3M1MU1ReVNYV2NRUzdiQWlFQXAzb3NtOEg4dWw1dzZYR0pIY1NmeVdnaVF5TUwybkU2aTI2bEhtOEdFWlk9Ci0tLS0tRU5EIENFUlRJRklDQVRFIFJFUVVFU1QtLS0tLQo=',
+      signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+      usages: ['digital signature', 'client auth'],
+    },
+  }),
   'discovery.k8s.io/EndpointSlice': () => ({
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',

@@ -31,3 +31,4 @@ export type * from './lease.ts';
 export type * from './priority-class.ts';
 export type * from './horizontal-pod-autoscaler.ts';
 export type * from './storage-class.ts';
+export type * from './certificate-signing-request.ts';

@@ -26,6 +26,7 @@ const proxyKind = (rt: ResourceType): GroupVersionKind => ({
 /** Verbs and response kinds of the subresources upstream serves, as discovery lists them. */
 const subresourceInfo: Record<string, SubresourceInfo> = {
   status: { verbs: ['get', 'patch', 'update'] },
+  approval: { verbs: ['get', 'patch', 'update'] },
   scale: { verbs: ['get', 'patch', 'update'], kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' } },
   binding: { verbs: ['create'], kind: { group: '', version: 'v1', kind: 'Binding' } },
   eviction: { verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' } },

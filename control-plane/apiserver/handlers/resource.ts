@@ -153,7 +153,7 @@ export async function serveResource(
     if (!rt.subresources.includes(info.subresource)) throw pathNotFound();
     if (info.subresource === 'finalize') {
       if (verb !== 'update') throw methodNotAllowed();
-    } else if (info.subresource !== 'status') {
+    } else if (info.subresource !== 'status' && info.subresource !== 'approval') {
       return serveSubresource(call, info, registry, serving, namespace);
     } else if (verb !== 'get' && verb !== 'update' && verb !== 'patch') throw methodNotAllowed();
   } else if (!(rt.verbs as string[]).includes(verb)) {

@@ -48,7 +48,7 @@ export async function create(
     meta.uid = newUID();
     meta.creationTimestamp = rfc3339(s.clock());
     if (tracksGeneration(s.type)) meta.generation = 1;
-    s.strategy.prepareForCreate(obj);
+    s.strategy.prepareForCreate(obj, ctx);
     validateForCreate(s, obj);
     s.strategy.canonicalize?.(obj);
     if (ctx.fieldManager) recordUpdate(undefined, obj, ctx.fieldManager, s.clock());

@@ -9,6 +9,7 @@ import {
   secretPrinter,
   serviceAccountPrinter,
 } from './config.ts';
+import { certificateSigningRequestPrinter } from './certificate-signing-request.ts';
 import { controllerRevisionPrinter } from './controller-revision.ts';
 import { cronJobPrinter } from './cron-job.ts';
 import { daemonSetPrinter } from './daemon-set.ts';
@@ -56,6 +57,7 @@ const printers: [string, TypePrinter][] = [
   ['batch/CronJob', cronJobPrinter],
   ['autoscaling/HorizontalPodAutoscaler', horizontalPodAutoscalerPrinter],
   ['autoscaling/Scale', scalePrinter],
+  ['certificates.k8s.io/CertificateSigningRequest', certificateSigningRequestPrinter],
   ['coordination.k8s.io/Lease', leasePrinter],
   ['discovery.k8s.io/EndpointSlice', endpointSlicePrinter],
   ['events.k8s.io/Event', eventPrinter],

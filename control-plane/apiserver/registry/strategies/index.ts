@@ -1,5 +1,6 @@
 // One literal table: resource -> strategy factory. Resources not listed use defaultStrategy.
 import type { ResourceType } from '../../../../api/resource-type.ts';
+import { certificateSigningRequestStrategy } from './certificate-signing-request.ts';
 import { defaultStrategy } from './default.ts';
 import { namespaceStrategy } from './namespace.ts';
 import { nodeStrategy } from './node.ts';
@@ -23,6 +24,7 @@ const byResource: Record<string, (rt: ResourceType) => Strategy> = {
   '/limitranges': createOnUpdate,
   'events.k8s.io/events': createOnUpdate,
   'coordination.k8s.io/leases': createOnUpdate,
+  'certificates.k8s.io/certificatesigningrequests': certificateSigningRequestStrategy,
 };
 
 export function strategyFor(rt: ResourceType): Strategy {

@@ -3,7 +3,7 @@
 // The generic verbs call these hooks; a type with special rules gets its own file here and an
 // entry in strategies/index.ts. Everything has a sensible default (see defaultStrategy).
 import type { FieldError } from '../../../../api/resource-type.ts';
-import type { DeleteOptions, KubeObject } from '../types.ts';
+import type { DeleteOptions, KubeObject, RequestContext } from '../types.ts';
 
 export type GarbageCollectionPolicy = 'DeleteDependents' | 'OrphanDependents' | 'Unsupported';
 
@@ -33,8 +33,11 @@ export interface Strategy {
   /** What deletion does with dependents when the client does not say (upstream's DefaultGarbageCollectionPolicy). */
   readonly gcPolicy: GarbageCollectionPolicy;
 
-  /** Reset what a client may not choose on create (status) and set server-side initial values. */
-  prepareForCreate(obj: KubeObject): void;
+  /**
+   * Reset what a client may not choose on create (status) and set server-side initial values;
+   * `ctx` says who asks (CertificateSigningRequests record their requester).
+   */
+  prepareForCreate(obj: KubeObject, ctx?: RequestContext): void;
   /** Carry over what a PUT to the main resource may not change (status); `old` is read-only. */
   prepareForUpdate(obj: KubeObject, old: KubeObject): void;
   /** Type rules beyond the shared ResourceType.validate (kept for registry-only concerns). */

@@ -31,6 +31,8 @@ import { Client, inProcessTransport } from '../api/client/index.ts';
 import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
 import { startControllerManager, type RunningControllers } from './controllers/manager.ts';
 import { admissionPlugins, type AdmissionOptions } from './apiserver/admission/index.ts';
+import { createUiServer, type UiServer } from './ui-server/index.ts';
+import { createAppApi, loadClusterLibrary } from './app-api/index.ts';
 
 export interface ControlPlaneOptions {
   dataDir: string;
@@ -64,6 +66,10 @@ export interface RunningControlPlane {
   apiUrl: string;
   /** https://127.0.0.1:6443/ui/ */
   uiUrl: string;
+  /** The browser UI's sessions; `ui.loginUrl(apiUrl)` makes a one-time login link. */
+  ui: UiServer;
+  /** The one-time login link printed at start (opens a UI session in the browser). */
+  uiLoginUrl: string;
   kubeconfigPath: string;
   port: number;
   address: string;
@@ -113,6 +119,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
 
   const backend = await openSqliteBackend({ path: join(dataDir, 'store.db') });
   let api: ApiServer | undefined;
+  // The browser UI acts as the admin, like the kubeconfig written below.
+  let boundPort = opts.port;
+  const ui = createUiServer({
+    user: { username: 'admin', groups: [MASTERS_GROUP] },
+    port: () => boundPort,
+  });
   try {
     const registries = createRegistries(backend, {
       transformers: encryption.transformers,
@@ -134,7 +146,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       authentication: {
         certificates: new CertAuthenticator(pki.ca),
         tokens: bearerTokens,
+        sessions: ui.sessions,
       },
+      mounts: [ui.mount, createAppApi({ clusters: loadClusterLibrary })],
       subresources: new Map([['/serviceaccounts/token', tokenRequestHandler(saTokens, registries)]]),
       readyChecks: [{ name: 'etcd', check: async () => (await backend.currentRevision()) >= 0 }],
       log,
@@ -146,6 +160,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(address, opts.port);
       throw err;
     }
+    boundPort = bound.port;
     const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
     writeKubeconfig(kubeconfigPath, {
       clusterName: basename(dataDir) || 'flotilla',
@@ -182,6 +197,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       dataDir,
       apiUrl: bound.url,
       uiUrl: `${bound.url}/ui/`,
+      ui,
+      uiLoginUrl: ui.loginUrl(bound.url),
       kubeconfigPath,
       port: bound.port,
       address: bound.host,

@@ -18,10 +18,17 @@ export interface BearerTokenAuthenticator {
   authenticate(token: string): UserInfo | undefined | Promise<UserInfo | undefined>;
 }
 
+/** A browser session -> user; undefined when the request carries no valid session. */
+export interface SessionAuthenticator {
+  authenticate(req: IncomingMessage): UserInfo | undefined;
+}
+
 export interface AuthenticatorOptions {
   /** Without one, a certificate counts when TLS verified it against the server's `ca`. */
   certificates?: CertificateAuthenticator;
   tokens?: BearerTokenAuthenticator;
+  /** The UI's login sessions (session cookie), tried after certificates (control-plane/ui-server). */
+  sessions?: SessionAuthenticator;
   /** How long a token's answer is remembered (upstream caches token reviews too). Default 10 s. */
   tokenCacheMs?: number;
 }
@@ -69,6 +76,8 @@ export class RequestAuthenticator {
       const user = this.certificateUser(socket);
       if (user) return user;
     }
+    const session = this.opts.sessions?.authenticate(req);
+    if (session) return withAuthenticated(session);
     const auth = req.headers.authorization;
     if (auth === undefined) return undefined;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);

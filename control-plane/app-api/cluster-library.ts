@@ -1,0 +1,63 @@
+// What the app API needs from the cluster lifecycle library (contract 7, control-plane/cluster/,
+// built by CLUSTER). Kept as an interface so the app API can be served and tested before and
+// independently of the real library; `loadClusterLibrary` finds the real one when it exists.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type ProgressStatus = 'started' | 'progress' | 'done' | 'failed';
+
+/** One progress event, as the library writes it to events.jsonl. */
+export interface ProgressEvent {
+  time: string;
+  cluster: string;
+  /** `create node`, `SSH up`, `install agent`, `agent up`, `node Ready` (per node), or cluster steps. */
+  step: string;
+  node?: string;
+  status: ProgressStatus;
+  elapsedMs: number;
+  message?: string;
+  hint?: string;
+}
+
+/** The wizard's cluster spec (cluster.yaml). */
+export interface ClusterSpec {
+  name: string;
+  provider: string;
+  nodes: number;
+  cpus?: number;
+  memory?: string;
+  serviceCIDR?: string;
+  podCIDR?: string;
+  [key: string]: unknown;
+}
+
+export interface ClusterSummary {
+  name: string;
+  [key: string]: unknown;
+}
+
+export interface ClusterLibrary {
+  listClusters(): Promise<ClusterSummary[]>;
+  createCluster(
+    spec: ClusterSpec,
+    opts: { onProgress?: (e: ProgressEvent) => void; signal?: AbortSignal },
+  ): Promise<unknown>;
+  deleteCluster(name: string): Promise<unknown>;
+  startCluster?(name: string): Promise<unknown>;
+  stopCluster?(name: string): Promise<unknown>;
+  readProgress(name: string): Promise<ProgressEvent[]> | ProgressEvent[];
+  /** Calls back for each new event; returns a function that stops following. */
+  followProgress(
+    name: string,
+    cb: (e: ProgressEvent) => void,
+  ): (() => void) | Promise<() => void> | { close(): void };
+}
+
+/** The real library when control-plane/cluster/ has landed; undefined until then. */
+export async function loadClusterLibrary(): Promise<ClusterLibrary | undefined> {
+  const entry = join(import.meta.dirname, '..', 'cluster', 'index.ts');
+  if (!existsSync(entry)) return undefined;
+  const mod = (await import(entry)) as Partial<ClusterLibrary>;
+  if (typeof mod.createCluster !== 'function' || typeof mod.listClusters !== 'function') return undefined;
+  return mod as ClusterLibrary;
+}

@@ -1,0 +1,149 @@
+// The app's own API under /app/v1 (the Kubernetes API stays at /api and /apis): clusters and
+// their live creation progress, for the renderer's "Create cluster" wizard. Served by the API
+// server as a mount, so the same authentication (session cookie, client certificate) applies.
+//   GET    /app/v1/clusters                  list
+//   POST   /app/v1/clusters                  create (202; progress follows)
+//   GET    /app/v1/clusters/NAME/progress    progress events, NDJSON, streamed until done/failed
+//   POST   /app/v1/clusters/NAME/cancel      abort a creation in progress
+//   DELETE /app/v1/clusters/NAME             delete
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Mount } from '../apiserver/server.ts';
+import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
+
+export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
+export { loadClusterLibrary } from './cluster-library.ts';
+
+export interface AppApiOptions {
+  /** The cluster library, or a promise of it (loaded lazily); undefined = not available here. */
+  clusters: () => Promise<ClusterLibrary | undefined>;
+}
+
+const namePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
+
+function problem(res: ServerResponse, status: number, message: string, hint?: string): void {
+  json(res, status, { error: message, ...(hint ? { hint } : {}) });
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 1 << 20) throw new Error('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+}
+
+export function validateSpec(body: unknown): { spec?: ClusterSpec; error?: string } {
+  const s = body as Partial<ClusterSpec> | null;
+  if (!s || typeof s !== 'object') return { error: 'the body must be a cluster spec object' };
+  if (typeof s.name !== 'string' || !namePattern.test(s.name))
+    return {
+      error: 'name: lowercase letters, digits and dashes, starting and ending with a letter or digit',
+    };
+  if (typeof s.provider !== 'string' || !s.provider) return { error: 'provider: choose one' };
+  if (typeof s.nodes !== 'number' || !Number.isInteger(s.nodes) || s.nodes < 1 || s.nodes > 50)
+    return { error: 'nodes: a whole number from 1 to 50' };
+  return { spec: s as ClusterSpec };
+}
+
+export function createAppApi(opts: AppApiOptions): Mount {
+  const creating = new Map<string, AbortController>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const parts = url.pathname.split('/').filter(Boolean); // app v1 clusters NAME sub
+    if (parts[0] !== 'app' || parts[1] !== 'v1' || parts[2] !== 'clusters') {
+      problem(res, 404, `no such app API path: ${url.pathname}`);
+      return;
+    }
+    const lib = await opts.clusters();
+    if (!lib) {
+      problem(
+        res,
+        503,
+        'cluster management is not available in this build yet',
+        'use `flotilla serve` with `flotilla simulate nodes`, or create clusters with the flotilla CLI',
+      );
+      return;
+    }
+    const name = parts[3];
+    const sub = parts[4];
+    const method = req.method ?? 'GET';
+    try {
+      if (!name && method === 'GET') return json(res, 200, { items: await lib.listClusters() });
+      if (!name && method === 'POST') {
+        const { spec, error } = validateSpec(await readJson(req));
+        if (!spec) return problem(res, 422, error!);
+        if (creating.has(spec.name))
+          return problem(res, 409, `cluster ${spec.name} is already being created`);
+        const abort = new AbortController();
+        creating.set(spec.name, abort);
+        // Creation runs on; the client follows it through /progress. Failures land there too.
+        lib
+          .createCluster(spec, { signal: abort.signal })
+          .catch(() => {})
+          .finally(() => creating.delete(spec.name));
+        return json(res, 202, { name: spec.name, progress: `/app/v1/clusters/${spec.name}/progress` });
+      }
+      if (name && !namePattern.test(name)) return problem(res, 404, `no cluster named ${name}`);
+      if (name && !sub && method === 'DELETE')
+        return json(res, 200, { deleted: name, result: await lib.deleteCluster(name) });
+      if (name && sub === 'cancel' && method === 'POST') {
+        const abort = creating.get(name);
+        if (!abort) return problem(res, 404, `cluster ${name} is not being created`);
+        abort.abort();
+        return json(res, 200, { cancelled: name });
+      }
+      if (name && sub === 'progress' && method === 'GET') return streamProgress(lib, name, req, res);
+      problem(res, 405, `${method} ${url.pathname} is not supported`);
+    } catch (err) {
+      problem(res, 500, err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return { prefix: '/app/', handle };
+}
+
+// A failure of the cluster as a whole ends the stream; otherwise the client decides when it has
+// seen enough (all nodes Ready) and hangs up.
+const finished = (e: ProgressEvent) => e.status === 'failed' && !e.node;
+
+/** Past events, then new ones as they happen, one JSON object per line. */
+async function streamProgress(
+  lib: ClusterLibrary,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
+  const write = (e: ProgressEvent) => {
+    res.write(`${JSON.stringify(e)}\n`);
+    if (finished(e)) res.end();
+  };
+  let stop: (() => void) | undefined;
+  const seen = new Set<string>();
+  const once = (e: ProgressEvent) => {
+    const key = `${e.time}|${e.step}|${e.node ?? ''}|${e.status}`;
+    if (seen.has(key) || res.writableEnded) return;
+    seen.add(key);
+    write(e);
+  };
+  const following = await lib.followProgress(name, once);
+  stop = typeof following === 'function' ? following : () => following.close();
+  for (const e of await lib.readProgress(name)) once(e);
+  const end = () => stop?.();
+  req.once('close', end);
+  res.once('close', end);
+}

@@ -9,6 +9,8 @@ export const BOOTSTRAP_USER_PREFIX = 'system:bootstrap:';
 /** The extra group our node bootstrap tokens carry (kubeadm's is ...:kubeadm:default-node-token). */
 export const DEFAULT_NODE_TOKEN_GROUP = `${BOOTSTRAPPERS_GROUP}:flotilla:default-node-token`;
 export const DEFAULT_BOOTSTRAP_TTL_SECONDS = 24 * 60 * 60;
+/** A token issued for one node lives an hour unless asked otherwise: joining takes seconds. */
+export const NODE_BOOTSTRAP_TTL_SECONDS = 60 * 60;
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 

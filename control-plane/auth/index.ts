@@ -4,6 +4,7 @@ export {
   BOOTSTRAP_USER_PREFIX,
   DEFAULT_BOOTSTRAP_TTL_SECONDS,
   DEFAULT_NODE_TOKEN_GROUP,
+  NODE_BOOTSTRAP_TTL_SECONDS,
   parseBootstrapToken,
 } from './bootstrap-token.ts';
 export { CertAuthenticator, type PeerCertificate } from './cert-authenticator.ts';

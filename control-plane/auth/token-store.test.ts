@@ -113,4 +113,18 @@ describe('bootstrap tokens in the TokenStore', () => {
     });
     expect(store.lookup(token)?.user.groups).toEqual(['system:bootstrappers', 'system:bootstrappers:worker']);
   });
+  it('remember the node a token is bound to, also in another process, and after it expired', () => {
+    const time = manualClock();
+    const store = TokenStore.open(path, { clock: time.clock });
+    const { token, record } = store.issueBootstrapToken({ nodeName: 'node-a', ttlSeconds: 60 });
+    const unbound = store.issueBootstrapToken();
+    const user = store.lookup(token)!.user.username;
+    expect(record.nodeName).toBe('node-a');
+    expect(TokenStore.open(path).bootstrapTokenNodeName(user)).toBe('node-a');
+    expect(store.bootstrapTokenNodeName(store.lookup(unbound.token)!.user.username)).toBeUndefined();
+    expect(store.bootstrapTokenNodeName('system:node:node-a')).toBeUndefined();
+    time.advance(60);
+    expect(store.lookup(token)).toBeUndefined();
+    expect(store.bootstrapTokenNodeName(user)).toBe('node-a');
+  });
 });

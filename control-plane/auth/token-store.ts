@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { readTextIfExists, writePrivateFile } from '../pki/files.ts';
 import {
+  BOOTSTRAP_USER_PREFIX,
   bootstrapUsername,
   DEFAULT_BOOTSTRAP_TTL_SECONDS,
   DEFAULT_NODE_TOKEN_GROUP,
@@ -28,6 +29,8 @@ export interface TokenRecord {
   /** RFC 3339; absent = never expires. */
   expires?: string;
   created: string;
+  /** A bootstrap token bound to one node: its CSR for any other node name is not auto-approved. */
+  nodeName?: string;
   description?: string;
 }
 
@@ -48,6 +51,8 @@ export interface IssueBootstrapTokenOptions {
   /** Extra groups, each must start with "system:bootstrappers:" (upstream's rule). */
   extraGroups?: string[];
   description?: string;
+  /** The one node this token may join as (see csr-approving.ts). */
+  nodeName?: string;
 }
 
 export interface IssuedToken {
@@ -98,8 +103,19 @@ export class TokenStore {
       ttlSeconds: opts.ttlSeconds ?? DEFAULT_BOOTSTRAP_TTL_SECONDS,
       description: opts.description,
     });
+    if (opts.nodeName) record.nodeName = opts.nodeName;
     this.mutate((records) => [...records, record]);
     return { token: formatBootstrapToken(token), record };
+  }
+
+  /**
+   * The node a bootstrap user (`system:bootstrap:<id>`) was issued for, if its token is bound to
+   * one. Expired tokens still answer: the CSR was made while the token was valid.
+   */
+  bootstrapTokenNodeName(username: string): string | undefined {
+    if (!username.startsWith(BOOTSTRAP_USER_PREFIX)) return undefined;
+    this.reloadIfChanged();
+    return this.byBootstrapId.get(username.slice(BOOTSTRAP_USER_PREFIX.length))?.nodeName;
   }
 
   /** The unexpired record a presented token belongs to, if any. */

@@ -16,7 +16,10 @@ import { NodeLifecycleController } from './node-lifecycle.ts';
 import { PersistentVolumeBinder } from './persistent-volume-binder.ts';
 import { PodGcController } from './pod-gc.ts';
 import type { Controller, ControllerConfig } from './controller.ts';
+import { ClusterDnsController } from './cluster-dns.ts';
 import { CronJobController } from './cronjob.ts';
+import { CsrApprovingController } from './csr-approving.ts';
+import { CsrSigningController } from './csr-signing.ts';
 import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
 import { EndpointSliceController } from './endpoint-slice.ts';
@@ -59,6 +62,11 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   'local-path-provisioner': (c) => new LocalPathProvisioner(c),
   podgc: (c) => new PodGcController(c),
   'event-ttl': (c) => new EventTtlController(c),
+  // Node credentials: approve what nodes may have, sign what was approved.
+  csrapproving: (c) => new CsrApprovingController(c),
+  csrsigning: (c) => new CsrSigningController(c),
+  // Service edge (docs/networking.md).
+  'cluster-dns': (c) => new ClusterDnsController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -24,11 +24,22 @@ export interface AgentConfig {
   nodeIP: string;
   /** cgroupfs parent of every pod's cgroup. */
   cgroupParent: string;
-  /** Cluster DNS servers for dnsPolicy ClusterFirst; empty: pods get the node's resolv.conf. */
+  /** Cluster DNS servers for dnsPolicy ClusterFirst (default 10.96.0.10); []: pods get the node's resolv.conf. */
   clusterDNS: string[];
   clusterDomain: string;
   /** Seconds between Lease renewals (upstream: 10). */
   leaseRenewSeconds: number;
+  /** Cluster DNS on this node (agent/dns): off by default; `listen` defaults to `<nodeIP>:53`. */
+  dns: { enabled: boolean; listen: string };
+  /** The ingress controller on this node (agent/ingress): off by default. */
+  ingress: { enabled: boolean; httpPort: number; httpsPort: number };
+  /** The kubelet API (logs, exec, attach, port-forward) on <nodeIP>:kubeletPort; 0: off. */
+  kubeletPort: number;
+  /** Its serving certificate and key (PEM files); without them the kubelet API stays off. */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** CA of the client certificates the kubelet API accepts (default: caFile). */
+  clientCAFile?: string;
 }
 
 export function loadAgentConfig(file: string): AgentConfig {
@@ -55,11 +66,30 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
     dataDir: str('dataDir', '/var/lib/flotilla/agent'),
     nodeIP: str('nodeIP'),
     cgroupParent: str('cgroupParent', 'flotilla'),
-    clusterDNS: Array.isArray(raw.clusterDNS) ? raw.clusterDNS.map(String) : [],
+    // kubeadm's default: the kube-dns Service, the 10th address of 10.96.0.0/12.
+    clusterDNS: Array.isArray(raw.clusterDNS) ? raw.clusterDNS.map(String) : ['10.96.0.10'],
     clusterDomain: str('clusterDomain', 'cluster.local'),
     leaseRenewSeconds: typeof raw.leaseRenewSeconds === 'number' ? raw.leaseRenewSeconds : 10,
+    dns: serviceEdge(raw.dns, (d) => ({
+      enabled: d.enabled === true,
+      listen: typeof d.listen === 'string' && d.listen ? d.listen : `${str('nodeIP')}:53`,
+    })),
+    ingress: serviceEdge(raw.ingress, (i) => ({
+      enabled: i.enabled === true,
+      httpPort: typeof i.httpPort === 'number' ? i.httpPort : 80,
+      httpsPort: typeof i.httpsPort === 'number' ? i.httpsPort : 443,
+    })),
+    kubeletPort: typeof raw.kubeletPort === 'number' ? raw.kubeletPort : 10250,
+    tlsCertFile: optional('tlsCertFile'),
+    tlsPrivateKeyFile: optional('tlsPrivateKeyFile'),
+    clientCAFile: optional('clientCAFile'),
   };
   if (!config.kubeconfig && !(config.apiServer && config.token))
     throw new Error(`${source}: give either kubeconfig or apiServer with token`);
   return config;
+}
+
+/** The `dns:` and `ingress:` sections: an object (or nothing) read with the section's defaults. */
+function serviceEdge<T>(raw: unknown, read: (section: Record<string, unknown>) => T): T {
+  return read(raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../../api/types/pod.ts';
 import { parseResolvConf, podDnsSettings } from './dns.ts';
@@ -34,6 +37,33 @@ describe('pod DNS settings', () => {
 
   it('hostNetwork pods with ClusterFirst fall back to the node resolv.conf', () => {
     expect(podDnsSettings(pod({ hostNetwork: true }), cluster).servers).toEqual([]);
+  });
+
+  it('ClusterFirst keeps the node search domains after the cluster ones; Default and ClusterFirstWithHostNet', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dns-test-'));
+    try {
+      const resolvConf = join(dir, 'resolv.conf');
+      writeFileSync(resolvConf, 'nameserver 192.0.2.53\nsearch corp.example cluster.local\n');
+      const withHost = { ...cluster, resolvConf };
+      expect(podDnsSettings(pod(), withHost).searches).toEqual([
+        'shop.svc.cluster.local',
+        'svc.cluster.local',
+        'cluster.local',
+        'corp.example',
+      ]);
+      expect(podDnsSettings(pod({ dnsPolicy: 'Default' }), withHost)).toEqual({
+        servers: ['192.0.2.53'],
+        searches: ['corp.example', 'cluster.local'],
+        options: [],
+      });
+      expect(
+        podDnsSettings(pod({ hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }), withHost).servers,
+      ).toEqual(['10.96.0.10']);
+      // No cluster DNS configured: ClusterFirst falls back to the node's resolv.conf.
+      expect(podDnsSettings(pod(), { ...withHost, clusterDNS: [] }).servers).toEqual(['192.0.2.53']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reads resolv.conf', () => {

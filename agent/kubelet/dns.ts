@@ -26,9 +26,11 @@ export function podDnsSettings(pod: Pod, cluster: ClusterDns): DnsSettings {
   if (policy === 'ClusterFirst' && cluster.clusterDNS.length > 0) {
     const ns = pod.metadata?.namespace ?? 'default';
     const domain = cluster.clusterDomain;
+    // Upstream keeps the node's own search domains after the cluster's.
+    const host = parseResolvConf(readResolvConf(cluster.resolvConf ?? '/etc/resolv.conf'));
     base = {
       servers: [...cluster.clusterDNS],
-      searches: [`${ns}.svc.${domain}`, `svc.${domain}`, domain],
+      searches: unique([`${ns}.svc.${domain}`, `svc.${domain}`, domain, ...host.searches]),
       options: ['ndots:5'],
     };
   } else if (policy !== 'None') {
@@ -43,6 +45,9 @@ export function podDnsSettings(pod: Pod, cluster: ClusterDns): DnsSettings {
       if (o.name) options.set(o.name, o.value !== undefined ? `${o.name}:${o.value}` : o.name);
     base.options = [...options.values()];
   }
+  // The resolver reads at most 3 nameservers and 32 search domains (upstream trims the same).
+  base.servers = base.servers.slice(0, 3);
+  base.searches = base.searches.slice(0, 32);
   return base;
 }
 

@@ -1,0 +1,121 @@
+// Cluster DNS inside the agent: informers on Services and EndpointSlices (the only API
+// traffic: one list+watch each), and the server on the node IP:53. Pods reach it through the
+// kube-dns Service (10.96.0.10), whose endpoints the control plane's cluster-dns controller
+// points at every Ready node running it.
+import { readFileSync } from 'node:fs';
+import { SharedInformerFactory, silentLogger, type Client, type Logger } from '../../api/client/index.ts';
+import {
+  ClusterRecords,
+  serviceIndexers,
+  sliceIndexers,
+  type ServiceObject,
+  type SliceObject,
+} from './cluster-records.ts';
+import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './forwarder.ts';
+import { DnsServer } from './server.ts';
+
+export interface ClusterDnsOptions {
+  client: Client;
+  /** `ip:port` (or `[ip6]:port`) to serve on; the agent's default is `<nodeIP>:53`. */
+  listen: string;
+  clusterDomain: string;
+  /** Upstream resolvers; default the nameservers of `resolvConf`. */
+  upstreams?: string[];
+  resolvConf?: string;
+  /** The Node to mark as serving DNS (annotation `clusterDnsAnnotation`), for the kube-dns endpoints. */
+  nodeName?: string;
+  logger?: Logger;
+}
+
+/** On a Node: `ip:port` its agent answers cluster DNS on. */
+export const clusterDnsAnnotation = 'dns.flotilla.io/listen';
+
+export interface RunningClusterDns {
+  port: number;
+  informers: SharedInformerFactory;
+  close(): Promise<void>;
+}
+
+/** Starts the informers and the server; answers NXDOMAIN-free only once the caches synced. */
+export async function startClusterDns(
+  opts: ClusterDnsOptions,
+  signal: AbortSignal,
+): Promise<RunningClusterDns> {
+  const logger = opts.logger ?? silentLogger;
+  const informers = new SharedInformerFactory(opts.client, { logger });
+  const services = informers.informerFor<ServiceObject>('v1', 'Service', {
+    indexers: serviceIndexers,
+  });
+  const slices = informers.informerFor<SliceObject>('discovery.k8s.io/v1', 'EndpointSlice', {
+    indexers: sliceIndexers,
+  });
+  informers.start(signal);
+  // Answering before the caches are full would turn every existing service into NXDOMAIN.
+  await informers.waitForCacheSync();
+  const self = parseUpstream(opts.listen);
+  const upstreams = opts.upstreams
+    ? opts.upstreams.map(parseUpstream)
+    : upstreamsFromResolvConf(readText(opts.resolvConf ?? '/etc/resolv.conf'), self);
+  const server = new DnsServer({
+    records: new ClusterRecords(services.store, slices.store),
+    zone: opts.clusterDomain,
+    forwarder: new Forwarder({ upstreams }),
+    logger,
+  });
+  const port = await server.listen(self.host, self.port);
+  logger.info('cluster DNS serving', {
+    listen: `${self.host}:${port}`,
+    upstreams: upstreams.map((u) => `${u.host}:${u.port}`).join(','),
+  });
+  return {
+    port,
+    informers,
+    close: () => server.close(),
+  };
+}
+
+/** Runs until the signal aborts (the agent's shape); retries listening while the address is missing. */
+export async function runClusterDns(opts: ClusterDnsOptions, signal: AbortSignal): Promise<void> {
+  const logger = opts.logger ?? silentLogger;
+  let running: RunningClusterDns | undefined;
+  while (!signal.aborted && !running) {
+    try {
+      running = await startClusterDns(opts, signal);
+    } catch (err) {
+      if (signal.aborted) return;
+      logger.warn('cluster DNS could not start; retrying', { listen: opts.listen, error: String(err) });
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+    }
+  }
+  if (!running) return;
+  const mark = (value: string | null) =>
+    opts.nodeName
+      ? opts.client
+          .resource('v1', 'Node')
+          .patch(opts.nodeName, 'merge', { metadata: { annotations: { [clusterDnsAnnotation]: value } } })
+      : Promise.resolve();
+  const self = parseUpstream(opts.listen);
+  // Until the node says so, the cluster-dns controller leaves it out of kube-dns's endpoints.
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      await mark(`${self.host}:${running.port}`);
+      break;
+    } catch (err) {
+      logger.warn('marking the node as a DNS server failed; retrying', { error: String(err), attempt });
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+  await new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  await mark(null).catch(() => {});
+  await running.close();
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}

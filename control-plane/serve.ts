@@ -8,6 +8,7 @@
 //   encryption-config.yaml   keys for Secrets at rest
 //   kubeconfig.yaml the admin kubeconfig (0600)
 import { mkdirSync } from 'node:fs';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import {
   CertAuthenticator,
@@ -41,6 +42,12 @@ export interface ControlPlaneOptions {
   port: number;
   /** Listen address; 127.0.0.1 unless the user asks otherwise. */
   address?: string;
+  /**
+   * More addresses to serve on, same port: where a cluster's nodes reach the API server (the
+   * netns bridge, a VM host-only address). Each is in the serving certificate, and the first is
+   * the `kubernetes` Service endpoint.
+   */
+  listenAddresses?: string[];
   /** Where to log (errors, notable events). Defaults to stderr. */
   log?: (line: string) => void;
   /** Run the scheduler in this process (default true). */
@@ -80,6 +87,8 @@ export interface RunningControlPlane {
   scheduler?: RunningScheduler;
   /** The controller manager (campaigning for its lease), when asked for. */
   controllers?: RunningControllers;
+  /** Serves on one more address (same port), re-issuing the serving certificate for it if needed. */
+  addListenAddress(address: string): Promise<void>;
   /**
    * A bootstrap token ("<id>.<secret>") for one node to join with: its kubelet client CSR is
    * approved only for that node name (controllers/csr-approving.ts). Default TTL 1 hour.
@@ -102,6 +111,11 @@ export class PortInUseError extends Error {
   }
 }
 
+function listenerHost(listener: TcpServer): string | undefined {
+  const a = listener.address();
+  return a && typeof a === 'object' ? a.address : undefined;
+}
+
 const isLoopback = (address: string) =>
   address === '127.0.0.1' || address === '::1' || address === 'localhost';
 
@@ -112,7 +126,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   const pkiDir = join(dataDir, 'pki');
-  const pki = await ensureClusterPki(pkiDir, isLoopback(address) ? {} : { sans: [address] });
+  const sans = [address, ...(opts.listenAddresses ?? [])].filter((a) => !isLoopback(a));
+  const pki = await ensureClusterPki(pkiDir, { sans });
   const admin = await ensureClientCertificate(pkiDir, 'admin', pki.authority, {
     commonName: 'admin',
     organizations: [MASTERS_GROUP],
@@ -167,6 +182,31 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       throw err;
     }
     boundPort = bound.port;
+    const httpsServer = api.server;
+    // Other addresses hand their connections to the one HTTPS server (same TLS, same handler).
+    const extraListeners: TcpServer[] = [];
+    const addListenAddress = async (extra: string) => {
+      if (extra === bound.host || extraListeners.some((l) => listenerHost(l) === extra)) return;
+      if (!isLoopback(extra) && !sans.includes(extra)) {
+        sans.push(extra);
+        const renewed = await ensureClusterPki(pkiDir, { sans });
+        httpsServer.setSecureContext({ key: renewed.key, cert: renewed.cert, ca: renewed.ca });
+      }
+      const listener = createTcpServer((socket) => httpsServer.emit('connection', socket));
+      await new Promise<void>((resolve, reject) => {
+        listener.once('error', (err: NodeJS.ErrnoException) =>
+          reject(err.code === 'EADDRINUSE' ? new PortInUseError(extra, bound.port) : err),
+        );
+        listener.listen(bound.port, extra, () => resolve());
+      });
+      extraListeners.push(listener);
+    };
+    try {
+      for (const extra of opts.listenAddresses ?? []) await addListenAddress(extra);
+    } catch (err) {
+      for (const listener of extraListeners) listener.close();
+      throw err;
+    }
     const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
     writeKubeconfig(kubeconfigPath, {
       clusterName: basename(dataDir) || 'flotilla',
@@ -194,7 +234,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
             csrsigning: { authority: pki.authority, ...opts.controllers.settings?.csrsigning },
             // The `kubernetes` Service points at this API server.
             'kubernetes-service': {
-              endpointIP: bound.host,
+              endpointIP: opts.listenAddresses?.[0] ?? bound.host,
               endpointPort: bound.port,
               ...opts.controllers.settings?.['kubernetes-service'],
             },
@@ -224,8 +264,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
           ttlSeconds: ttlSeconds ?? NODE_BOOTSTRAP_TTL_SECONDS,
           description: `join node ${nodeName}`,
         }).token,
+      addListenAddress,
       close: () =>
         (closing ??= (async () => {
+          for (const listener of extraListeners) listener.close();
           await controllers?.stop();
           await scheduler?.stop();
           components.close();

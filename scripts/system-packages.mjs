@@ -17,4 +17,6 @@ export const systemPackages = [
   // gcc + a static libc build our own pause program (resources/images/pause.c).
   { pkg: 'gcc', probe: 'gcc' },
   { pkg: 'libc6-dev', probe: '/usr/include/stdio.h' },
+  // isoinfo reads back the NoCloud seed ISOs we write (cloud-init tests, fake VBoxManage).
+  { pkg: 'genisoimage', probe: 'isoinfo' },
 ];

@@ -1,0 +1,174 @@
+// The "virtual machine" behind the fake multipass and VBoxManage: a real netns node (see
+// docs/netns.md) booted from the cloud-init user-data the provider wrote, so everything after
+// boot (SSH with the pinned host key, the agent, Ready) runs for real:
+//   - sshd presents the host key from user-data (ssh_keys) and accepts ssh_authorized_keys;
+//   - a VM's standard paths do not exist in a namespace that shares the host's file system, so
+//     the node declares its own layout in /etc/flotilla/agent-host.json, bind-mounted (in
+//     sshd's mount namespace only) from the node's directory, as any unusual host may.
+// All fake VMs of one state dir share one "host network": a netns bridge named after
+// FAKE_VM_NETWORK (tests pass a test cluster name, so leftovers of a crashed run get removed).
+// Leaves behind on the host: an empty /etc/flotilla mount point, like the netns library's own.
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { parseUserData } from '../../control-plane/provision/cloud-init/user-data.ts';
+import { bridgeExists, createBridge, deleteBridge } from '../../control-plane/provision/netns/bridge.ts';
+import { destroyCluster } from '../../control-plane/provision/netns/cluster.ts';
+import { isAlive, startDaemon, stopDaemon } from '../../control-plane/provision/netns/daemon.ts';
+import { createNode, deleteNode, type NetnsNode } from '../../control-plane/provision/netns/node.ts';
+import { sshdPaths, waitForSshBanner } from '../../control-plane/provision/netns/sshd.ts';
+import { freeNodeSubnet, interfacesInSubnet } from '../../control-plane/provision/netns/subnet.ts';
+import { bridgeName } from '../../control-plane/provision/netns/names.ts';
+
+export interface FakeHost {
+  stateDir: string;
+  network: string;
+}
+
+export function fakeHost(stateDirVar: string, defaultDir: string): FakeHost {
+  const stateDir = process.env[stateDirVar] ?? defaultDir;
+  mkdirSync(stateDir, { recursive: true });
+  const network =
+    process.env.FAKE_VM_NETWORK ?? `fvm-${createHash('sha256').update(stateDir).digest('hex').slice(0, 8)}`;
+  return { stateDir, network };
+}
+
+/** Appends one invocation to the call log (JSON lines), which tests read to check arguments. */
+export function recordCall(host: FakeHost, logVar: string, argv: string[]): void {
+  const log = process.env[logVar] ?? join(host.stateDir, 'calls.jsonl');
+  writeFileSync(log, JSON.stringify({ argv }) + '\n', { flag: 'a' });
+}
+
+/** A cross-process lock (parallel `launch` calls share the network and the index space). */
+export async function withLock<T>(host: FakeHost, use: () => Promise<T>): Promise<T> {
+  const lock = join(host.stateDir, 'lock');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      const owner = Number(readFileSafe(join(lock, 'pid')));
+      if (owner && !isAlive(owner)) rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  try {
+    return await use();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function readFileSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The bridge every fake VM plugs into (the "host-only network"); made on first use. */
+export async function ensureNetwork(host: FakeHost): Promise<string> {
+  const file = join(host.stateDir, 'network.json');
+  if (existsSync(file) && (await bridgeExists(host.network)))
+    return (JSON.parse(readFileSync(file, 'utf8')) as { subnet: string }).subnet;
+  for (let attempt = 1; ; attempt++) {
+    const subnet = await freeNodeSubnet();
+    await createBridge({ cluster: host.network, nodeSubnet: subnet });
+    const others = (await interfacesInSubnet(subnet)).filter((n) => n !== bridgeName(host.network));
+    if (others.length === 0) {
+      writeFileSync(file, JSON.stringify({ subnet }));
+      return subnet;
+    }
+    await deleteBridge(host.network);
+    if (attempt >= 5) throw new Error(`no free subnet for the fake VM network`);
+  }
+}
+
+/** Removes every fake VM and the network (tests call it when done). */
+export async function destroyFakeHost(host: FakeHost): Promise<void> {
+  await destroyCluster(host.network, host.stateDir);
+  rmSync(host.stateDir, { recursive: true, force: true });
+}
+
+export interface BootSpec {
+  host: FakeHost;
+  /** The VM's name, also the netns node name. */
+  name: string;
+  index: number;
+  subnet: string;
+  userData: string;
+}
+
+export async function bootVm(spec: BootSpec): Promise<NetnsNode> {
+  const seed = parseUserData(spec.userData);
+  if (!seed.hostPrivateKey || !seed.hostPublicKey) throw new Error('user-data has no ssh_keys.ed25519_*');
+  const authorizedKey = seed.authorizedKeys[0];
+  if (!authorizedKey) throw new Error('user-data has no ssh_authorized_keys');
+  const nodeDir = join(spec.host.stateDir, 'nodes', spec.name);
+  const ssh = sshdPaths(nodeDir);
+  mkdirSync(ssh.dir, { recursive: true, mode: 0o700 });
+  // cloud-init's cc_ssh writes these before sshd first starts; so do we.
+  writeFileSync(ssh.hostKey, seed.hostPrivateKey, { mode: 0o600 });
+  writeFileSync(`${ssh.hostKey}.pub`, seed.hostPublicKey.trim() + '\n');
+  const images = (process.env.FAKE_VM_IMAGES ?? '').split(':').filter(Boolean);
+  const node = await createNode({
+    cluster: spec.host.network,
+    name: spec.name,
+    index: spec.index,
+    nodeSubnet: spec.subnet,
+    clusterDir: spec.host.stateDir,
+    authorizedKey,
+    images,
+  });
+  try {
+    await declareLayout(node);
+  } catch (error) {
+    await deleteNode({ cluster: spec.host.network, name: spec.name, clusterDir: spec.host.stateDir });
+    throw error;
+  }
+  return node;
+}
+
+// Restarts the node's sshd with /etc/flotilla bound to the node's own directory.
+async function declareLayout(node: NetnsNode): Promise<void> {
+  const etc = join(node.nodeDir, 'etc-flotilla');
+  mkdirSync(etc, { recursive: true });
+  writeFileSync(
+    join(etc, 'agent-host.json'),
+    JSON.stringify({
+      installDir: join(node.nodeDir, 'agent'),
+      dataDir: join(node.nodeDir, 'agent-data'),
+      containerRuntimeEndpoint: `unix://${node.containerdSocket}`,
+      cniConfDir: node.cniConfDir,
+      cniBinDir: '/usr/lib/cni',
+      cgroupParent: node.cgroupParent,
+      installPackages: false,
+    }),
+  );
+  const paths = sshdPaths(node.nodeDir);
+  await stopDaemon(node.sshdPid, 5_000);
+  const pid = startDaemon({
+    namespace: node.namespace,
+    hostname: node.name,
+    binds: [
+      [paths.privsepDir, '/run/sshd'],
+      [etc, '/etc/flotilla'],
+    ],
+    argv: ['/usr/sbin/sshd', '-D', '-e', '-f', paths.config],
+    logFile: paths.log,
+    pidFile: paths.pidFile,
+    scratchDir: paths.dir,
+  });
+  await waitForSshBanner(node.nodeIp, pid);
+}
+
+export async function shutdownVm(host: FakeHost, name: string): Promise<void> {
+  await deleteNode({ cluster: host.network, name, clusterDir: host.stateDir });
+  try {
+    rmdirSync(join(host.stateDir, 'nodes'));
+  } catch {
+    // Other VMs still have directories there.
+  }
+}

@@ -1,0 +1,124 @@
+// kube-proxy in iptables mode, inside the agent: informers on Services and EndpointSlices feed
+// the Proxier, and a loop syncs at most every `minSyncIntervalMs` (upstream --iptables-min-sync-
+// period) and at least every `syncIntervalMs` (--iptables-sync-period, which also re-adds the
+// jump rules if someone removed them).
+import { networkInterfaces } from 'node:os';
+import type { Client, KubeObject, Logger } from '../../api/client/index.ts';
+import { SharedInformerFactory } from '../../api/client/index.ts';
+import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
+import type { Service } from '../../api/types/service.ts';
+import { systemIptables, type Iptables } from './iptables.ts';
+import { Proxier } from './proxier.ts';
+import { enableKernelSettings } from './sysctl.ts';
+
+export { Proxier } from './proxier.ts';
+export { buildRules } from './rules.ts';
+export { servicePortsOf } from './service-ports.ts';
+
+export interface ProxyConfig {
+  mode: 'iptables' | 'none';
+  /** The pod network, e.g. 10.244.0.0/16. */
+  clusterCIDR?: string;
+  /** CIDRs whose local addresses take NodePort traffic; empty: every local address. */
+  nodePortAddresses?: string[];
+}
+
+export interface RunProxyOptions {
+  client: Client;
+  nodeName: string;
+  config: ProxyConfig;
+  logger: Logger;
+  iptables?: Iptables;
+  minSyncIntervalMs?: number;
+  syncIntervalMs?: number;
+  fullSyncIntervalMs?: number;
+}
+
+/** Runs until the signal aborts. Does nothing in mode 'none'. */
+export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Promise<void> {
+  if (opts.config.mode !== 'iptables') return;
+  const { logger, minSyncIntervalMs = 250, syncIntervalMs = 30_000 } = opts;
+  enableKernelSettings(logger);
+  const proxier = new Proxier({
+    iptables: opts.iptables ?? systemIptables(),
+    nodeName: opts.nodeName,
+    clusterCIDR: opts.config.clusterCIDR,
+    nodePortIPs: nodePortIPs(opts.config.nodePortAddresses),
+    fullSyncIntervalMs: opts.fullSyncIntervalMs,
+    logger,
+  });
+  const factory = new SharedInformerFactory(opts.client, { logger });
+  factory.informerFor<Service & KubeObject>('v1', 'Service').addEventHandler({
+    onAdd: (s) => proxier.setService(s),
+    onUpdate: (_, s) => proxier.setService(s),
+    onDelete: (s) => proxier.deleteService(s),
+  });
+  factory.informerFor<EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice').addEventHandler({
+    onAdd: (s) => proxier.setEndpointSlice(s),
+    onUpdate: (_, s) => proxier.setEndpointSlice(s),
+    onDelete: (s) => proxier.deleteEndpointSlice(s),
+  });
+  factory.start(signal);
+  try {
+    await factory.waitForCacheSync({ signal });
+  } catch (err) {
+    if (signal.aborted) return;
+    throw err;
+  }
+  logger.info('kube-proxy (iptables) started', { node: opts.nodeName });
+  while (!signal.aborted) {
+    const started = Date.now();
+    try {
+      const result = await proxier.sync();
+      logger.info('iptables synced', {
+        full: result.full,
+        services: result.services,
+        ms: Date.now() - started,
+      });
+    } catch (err) {
+      logger.error('iptables sync failed; the next one is full', { error: String(err) });
+    }
+    await sleep(minSyncIntervalMs, signal);
+    const periodic = new AbortController();
+    const timer = setTimeout(() => periodic.abort(), Math.max(0, syncIntervalMs - minSyncIntervalMs));
+    const onAbort = () => periodic.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    await Promise.race([
+      proxier.whenPending(),
+      new Promise((r) => periodic.signal.addEventListener('abort', r)),
+    ]);
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+  await factory.stopped();
+}
+
+/** The local IPv4 addresses inside `cidrs`, looked up on every sync (addresses come and go). */
+function nodePortIPs(cidrs: string[] | undefined): (() => string[]) | undefined {
+  if (!cidrs || cidrs.length === 0) return undefined;
+  return () =>
+    Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && a.family === 'IPv4' && cidrs.some((c) => inCidr(a.address, c)))
+      .map((a) => a!.address);
+}
+
+const toInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
+export function inCidr(ip: string, cidr: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const size = 2 ** (32 - Number(bits ?? 32));
+  return Math.floor(toInt(ip) / size) === Math.floor(toInt(base!) / size);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,287 @@
+// The iptables-restore input for one sync, in upstream kube-proxy's layout and order
+// (pkg/proxy/iptables/proxier.go syncProxyRules), so `iptables-save` on a node reads like a real
+// cluster's. The top-level chains (KUBE-SERVICES, KUBE-NODEPORTS, ...) are rewritten on every
+// sync; per-service chains (KUBE-SVC/SVL/EXT/FW/SEP) only for the services in `changed`
+// (upstream's partial sync): iptables-restore --noflush leaves chains it is not given alone.
+import {
+  categorizeEndpoints,
+  externallyAccessible,
+  type ProxyEndpoint,
+  type ProxyServicePort,
+  usesClusterEndpoints,
+  usesLocalEndpoints,
+} from './service-ports.ts';
+
+export const MASQUERADE_MARK = '0x4000';
+
+export const KUBE_SERVICES = 'KUBE-SERVICES';
+export const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
+export const KUBE_NODEPORTS = 'KUBE-NODEPORTS';
+export const KUBE_FORWARD = 'KUBE-FORWARD';
+export const KUBE_PROXY_FIREWALL = 'KUBE-PROXY-FIREWALL';
+export const KUBE_POSTROUTING = 'KUBE-POSTROUTING';
+export const KUBE_MARK_MASQ = 'KUBE-MARK-MASQ';
+
+export interface RuleOptions {
+  /** Pod network: traffic from outside it to a ClusterIP is masqueraded (upstream's local detector). */
+  clusterCIDR?: string;
+  /** Node IPs NodePorts answer on; undefined: every local address but 127.0.0.0/8. */
+  nodePortIPs?: string[];
+  /** Write every service's chains (full sync), or only those of these services ("ns/name"). */
+  changed: 'all' | ReadonlySet<string>;
+  /** Per-service chains to flush and delete (no longer used). */
+  staleChains?: Iterable<string>;
+  /** MASQUERADE --random-fully (iptables >= 1.6.2 with kernel support). */
+  randomFully?: boolean;
+}
+
+export interface RuleSet {
+  /** iptables-restore --noflush input: *filter then *nat. */
+  text: string;
+  /** Every per-service nat chain the rules use, written now or left from an earlier sync. */
+  natChains: Set<string>;
+}
+
+/** A quoted comment, as upstream writes those with spaces. */
+const q = (s: string) => `"${s}"`;
+
+/** 1/n with ten decimals, like upstream's computeProbability. */
+export function probability(n: number): string {
+  return (1 / n).toFixed(10);
+}
+
+export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions): RuleSet {
+  const filterChains: string[] = [];
+  const filterRules: string[] = [];
+  const natChains: string[] = [];
+  const natRules: string[] = [];
+  const active = new Set<string>();
+  const mark = `${MASQUERADE_MARK}/${MASQUERADE_MARK}`;
+
+  for (const c of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL])
+    filterChains.push(`:${c} - [0:0]`);
+  for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ])
+    natChains.push(`:${c} - [0:0]`);
+
+  natRules.push(
+    `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark} -j RETURN`,
+    // Clear the mark so a packet that passes through the stack again is not masqueraded twice.
+    `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${MASQUERADE_MARK}`,
+    `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE` +
+      (opts.randomFully ? ' --random-fully' : ''),
+    `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${MASQUERADE_MARK}`,
+  );
+
+  const ifLocal = opts.clusterCIDR ? `-s ${opts.clusterCIDR}` : undefined;
+  const ifNotLocal = opts.clusterCIDR ? `! -s ${opts.clusterCIDR}` : undefined;
+
+  for (const sp of ports) {
+    const { name, protocol: proto, chains } = sp;
+    const { cluster, local, reachable, any: hasEndpoints } = categorizeEndpoints(sp);
+    const match = `-m ${proto} -p ${proto}`;
+    const vip = (ip: string, port: number) => `${match} -d ${ip} --dport ${port}`;
+
+    const usesClusterChain = cluster.length > 0 && usesClusterEndpoints(sp);
+    const usesLocalChain = local.length > 0 && usesLocalEndpoints(sp);
+    const internalChain = sp.internalPolicyLocal ? chains.local : chains.cluster;
+    const hasInternal = hasEndpoints && (!sp.internalPolicyLocal || local.length > 0);
+    const externalPolicyChain = sp.externalPolicyLocal ? chains.local : chains.cluster;
+    const hasExternal = hasEndpoints && (!sp.externalPolicyLocal || local.length > 0);
+    const usesExtChain = hasEndpoints && externallyAccessible(sp);
+    const usesFwChain =
+      hasEndpoints && sp.loadBalancerIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
+    const lbChain = usesFwChain ? chains.firewall : chains.external;
+
+    if (usesClusterChain) active.add(chains.cluster);
+    if (usesLocalChain) active.add(chains.local);
+    if (usesExtChain) active.add(chains.external);
+    if (usesFwChain) active.add(chains.firewall);
+    for (const ep of reachable) active.add(ep.chain);
+
+    let internalFilter = '';
+    let externalFilter = '';
+    if (!hasEndpoints) {
+      internalFilter = `-m comment --comment ${q(`${name} has no endpoints`)}`;
+      externalFilter = internalFilter;
+    }
+    const noLocal = `-m comment --comment ${q(`${name} has no local endpoints`)}`;
+    const internalTarget = hasEndpoints ? 'DROP' : 'REJECT';
+    if (hasEndpoints && !hasInternal) internalFilter = noLocal;
+    if (hasEndpoints && !hasExternal) externalFilter = noLocal;
+    const externalTarget = internalTarget;
+
+    // Capture the ClusterIP.
+    if (hasInternal)
+      natRules.push(
+        `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} cluster IP`)} ${vip(sp.clusterIP, sp.port)} -j ${internalChain}`,
+      );
+    else
+      filterRules.push(
+        `-A ${KUBE_SERVICES} ${internalFilter} ${vip(sp.clusterIP, sp.port)} -j ${internalTarget}`,
+      );
+
+    for (const ip of sp.externalIPs) {
+      if (hasEndpoints)
+        natRules.push(
+          `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} external IP`)} ${vip(ip, sp.port)} -j ${chains.external}`,
+        );
+      if (!hasExternal)
+        filterRules.push(
+          `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} ${vip(ip, sp.port)} -j ${externalTarget}`,
+        );
+    }
+
+    for (const ip of sp.loadBalancerIPs) {
+      if (hasEndpoints)
+        natRules.push(
+          `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} loadbalancer IP`)} ${vip(ip, sp.port)} -j ${lbChain}`,
+        );
+      if (usesFwChain)
+        filterRules.push(
+          `-A ${KUBE_PROXY_FIREWALL} -m comment --comment ${q(`${name} traffic not accepted by ${chains.firewall}`)} ${vip(ip, sp.port)} -j DROP`,
+        );
+    }
+    if (!hasExternal)
+      for (const ip of sp.loadBalancerIPs)
+        filterRules.push(
+          `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} ${vip(ip, sp.port)} -j ${externalTarget}`,
+        );
+
+    if (sp.nodePort > 0) {
+      if (hasEndpoints)
+        natRules.push(
+          `-A ${KUBE_NODEPORTS} -m comment --comment ${name} ${match} --dport ${sp.nodePort} -j ${chains.external}`,
+        );
+      if (!hasExternal)
+        filterRules.push(
+          `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} -m addrtype --dst-type LOCAL ${match} --dport ${sp.nodePort} -j ${externalTarget}`,
+        );
+    }
+
+    if (sp.healthCheckNodePort > 0)
+      filterRules.push(
+        `-A ${KUBE_NODEPORTS} -m comment --comment ${q(`${name} health check node port`)} -m tcp -p tcp --dport ${sp.healthCheckNodePort} -j ACCEPT`,
+      );
+
+    // Unchanged services keep the chains an earlier sync wrote.
+    if (opts.changed !== 'all' && !opts.changed.has(sp.service)) continue;
+
+    if (hasInternal) {
+      const args = `-m comment --comment ${q(`${name} cluster IP`)} ${vip(sp.clusterIP, sp.port)}`;
+      // Off-cluster traffic to a ClusterIP may leave the node again towards the endpoint.
+      if (ifNotLocal) natRules.push(`-A ${internalChain} ${args} ${ifNotLocal} -j ${KUBE_MARK_MASQ}`);
+    }
+
+    if (usesExtChain) {
+      const ext = chains.external;
+      natChains.push(`:${ext} - [0:0]`);
+      if (!sp.externalPolicyLocal) {
+        // Endpoints may be on another node: masquerade so replies come back through this one.
+        natRules.push(
+          `-A ${ext} -m comment --comment ${q(`masquerade traffic for ${name} external destinations`)} -j ${KUBE_MARK_MASQ}`,
+        );
+      } else {
+        // Pods and the node itself reach external destinations as if from outside and back.
+        if (ifLocal)
+          natRules.push(
+            `-A ${ext} -m comment --comment ${q(`pod traffic for ${name} external destinations`)} ${ifLocal} -j ${chains.cluster}`,
+          );
+        natRules.push(
+          `-A ${ext} -m comment --comment ${q(`masquerade LOCAL traffic for ${name} external destinations`)} -m addrtype --src-type LOCAL -j ${KUBE_MARK_MASQ}`,
+          `-A ${ext} -m comment --comment ${q(`route LOCAL traffic for ${name} external destinations`)} -m addrtype --src-type LOCAL -j ${chains.cluster}`,
+        );
+      }
+      if (hasExternal) natRules.push(`-A ${ext} -j ${externalPolicyChain}`);
+    }
+
+    if (usesFwChain) {
+      const fw = chains.firewall;
+      natChains.push(`:${fw} - [0:0]`);
+      const args = `-A ${fw} -m comment --comment ${q(`${name} loadbalancer IP`)}`;
+      for (const cidr of sp.loadBalancerSourceRanges)
+        natRules.push(`${args} -s ${cidr} -j ${chains.external}`);
+      natRules.push(
+        `-A ${fw} -m comment --comment ${q(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`)}`,
+      );
+    }
+
+    if (usesClusterChain) {
+      natChains.push(`:${chains.cluster} - [0:0]`);
+      writeServiceToEndpoints(natRules, sp, chains.cluster, cluster);
+    }
+    if (usesLocalChain) {
+      natChains.push(`:${chains.local} - [0:0]`);
+      writeServiceToEndpoints(natRules, sp, chains.local, local);
+    }
+
+    for (const ep of reachable) {
+      natChains.push(`:${ep.chain} - [0:0]`);
+      // Hairpin: a pod reaching itself through the service is masqueraded, or it would answer itself.
+      natRules.push(`-A ${ep.chain} -m comment --comment ${name} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
+      const affinity = sp.stickySeconds > 0 ? ` -m recent --name ${ep.chain} --set` : '';
+      natRules.push(
+        `-A ${ep.chain} -m comment --comment ${name}${affinity} ${match} -j DNAT --to-destination ${ep.address}`,
+      );
+    }
+  }
+
+  for (const chain of opts.staleChains ?? []) {
+    if (active.has(chain)) continue;
+    // A chain line flushes it; then it can go.
+    natChains.push(`:${chain} - [0:0]`);
+    natRules.push(`-X ${chain}`);
+  }
+
+  // NodePorts last: after every ClusterIP, external IP and load balancer rule.
+  const nodePortsComment = `-m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')}`;
+  if (opts.nodePortIPs === undefined)
+    natRules.push(
+      `-A ${KUBE_SERVICES} ${nodePortsComment} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`,
+    );
+  else
+    for (const ip of opts.nodePortIPs)
+      if (!ip.startsWith('127.'))
+        natRules.push(`-A ${KUBE_SERVICES} ${nodePortsComment} -d ${ip} -j ${KUBE_NODEPORTS}`);
+
+  filterRules.push(
+    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
+    // Let marked (service) traffic through even where the FORWARD policy is DROP.
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark} -j ACCEPT`,
+    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+  );
+
+  const text = [
+    '*filter',
+    ...filterChains,
+    ...filterRules,
+    'COMMIT',
+    '*nat',
+    ...natChains,
+    ...natRules,
+    'COMMIT',
+    '',
+  ].join('\n');
+  return { text, natChains: active };
+}
+
+/** Session affinity first (a known client goes back to its endpoint), then the random spread. */
+function writeServiceToEndpoints(
+  out: string[],
+  sp: ProxyServicePort,
+  chain: string,
+  endpoints: readonly ProxyEndpoint[],
+): void {
+  if (sp.stickySeconds > 0)
+    for (const ep of endpoints)
+      out.push(
+        `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)} -m recent --name ${ep.chain} --rcheck --seconds ${sp.stickySeconds} --reap -j ${ep.chain}`,
+      );
+  const n = endpoints.length;
+  endpoints.forEach((ep, i) => {
+    // Rule i takes 1/(n-i) of what reaches it, so each endpoint gets 1/n overall; the last takes the rest.
+    const statistic = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
+    out.push(
+      `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)}${statistic} -j ${ep.chain}`,
+    );
+  });
+}

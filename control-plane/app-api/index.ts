@@ -132,7 +132,6 @@ async function streamProgress(
     res.write(`${JSON.stringify(e)}\n`);
     if (finished(e)) res.end();
   };
-  let stop: (() => void) | undefined;
   const seen = new Set<string>();
   const once = (e: ProgressEvent) => {
     const key = `${e.time}|${e.step}|${e.node ?? ''}|${e.status}`;
@@ -141,9 +140,9 @@ async function streamProgress(
     write(e);
   };
   const following = await lib.followProgress(name, once);
-  stop = typeof following === 'function' ? following : () => following.close();
+  const stop = typeof following === 'function' ? following : () => following.close();
   for (const e of await lib.readProgress(name)) once(e);
-  const end = () => stop?.();
+  const end = () => stop();
   req.once('close', end);
   res.once('close', end);
 }

@@ -1,0 +1,192 @@
+// A small i18n module: English and Simplified Chinese, chosen from the browser's language and
+// remembered. `t('key', {n: 3})` fills {n}. Missing Chinese strings fall back to English.
+import { ref } from 'vue';
+
+export type Locale = 'en' | 'zh-CN';
+
+const en = {
+  'nav.overview': 'Overview',
+  'nav.nodes': 'Nodes',
+  'nav.workloads': 'Workloads',
+  'nav.pods': 'Pods',
+  'nav.events': 'Events',
+  'nav.yaml': 'YAML editor',
+  'nav.create': 'Create cluster',
+  'theme.toggle': 'Toggle theme',
+  'status.live': 'Live',
+  'status.connecting': 'Connecting…',
+  'status.reconnecting': 'Reconnecting…',
+  'overview.title': 'Cluster overview',
+  'overview.nodes': 'Nodes',
+  'overview.podsByPhase': 'Pods by phase',
+  'overview.recentEvents': 'Recent events',
+  'empty.nodes':
+    'No nodes yet. Create a cluster, or run `flotilla simulate nodes --count 3` to add simulated nodes.',
+  'empty.pods': 'No pods. Apply a Deployment in the YAML editor to start some.',
+  'empty.events': 'No events yet. Events appear as the cluster does things.',
+  'empty.workloads': 'No {kind} yet. Open the YAML editor to create one.',
+  'col.name': 'Name',
+  'col.namespace': 'Namespace',
+  'col.status': 'Status',
+  'col.roles': 'Roles',
+  'col.addresses': 'Addresses',
+  'col.cpu': 'CPU',
+  'col.memory': 'Memory',
+  'col.pods': 'Pods',
+  'col.ready': 'Ready',
+  'col.node': 'Node',
+  'col.age': 'Age',
+  'col.restarts': 'Restarts',
+  'col.ip': 'IP',
+  'col.type': 'Type',
+  'col.reason': 'Reason',
+  'col.object': 'Object',
+  'col.message': 'Message',
+  'col.replicas': 'Replicas',
+  'col.actions': 'Actions',
+  'action.cordon': 'Cordon',
+  'action.uncordon': 'Uncordon',
+  'action.drain': 'Drain',
+  'action.scale': 'Scale',
+  'action.restart': 'Restart',
+  'action.delete': 'Delete',
+  'action.apply': 'Apply',
+  'action.validate': 'Validate',
+  'action.create': 'Create',
+  'action.cancel': 'Cancel',
+  'action.follow': 'Follow',
+  'confirm.delete': 'Delete {name}?',
+  'confirm.drain': 'Drain {name}? Its pods are evicted and it stops taking new ones.',
+  'yaml.title': 'YAML editor',
+  'yaml.hint':
+    'Paste or write Kubernetes objects (separate several with ---). Validate asks the server without saving; Apply saves.',
+  'yaml.valid': 'Valid: the server accepts {n} object(s).',
+  'yaml.applied': 'Applied {n} object(s).',
+  'yaml.errorAt': 'Line {line}: {message}',
+  'pod.containers': 'Containers',
+  'pod.events': 'Events',
+  'pod.logs': 'Logs',
+  'pod.logsUnavailable': 'Logs are not available: {message}',
+  'pod.conditions': 'Conditions',
+  'error.title': 'Something went wrong',
+  'error.retry': 'The list reconnects on its own; check that flotilla serve is still running.',
+  'wizard.title': 'Create a cluster',
+  'wizard.name': 'Name',
+  'wizard.provider': 'Provider',
+  'wizard.nodes': 'Nodes',
+  'wizard.cpus': 'CPUs per node',
+  'wizard.memory': 'Memory per node',
+  'wizard.advanced': 'Advanced',
+  'wizard.serviceCIDR': 'Service CIDR',
+  'wizard.podCIDR': 'Pod CIDR',
+  'wizard.yaml': 'Cluster config as YAML',
+  'wizard.progress': 'Progress',
+  'wizard.step': 'Step',
+  'wizard.elapsed': 'Elapsed',
+  'wizard.unavailable': 'Cluster creation is not available here: {message}',
+  'search.placeholder': 'Filter by name',
+} as const;
+
+export type MessageKey = keyof typeof en;
+
+const zh: Partial<Record<MessageKey, string>> = {
+  'nav.overview': '概览',
+  'nav.nodes': '节点',
+  'nav.workloads': '工作负载',
+  'nav.pods': 'Pod',
+  'nav.events': '事件',
+  'nav.yaml': 'YAML 编辑器',
+  'nav.create': '创建集群',
+  'theme.toggle': '切换主题',
+  'status.live': '实时',
+  'status.connecting': '连接中…',
+  'status.reconnecting': '重新连接中…',
+  'overview.title': '集群概览',
+  'overview.nodes': '节点',
+  'overview.podsByPhase': '按阶段统计的 Pod',
+  'overview.recentEvents': '最近事件',
+  'empty.nodes': '还没有节点。创建一个集群，或运行 `flotilla simulate nodes --count 3` 添加模拟节点。',
+  'empty.pods': '没有 Pod。在 YAML 编辑器中应用一个 Deployment 来启动。',
+  'empty.events': '还没有事件。集群运行时会产生事件。',
+  'empty.workloads': '还没有 {kind}。打开 YAML 编辑器创建一个。',
+  'col.name': '名称',
+  'col.namespace': '命名空间',
+  'col.status': '状态',
+  'col.roles': '角色',
+  'col.addresses': '地址',
+  'col.cpu': 'CPU',
+  'col.memory': '内存',
+  'col.pods': 'Pod',
+  'col.ready': '就绪',
+  'col.node': '节点',
+  'col.age': '存在时间',
+  'col.restarts': '重启次数',
+  'col.type': '类型',
+  'col.reason': '原因',
+  'col.object': '对象',
+  'col.message': '消息',
+  'col.replicas': '副本',
+  'col.actions': '操作',
+  'action.cordon': '封锁',
+  'action.uncordon': '解除封锁',
+  'action.drain': '排空',
+  'action.scale': '扩缩容',
+  'action.restart': '重启',
+  'action.delete': '删除',
+  'action.apply': '应用',
+  'action.validate': '校验',
+  'action.create': '创建',
+  'action.cancel': '取消',
+  'action.follow': '跟随',
+  'confirm.delete': '删除 {name}？',
+  'confirm.drain': '排空 {name}？其上的 Pod 将被驱逐，且不再接收新的 Pod。',
+  'yaml.title': 'YAML 编辑器',
+  'yaml.hint':
+    '粘贴或编写 Kubernetes 对象（多个对象用 --- 分隔）。“校验”只让服务器检查不保存；“应用”会保存。',
+  'yaml.valid': '有效：服务器接受 {n} 个对象。',
+  'yaml.applied': '已应用 {n} 个对象。',
+  'yaml.errorAt': '第 {line} 行：{message}',
+  'pod.containers': '容器',
+  'pod.events': '事件',
+  'pod.logs': '日志',
+  'pod.logsUnavailable': '无法获取日志：{message}',
+  'pod.conditions': '状况',
+  'error.title': '出错了',
+  'error.retry': '列表会自动重连；请确认 flotilla serve 仍在运行。',
+  'wizard.title': '创建集群',
+  'wizard.name': '名称',
+  'wizard.provider': '提供方',
+  'wizard.nodes': '节点数',
+  'wizard.cpus': '每个节点的 CPU',
+  'wizard.memory': '每个节点的内存',
+  'wizard.advanced': '高级',
+  'wizard.serviceCIDR': 'Service CIDR',
+  'wizard.podCIDR': 'Pod CIDR',
+  'wizard.yaml': '集群配置（YAML）',
+  'wizard.progress': '进度',
+  'wizard.step': '步骤',
+  'wizard.elapsed': '耗时',
+  'wizard.unavailable': '此处无法创建集群：{message}',
+  'search.placeholder': '按名称筛选',
+};
+
+const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zh };
+
+function initialLocale(): Locale {
+  const saved = globalThis.localStorage?.getItem('flotilla.locale');
+  if (saved === 'en' || saved === 'zh-CN') return saved;
+  return globalThis.navigator?.language?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export const locale = ref<Locale>(initialLocale());
+
+export function setLocale(l: Locale): void {
+  locale.value = l;
+  globalThis.localStorage?.setItem('flotilla.locale', l);
+  if (globalThis.document) document.documentElement.lang = l;
+}
+
+export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = dictionaries[locale.value][key] ?? en[key];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}

@@ -10,6 +10,7 @@ import { runKubelet } from './kubelet/kubelet.ts';
 import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
 import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
 import { configurePodNetwork } from './kubelet/pod-cidr.ts';
+import { runProxy } from './proxy/index.ts';
 
 export function agentClient(config: AgentConfig): Client {
   if (config.kubeconfig) return new Client(nodeTransportFromKubeconfig({ kubeconfig: config.kubeconfig }));
@@ -62,6 +63,7 @@ export async function runAgent(
         },
         signal,
       ),
+      runProxy({ client, nodeName: config.nodeName, config: config.proxy, logger }, signal),
     ]);
   } finally {
     cri.close();

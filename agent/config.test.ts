@@ -15,6 +15,22 @@ describe('agent config', () => {
     });
   });
 
+  it('leaves kube-proxy off unless proxy.mode is iptables', () => {
+    const base = { nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' };
+    expect(parseAgentConfig(base).proxy).toEqual({
+      mode: 'none',
+      clusterCIDR: undefined,
+      nodePortAddresses: [],
+    });
+    expect(
+      parseAgentConfig({
+        ...base,
+        proxy: { mode: 'iptables', clusterCIDR: '10.244.0.0/16', nodePortAddresses: ['10.240.7.0/24'] },
+      }).proxy,
+    ).toEqual({ mode: 'iptables', clusterCIDR: '10.244.0.0/16', nodePortAddresses: ['10.240.7.0/24'] });
+    expect(() => parseAgentConfig({ ...base, proxy: { mode: 'ipvs' } })).toThrow(/proxy.mode/);
+  });
+
   it('needs a node IP and some credential', () => {
     expect(() => parseAgentConfig({ nodeName: 'n1', kubeconfig: '/k' })).toThrow(/nodeIP/);
     expect(() => parseAgentConfig({ nodeName: 'n1', nodeIP: '1.2.3.4' })).toThrow(/kubeconfig or apiServer/);

@@ -2,6 +2,7 @@
 // systemd unit. Paths are absolute; everything that has a sensible default may be left out.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 
 export interface AgentConfig {
@@ -12,6 +13,14 @@ export interface AgentConfig {
   apiServer?: string;
   caFile?: string;
   token?: string;
+  /**
+   * A kubeconfig with a bootstrap token (kubelet's --bootstrap-kubeconfig): when `kubeconfig`
+   * does not exist yet, the agent trades it for its own client certificate and writes
+   * `kubeconfig` (default `<dataDir>/kubeconfig.yaml`); see agent/bootstrap/.
+   */
+  bootstrapKubeconfig?: string;
+  /** How long to wait for a requested certificate to be approved and issued (default 600). */
+  bootstrapTimeoutSeconds: number;
   /** containerd's CRI socket. */
   containerRuntimeEndpoint: string;
   /** Where the runtime reads CNI configs; the agent writes the pod network there. */
@@ -31,6 +40,8 @@ export interface AgentConfig {
   leaseRenewSeconds: number;
   /** Cluster DNS on this node (agent/dns): off by default; `listen` defaults to `<nodeIP>:53`. */
   dns: { enabled: boolean; listen: string };
+  /** kube-proxy (agent/proxy) in this node's network namespace: 'none' by default (tests run the agent on the host). */
+  proxy: { mode: 'iptables' | 'none'; clusterCIDR?: string; nodePortAddresses: string[] };
   /** The ingress controller on this node (agent/ingress): off by default. */
   ingress: { enabled: boolean; httpPort: number; httpsPort: number };
   /** The kubelet API (logs, exec, attach, port-forward) on <nodeIP>:kubeletPort; 0: off. */
@@ -60,6 +71,11 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
     apiServer: optional('apiServer'),
     caFile: optional('caFile'),
     token: optional('token'),
+    bootstrapKubeconfig: optional('bootstrapKubeconfig'),
+    bootstrapTimeoutSeconds:
+      typeof raw.bootstrapTimeoutSeconds === 'number' && raw.bootstrapTimeoutSeconds > 0
+        ? raw.bootstrapTimeoutSeconds
+        : 600,
     containerRuntimeEndpoint: str('containerRuntimeEndpoint', '/run/containerd/containerd.sock'),
     cniConfDir: str('cniConfDir', '/etc/cni/net.d'),
     podCIDR: str('podCIDR', 'node'),
@@ -74,6 +90,15 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
       enabled: d.enabled === true,
       listen: typeof d.listen === 'string' && d.listen ? d.listen : `${str('nodeIP')}:53`,
     })),
+    proxy: serviceEdge(raw.proxy, (p) => {
+      if (p.mode !== undefined && p.mode !== 'iptables' && p.mode !== 'none')
+        throw new Error(`${source}: proxy.mode must be iptables or none`);
+      return {
+        mode: p.mode === 'iptables' ? 'iptables' : 'none',
+        clusterCIDR: typeof p.clusterCIDR === 'string' && p.clusterCIDR ? p.clusterCIDR : undefined,
+        nodePortAddresses: Array.isArray(p.nodePortAddresses) ? p.nodePortAddresses.map(String) : [],
+      };
+    }),
     ingress: serviceEdge(raw.ingress, (i) => ({
       enabled: i.enabled === true,
       httpPort: typeof i.httpPort === 'number' ? i.httpPort : 80,
@@ -84,12 +109,14 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
     tlsPrivateKeyFile: optional('tlsPrivateKeyFile'),
     clientCAFile: optional('clientCAFile'),
   };
+  if (config.bootstrapKubeconfig && !config.kubeconfig)
+    config.kubeconfig = join(config.dataDir, 'kubeconfig.yaml');
   if (!config.kubeconfig && !(config.apiServer && config.token))
-    throw new Error(`${source}: give either kubeconfig or apiServer with token`);
+    throw new Error(`${source}: give either kubeconfig, bootstrapKubeconfig, or apiServer with token`);
   return config;
 }
 
-/** The `dns:` and `ingress:` sections: an object (or nothing) read with the section's defaults. */
+/** The `dns:`, `proxy:` and `ingress:` sections: an object (or nothing) read with the section's defaults. */
 function serviceEdge<T>(raw: unknown, read: (section: Record<string, unknown>) => T): T {
   return read(raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
 }

@@ -40,11 +40,15 @@ export function staleUdpFlows(
   return filters;
 }
 
-/** Deletes matching flows; "0 flow entries" is not an error. Returns how many commands failed. */
-export async function deleteUdpFlows(filters: readonly ConntrackFilter[]): Promise<number> {
+/** Deletes matching flows (in the named netns, or here); "0 flow entries" is not an error. Returns how many commands failed. */
+export async function deleteUdpFlows(filters: readonly ConntrackFilter[], netns?: string): Promise<number> {
   let failed = 0;
   for (const f of filters) {
-    await exec('conntrack', ['-D', '-p', 'udp', ...f]).catch((err: { stderr?: string }) => {
+    const args = ['-D', '-p', 'udp', ...f];
+    const run = netns
+      ? exec('nsenter', [`--net=/run/netns/${netns}`, 'conntrack', ...args])
+      : exec('conntrack', args);
+    await run.catch((err: { stderr?: string }) => {
       if (!/0 flow entries/.test(err.stderr ?? '')) failed++;
     });
   }

@@ -12,7 +12,9 @@ import {
   KUBE_SERVICES,
 } from './rules.ts';
 
-const exec = promisify(execFile);
+const execPlain = promisify(execFile);
+const execIn = (netns: string, cmd: string, args: string[], o: { maxBuffer?: number }) =>
+  execPlain('nsenter', [`--net=/run/netns/${netns}`, cmd, ...args], o);
 
 interface Jump {
   table: 'filter' | 'nat';
@@ -117,9 +119,15 @@ export interface Iptables {
   supportsRandomFully(): Promise<boolean>;
 }
 
-/** Runs the iptables binaries on PATH, in the current network namespace. */
-export function systemIptables(): Iptables {
+/**
+ * Runs the iptables binaries on PATH, in the current network namespace or, for tests and
+ * benchmarks, in the named one (`ip netns` name).
+ */
+export function systemIptables(opts: { netns?: string } = {}): Iptables {
   let randomFully: Promise<boolean> | undefined;
+  const exec = (cmd: string, args: string[], o: { maxBuffer?: number } = {}) =>
+    opts.netns ? execIn(opts.netns, cmd, args, o) : execPlain(cmd, args, o);
+  const restore = (text: string) => restoreIn(opts.netns, text);
   return {
     restore: (text) => restore(text),
     async chains(table) {
@@ -176,11 +184,13 @@ export function systemIptables(): Iptables {
   };
 }
 
-function restore(text: string): Promise<void> {
+function restoreIn(netns: string | undefined, text: string): Promise<void> {
+  const args = ['-w', '--noflush', '--counters'];
+  const stdio = ['pipe', 'ignore', 'pipe'] as const;
   return new Promise((resolve, reject) => {
-    const child = spawn('iptables-restore', ['-w', '--noflush', '--counters'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
+    const child = netns
+      ? spawn('nsenter', [`--net=/run/netns/${netns}`, 'iptables-restore', ...args], { stdio: [...stdio] })
+      : spawn('iptables-restore', args, { stdio: [...stdio] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);

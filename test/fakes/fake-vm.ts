@@ -133,6 +133,11 @@ export async function bootVm(spec: BootSpec): Promise<NetnsNode> {
 
 // Restarts the node's sshd with /etc/flotilla bound to the node's own directory.
 async function declareLayout(node: NetnsNode): Promise<void> {
+  await restartSshd(node, [[writeLayout(node), '/etc/flotilla']]);
+}
+
+/** Writes the node's agent-host.json (its own containerd, CNI and agent dirs); returns its folder. */
+export function writeLayout(node: NetnsNode): string {
   const etc = join(node.nodeDir, 'etc-flotilla');
   mkdirSync(etc, { recursive: true });
   writeFileSync(
@@ -147,20 +152,31 @@ async function declareLayout(node: NetnsNode): Promise<void> {
       installPackages: false,
     }),
   );
+  return etc;
+}
+
+/**
+ * Restarts a netns node's sshd with more of the host's paths replaced by node directories
+ * (in sshd's mount namespace only), and optionally another config.
+ */
+export async function restartSshd(
+  node: NetnsNode,
+  binds: [string, string][],
+  config?: string,
+): Promise<void> {
   const paths = sshdPaths(node.nodeDir);
+  if (config !== undefined) writeFileSync(paths.config, config);
   await stopDaemon(node.sshdPid, 5_000);
   const pid = startDaemon({
     namespace: node.namespace,
     hostname: node.name,
-    binds: [
-      [paths.privsepDir, '/run/sshd'],
-      [etc, '/etc/flotilla'],
-    ],
+    binds: [[paths.privsepDir, '/run/sshd'], ...binds],
     argv: ['/usr/sbin/sshd', '-D', '-e', '-f', paths.config],
     logFile: paths.log,
     pidFile: paths.pidFile,
     scratchDir: paths.dir,
   });
+  node.sshdPid = pid;
   await waitForSshBanner(node.nodeIp, pid);
 }
 

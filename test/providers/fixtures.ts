@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ensureSshKeyPair } from '../../control-plane/provision/netns/keys.ts';
 import type { ProvisionContext, ProvisionedNode } from '../../control-plane/provision/provider.ts';
 import { withSsh } from '../../control-plane/provision/ssh-host/connection.ts';
-import { destroyFakeHost } from '../fakes/fake-vm.ts';
+import { destroyFakeHost, type FakeHost } from '../fakes/fake-vm.ts';
 import { removeStaleTestClusters, testClusterName } from '../helpers/netns.ts';
 
 export const FAKES_DIR = resolve(import.meta.dirname, '../fakes');
@@ -19,6 +19,8 @@ export interface ProviderFixture {
   /** Environment for the fakes: their own state dir and network. */
   env: NodeJS.ProcessEnv;
   stateDir: string;
+  /** The fakes' host: state dir and netns network, for tests that make hosts themselves. */
+  fakeHost: FakeHost;
   calls(): string[][];
   cleanup(): Promise<void>;
 }
@@ -37,6 +39,7 @@ export async function providerFixture(logName = 'calls.jsonl'): Promise<Provider
     clusterDir,
     progress,
     stateDir,
+    fakeHost: { stateDir, network },
     ctx: { cluster, clusterDir, sshPublicKey: key.publicKey, progress: (m) => progress.push(m) },
     env: {
       ...process.env,

@@ -32,6 +32,7 @@ import { LocalPathProvisioner } from './local-path-provisioner.ts';
 import { ReplicaSetController } from './replicaset.ts';
 import { ResourceQuotaController } from './resource-quota.ts';
 import { ServiceAccountController } from './service-account.ts';
+import { ServiceLbController } from './service-lb.ts';
 import { StatefulSetController } from './statefulset.ts';
 import { TaintEvictionController } from './taint-eviction.ts';
 import { TtlAfterFinishedController } from './ttl-after-finished.ts';
@@ -67,6 +68,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   csrsigning: (c) => new CsrSigningController(c),
   // Service edge (docs/networking.md).
   'cluster-dns': (c) => new ClusterDnsController(c),
+  'service-lb': (c) => new ServiceLbController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -6,6 +6,7 @@ import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
 import { CriClient } from './kubelet/cri/index.ts';
+import { KubeletEvent, kubeletEventRecorder, nodeObject } from './kubelet/events.ts';
 import { runKubelet } from './kubelet/kubelet.ts';
 import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
 import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
@@ -45,8 +46,18 @@ export async function runAgent(
       }
     }
     const machine = await machineStatus(base);
+    const events = kubeletEventRecorder(client, config.nodeName, logger);
+    const nodeRef = nodeObject(config.nodeName);
+    events.event(nodeRef, 'Normal', KubeletEvent.Starting, 'Starting kubelet.');
+    const onReadyChange = (ready: boolean) =>
+      events.event(
+        nodeRef,
+        'Normal',
+        ready ? KubeletEvent.NodeReady : KubeletEvent.NodeNotReady,
+        `Node ${config.nodeName} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`,
+      );
     await Promise.all([
-      runNodeStatusLoop(base, signal),
+      runNodeStatusLoop({ ...base, onReadyChange }, signal),
       runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
       configurePodNetwork(
         { ...base, podCIDR: config.podCIDR, cniConfDir: config.cniConfDir, dataDir: config.dataDir },
@@ -60,6 +71,7 @@ export async function runAgent(
           clusterDNS: config.clusterDNS,
           clusterDomain: config.clusterDomain,
           nodeAllocatable: { cpu: machine.allocatable!.cpu!, memory: machine.allocatable!.memory! },
+          events,
         },
         signal,
       ),

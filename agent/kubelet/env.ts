@@ -13,6 +13,8 @@ export interface EnvContext {
   sources: ConfigSources;
   /** Node allocatable, the default for resourceFieldRef of an unset limit. */
   nodeAllocatable: { cpu: string; memory: string };
+  /** Service link variables (service-env.ts): the lowest priority, overridden by env and envFrom. */
+  serviceEnv?: Map<string, string>;
 }
 
 export async function containerEnv(
@@ -20,7 +22,7 @@ export async function containerEnv(
   ctx: EnvContext,
 ): Promise<{ key: string; value: string }[]> {
   const ns = ctx.pod.metadata!.namespace!;
-  const env = new Map<string, string>();
+  const env = new Map<string, string>(ctx.serviceEnv ?? []);
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
     const ref = from.configMapRef ?? from.secretRef;

@@ -22,13 +22,23 @@ export function pullPolicy(container: Container): 'Always' | 'IfNotPresent' | 'N
   return !image.includes('@') && (tag === '' || tag === 'latest') ? 'Always' : 'IfNotPresent';
 }
 
+/** What happened on the way to the image, for the kubelet's Pulling/Pulled events. */
+export type PullReport = { step: 'present' } | { step: 'pulling' } | { step: 'pulled'; ms: number };
+
 /** Makes sure the image is present as the policy says; returns the image ID to run. */
-export async function ensureImage(cri: CriClient, container: Container): Promise<string> {
+export async function ensureImage(
+  cri: CriClient,
+  container: Container,
+  report: (r: PullReport) => void = () => undefined,
+): Promise<string> {
   const image = container.image ?? '';
   const policy = pullPolicy(container);
   if (policy !== 'Always') {
     const present = await cri.imageStatus({ image });
-    if (present) return present.id;
+    if (present) {
+      report({ step: 'present' });
+      return present.id;
+    }
     if (policy === 'Never')
       throw new ImagePullError(
         'ErrImageNeverPull',
@@ -36,7 +46,11 @@ export async function ensureImage(cri: CriClient, container: Container): Promise
       );
   }
   try {
-    return await cri.pullImage({ image });
+    report({ step: 'pulling' });
+    const started = Date.now();
+    const id = await cri.pullImage({ image });
+    report({ step: 'pulled', ms: Date.now() - started });
+    return id;
   } catch (err) {
     throw new ImagePullError('ErrImagePull', `failed to pull image "${image}": ${(err as Error).message}`);
   }

@@ -14,17 +14,22 @@ import {
 } from '../../api/client/index.ts';
 import type { KubeObject } from '../../api/client/index.ts';
 import type { Pod, PodStatus } from '../../api/types/pod.ts';
+import type { Service } from '../../api/types/service.ts';
+import { activeDeadlinePassed, DEADLINE_EXCEEDED } from './active-deadline.ts';
 import { ConfigSources } from './config-sources.ts';
 import type { CriClient } from './cri/index.ts';
 import { CrashBackoff } from './crash-backoff.ts';
+import { KubeletEvent, kubeletEventRecorder, podObject, type EventRecorder } from './events.ts';
 import { sleep } from './node-status.ts';
 import { computePodStatus } from './pod-status.ts';
 import { sameStatus } from './status-equal.ts';
-import { killPod, removePodRuntime, syncPod, type SyncContext } from './pod-sync.ts';
+import { killPod, removePodRuntime, syncPod, type SyncContext, type SyncResult } from './pod-sync.ts';
 import { ProbeManager } from './probes.ts';
-import { relistFingerprints } from './runtime-state.ts';
+import { podRuntimeState, relistFingerprints } from './runtime-state.ts';
 import type { SandboxContext } from './sandbox-config.ts';
+import { serviceEnv } from './service-env.ts';
 import { removePodData } from './volumes.ts';
+import { ServiceAccountTokens } from './volumes-token.ts';
 
 export interface KubeletOptions extends SandboxContext {
   client: Client;
@@ -35,6 +40,8 @@ export interface KubeletOptions extends SandboxContext {
   nodeAllocatable: { cpu: string; memory: string };
   relistMs?: number;
   workers?: number;
+  /** Where the kubelet's events go; by default a recorder of its own. */
+  events?: EventRecorder;
 }
 
 const UID_INDEX = 'uid';
@@ -51,7 +58,25 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const queue = new RateLimitingQueue<string>();
   const enqueue = (p: Pod) => p.metadata?.uid && queue.add(p.metadata.uid);
   informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, p) => enqueue(p), onDelete: enqueue });
-  const probes = new ProbeManager(cri, (uid) => queue.add(uid));
+  // Service link variables come from every Service the pod's namespace has.
+  const services = factory.informerFor<Service & KubeObject>('v1', 'Service');
+  const events = opts.events ?? kubeletEventRecorder(client, opts.nodeName, logger);
+  const tokens = new ServiceAccountTokens(client);
+  const probes = new ProbeManager(
+    cri,
+    (uid) => queue.add(uid),
+    (uid, container, kind) => {
+      const pod = informer.byIndex(UID_INDEX, uid)[0];
+      const what = `${kind[0]!.toUpperCase()}${kind.slice(1)} probe failed`;
+      if (pod)
+        events.event(
+          podObject(pod),
+          'Warning',
+          KubeletEvent.Unhealthy,
+          `${what} (container ${container.name})`,
+        );
+    },
+  );
   const ctx: SyncContext = {
     ...opts,
     cri,
@@ -59,6 +84,9 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
     probes,
     backoff: new CrashBackoff(),
     hostIP: opts.nodeIP,
+    events,
+    tokens,
+    serviceEnv: (pod) => serviceEnv(services.list(), pod.metadata!.namespace!, pod.spec?.enableServiceLinks),
   };
   const startTimes = new Map<string, string>();
   const pods = client.resource<Pod & KubeObject>('v1', 'Pod');
@@ -71,6 +99,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       await killPod(cri, uid, 0);
       await removePodRuntime(cri, uid);
       ctx.backoff.forget(`${uid}/`);
+      tokens.forget(uid);
       startTimes.delete(uid);
       return;
     }
@@ -78,9 +107,10 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
     if (pod.metadata!.deletionTimestamp) {
       const grace = pod.metadata!.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
       probes.stop(uid);
-      await killPod(cri, uid, grace);
+      await killPod(cri, uid, grace, { pod, podIP: pod.status?.podIP, events });
       await removePodRuntime(cri, uid);
       removePodData(opts.dataDir, pod);
+      tokens.forget(uid);
       try {
         await pods
           .namespace(pod.metadata!.namespace!)
@@ -92,7 +122,25 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       return;
     }
     if (!startTimes.has(uid)) startTimes.set(uid, new Date().toISOString().replace(/\.\d+Z$/, 'Z'));
-    const result = await syncPod(pod, ctx);
+    const deadline = activeDeadlinePassed(pod, pod.status?.startTime ?? startTimes.get(uid)!, Date.now());
+    if (deadline.passed && pod.status?.phase !== 'Failed') {
+      // Upstream's activeDeadlineHandler: the pod fails and its containers are killed.
+      events.event(podObject(pod), 'Normal', KubeletEvent.DeadlineExceeded, DEADLINE_EXCEEDED.message);
+      probes.stop(uid);
+      await killPod(cri, uid, pod.spec?.terminationGracePeriodSeconds ?? 30, {
+        pod,
+        podIP: pod.status?.podIP,
+        events,
+      });
+    }
+    const result: SyncResult = deadline.passed
+      ? {
+          state: await podRuntimeState(cri, uid),
+          sandboxReady: false,
+          podIP: pod.status?.podIP ?? '',
+          waiting: new Map(),
+        }
+      : await syncPod(pod, ctx);
     const status = computePodStatus({
       pod,
       hostIP: opts.nodeIP,
@@ -103,6 +151,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       probes,
       startTime: startTimes.get(uid)!,
     });
+    if (deadline.passed) Object.assign(status, { phase: 'Failed', ...DEADLINE_EXCEEDED });
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       // A finished pod's sandbox is stopped (its IP released); the record stays for its logs.
       probes.stop(uid);
@@ -110,6 +159,8 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
     }
     await writeStatus(pod, status);
     if (result.retryAfterMs !== undefined) queue.addAfter(uid, result.retryAfterMs);
+    if (deadline.remainingMs !== undefined && !deadline.passed)
+      queue.addAfter(uid, deadline.remainingMs + 100);
   };
 
   const writeStatus = async (pod: Pod, status: PodStatus) => {

@@ -19,6 +19,8 @@ export interface NodeStatusOptions {
   nodeIP: string;
   logger: Logger;
   reportEverySeconds?: number;
+  /** Told when the Ready condition changes (the kubelet's NodeReady/NodeNotReady events). */
+  onReadyChange?: (ready: boolean) => void;
 }
 
 export async function registerNode(opts: NodeStatusOptions): Promise<Node> {
@@ -135,7 +137,10 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
   while (!signal.aborted) {
     try {
       const machine = await machineStatus(opts);
+      const wasReady = readyStatus(conditions);
       conditions = await nodeConditions(opts.cri, conditions);
+      const ready = readyStatus(conditions);
+      if (ready !== wasReady) opts.onReadyChange?.(ready === 'True');
       // Heartbeat times change on every pass, so compare without them.
       const fingerprint = JSON.stringify({
         machine,
@@ -157,6 +162,8 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
     await sleep(2000, signal);
   }
 }
+
+const readyStatus = (conditions: NodeCondition[]) => conditions.find((c) => c.type === 'Ready')?.status;
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -2,7 +2,7 @@
 // runtime match the pod. Sandbox first, then init containers one at a time in order, then the
 // regular containers; exited containers restart per restartPolicy behind a crash back-off; a
 // failed liveness probe kills its container. The caller writes the resulting status.
-import type { Logger } from '../../api/client/index.ts';
+import type { Client, Logger } from '../../api/client/index.ts';
 import type { Container } from '../../api/types/container.ts';
 import type { Pod } from '../../api/types/pod.ts';
 import { ConfigSources, ContainerConfigError } from './config-sources.ts';
@@ -10,12 +10,15 @@ import { containerConfig } from './container-config.ts';
 import type { CriClient } from './cri/index.ts';
 import { CrashBackoff } from './crash-backoff.ts';
 import { containerEnv } from './env.ts';
-import { ensureImage, ImagePullError } from './images.ts';
+import { KubeletEvent, podObject, type EventRecorder } from './events.ts';
+import { runHook } from './hooks.ts';
+import { ensureImage, ImagePullError, type PullReport } from './images.ts';
 import { instancesOf, type Waiting } from './pod-status.ts';
 import type { ProbeManager } from './probes.ts';
 import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
 import { sandboxConfig, type SandboxContext } from './sandbox-config.ts';
 import { containerMounts, setUpVolumes } from './volumes.ts';
+import type { ServiceAccountTokens } from './volumes-token.ts';
 
 export interface SyncContext extends SandboxContext {
   cri: CriClient;
@@ -25,6 +28,11 @@ export interface SyncContext extends SandboxContext {
   hostIP: string;
   nodeAllocatable: { cpu: string; memory: string };
   logger: Logger;
+  client: Client;
+  events: EventRecorder;
+  tokens: ServiceAccountTokens;
+  /** Service link variables for the pod (service-env.ts); none when unset. */
+  serviceEnv?: (pod: Pod) => Map<string, string>;
 }
 
 export interface SyncResult {
@@ -72,18 +80,34 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
 
   const sandboxId = sandbox.id;
   const inSandbox = state.containers.filter((c) => c.podSandboxId === sandboxId);
-  let volumes: Map<string, string> | undefined;
+  const event = (type: 'Normal' | 'Warning', reason: string, message: string) =>
+    ctx.events.event(podObject(pod), type, reason, message);
+  // Every pass sets the volumes up or refreshes their files (ConfigMap, Secret, downward API
+  // and token updates reach running containers); no container starts before all are there.
+  const mounted = await setUpVolumes(pod, {
+    ...ctx,
+    pod,
+    podIP,
+    hostIP: ctx.hostIP,
+    nodeAllocatable: ctx.nodeAllocatable,
+  });
+  for (const failure of mounted.failures) event('Warning', KubeletEvent.FailedMount, failure.message);
+  if (mounted.paths.size < (spec.volumes?.length ?? 0)) {
+    retryAfterMs = 5000;
+    return finish();
+  }
+  const volumes = mounted.paths;
   const start = async (container: Container, kind: 'init' | 'regular', previous?: RuntimeContainer) => {
     const attempt = previous ? (previous.metadata?.attempt ?? 0) + 1 : 0;
     try {
-      const image = await ensureImage(ctx.cri, container);
-      volumes ??= await setUpVolumes(pod, ctx.dataDir, ctx.sources);
+      const image = await ensureImage(ctx.cri, container, (r) => pullEvent(container.image ?? '', r));
       const env = await containerEnv(container, {
         pod,
         podIP,
         hostIP: ctx.hostIP,
         sources: ctx.sources,
         nodeAllocatable: ctx.nodeAllocatable,
+        serviceEnv: ctx.serviceEnv?.(pod),
       });
       const config = containerConfig({
         pod,
@@ -91,7 +115,7 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
         kind,
         attempt,
         env,
-        mounts: containerMounts(container, volumes),
+        mounts: containerMounts(container, volumes, env),
         image,
       });
       const id = await ctx.cri.createContainer(
@@ -99,23 +123,37 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
         config,
         sandboxConfig(pod, ctx, sandbox!.metadata?.attempt ?? 0),
       );
+      event('Normal', KubeletEvent.Created, `Created container ${container.name}`);
       await ctx.cri.startContainer(id);
+      event('Normal', KubeletEvent.Started, `Started container ${container.name}`);
       ctx.logger.info('started container', {
         pod: ref,
         container: container.name,
         id: id.slice(0, 12),
         attempt,
       });
+      const postStart = container.lifecycle?.postStart;
+      if (postStart) {
+        // Like upstream, the hook holds the pod's next container back; a failure kills this one.
+        const error = await runHook(postStart, { cri: ctx.cri, container, containerId: id, podIP }, 30);
+        if (error) {
+          event('Warning', KubeletEvent.FailedPostStartHook, error);
+          await ctx.cri.stopContainer(id, spec.terminationGracePeriodSeconds ?? 30);
+          retryAfterMs = 0;
+        }
+      }
       if (previous) ctx.backoff.restarted(`${uid}/${container.name}`);
       // Keep the new instance and the one before it (lastState); older ones go.
       for (const old of instancesOf(state.containers, container.name).slice(1))
         await ctx.cri.removeContainer(old.id).catch(() => undefined);
     } catch (err) {
-      if (err instanceof ImagePullError)
+      if (err instanceof ImagePullError) {
         waiting.set(container.name, { reason: err.reason, message: err.message });
-      else if (err instanceof ContainerConfigError)
+        event('Warning', KubeletEvent.FailedToPull, err.message);
+      } else if (err instanceof ContainerConfigError)
         waiting.set(container.name, { reason: 'CreateContainerConfigError', message: err.message });
       else waiting.set(container.name, { reason: 'CreateContainerError', message: (err as Error).message });
+      event('Warning', KubeletEvent.Failed, `Error: ${waiting.get(container.name)!.reason}`);
       ctx.logger.warn('cannot start container', {
         pod: ref,
         container: container.name,
@@ -135,6 +173,11 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
         message: `back-off ${formatSeconds(delay)} restarting failed container=${container.name} pod=${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`,
       });
       retryAfterMs = Math.min(retryAfterMs ?? Infinity, remaining + 100);
+      event(
+        'Warning',
+        KubeletEvent.BackOff,
+        `Back-off restarting failed container ${container.name} in pod ${pod.metadata!.name}_${pod.metadata!.namespace}(${uid})`,
+      );
       return;
     }
     await start(container, kind, latest);
@@ -177,11 +220,13 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
       if (liveness === 'failure' || startup === 'failure') {
         // Killed like upstream: with the pod's grace period, then restarted per restartPolicy.
         ctx.probes.stop(uid, container.name);
-        ctx.logger.info('killing container: probe failed', {
-          pod: ref,
-          container: container.name,
-          probe: liveness === 'failure' ? 'liveness' : 'startup',
-        });
+        const probe = liveness === 'failure' ? 'liveness' : 'startup';
+        ctx.logger.info('killing container: probe failed', { pod: ref, container: container.name, probe });
+        event(
+          'Normal',
+          KubeletEvent.Killing,
+          `Container ${container.name} failed ${probe} probe, will be restarted`,
+        );
         await ctx.cri.stopContainer(own.id, spec.terminationGracePeriodSeconds ?? 30);
         retryAfterMs = 0;
       } else {
@@ -201,15 +246,71 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
     state = await podRuntimeState(ctx.cri, uid);
     return result();
   }
+
+  function pullEvent(image: string, r: PullReport): void {
+    if (r.step === 'present')
+      event('Normal', KubeletEvent.Pulled, `Container image "${image}" already present on machine`);
+    else if (r.step === 'pulling') event('Normal', KubeletEvent.Pulling, `Pulling image "${image}"`);
+    else
+      event(
+        'Normal',
+        KubeletEvent.Pulled,
+        `Successfully pulled image "${image}" in ${(r.ms / 1000).toFixed(3)}s`,
+      );
+  }
 }
 
-/** Stops the pod's containers with the grace period, then its sandboxes (upstream KillPod). */
-export async function killPod(cri: CriClient, uid: string, gracePeriodSeconds: number): Promise<void> {
+export interface KillOptions {
+  /** The pod, for its containers' preStop hooks and the Killing events. */
+  pod?: Pod;
+  podIP?: string;
+  events?: EventRecorder;
+}
+
+/** Upstream's minimumGracePeriodInSeconds: what SIGTERM gets after a slow preStop hook. */
+const MIN_GRACE_AFTER_HOOK_SECONDS = 2;
+
+/**
+ * Stops the pod's containers with the grace period, then its sandboxes (upstream KillPod). Each
+ * container's preStop hook runs first, inside the grace period; SIGTERM follows with what is left.
+ */
+export async function killPod(
+  cri: CriClient,
+  uid: string,
+  gracePeriodSeconds: number,
+  opts: KillOptions = {},
+): Promise<void> {
   const state = await podRuntimeState(cri, uid);
+  const specs = [...(opts.pod?.spec?.initContainers ?? []), ...(opts.pod?.spec?.containers ?? [])];
   await Promise.all(
     state.containers
       .filter((c) => c.state === 'CONTAINER_RUNNING' || c.state === 'CONTAINER_CREATED')
-      .map((c) => cri.stopContainer(c.id, gracePeriodSeconds).catch(() => undefined)),
+      .map(async (c) => {
+        const container = specs.find((s) => s.name === c.metadata?.name);
+        let grace = gracePeriodSeconds;
+        if (container && opts.pod) {
+          opts.events?.event(
+            podObject(opts.pod),
+            'Normal',
+            KubeletEvent.Killing,
+            `Stopping container ${container.name}`,
+          );
+          const preStop = container.lifecycle?.preStop;
+          if (preStop && c.state === 'CONTAINER_RUNNING' && grace > 0) {
+            const started = Date.now();
+            const error = await runHook(
+              preStop,
+              { cri, container, containerId: c.id, podIP: opts.podIP ?? '' },
+              grace,
+            );
+            if (error)
+              opts.events?.event(podObject(opts.pod), 'Warning', KubeletEvent.FailedPreStopHook, error);
+            const spent = Math.ceil((Date.now() - started) / 1000);
+            grace = Math.max(MIN_GRACE_AFTER_HOOK_SECONDS, grace - spent);
+          }
+        }
+        await cri.stopContainer(c.id, grace).catch(() => undefined);
+      }),
   );
   for (const s of state.sandboxes) await cri.stopPodSandbox(s.id);
 }

@@ -26,6 +26,8 @@ export class ProbeManager {
   constructor(
     private readonly cri: CriClient,
     private readonly onChange: (podUid: string) => void,
+    /** Every failed attempt, for the kubelet's Unhealthy events. */
+    private readonly onFailure: (podUid: string, container: Container, kind: ProbeKind) => void = () => {},
   ) {}
 
   /** Starts the container's probes if its instance is new; stops those of older instances. */
@@ -63,6 +65,7 @@ export class ProbeManager {
         } else {
           worker.failures++;
           worker.successes = 0;
+          this.onFailure(podUid, container, kind);
         }
         const before = worker.result;
         if (ok && worker.successes >= (probe.successThreshold ?? 1)) worker.result = 'success';

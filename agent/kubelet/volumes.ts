@@ -1,51 +1,87 @@
-// Pod volumes on the node (upstream volume plugins, the simple ones): emptyDir is a directory
-// under the pod's data dir; configMap and secret are written there as files (the whole set
-// replaced atomically); hostPath is the node's own path. Each becomes a CRI mount.
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Pod volumes on the node (upstream volume plugins, the ones a single node can serve): emptyDir
+// is a directory under the pod's data dir; configMap, secret, downwardAPI and projected volumes
+// are key files written atomically there and rewritten in place when their sources change;
+// hostPath is the node's own path; persistentVolumeClaim is its bound volume's path on this
+// node. Each becomes a CRI mount; subPath mounts one entry of a volume.
+import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Client } from '../../api/client/index.ts';
 import type { Container } from '../../api/types/container.ts';
 import type { Pod } from '../../api/types/pod.ts';
 import type { Volume } from '../../api/types/volume.ts';
-import { ContainerConfigError, type ConfigSources, type KeyValues } from './config-sources.ts';
+import { ContainerConfigError } from './config-sources.ts';
 import type { Mount } from './cri/index.ts';
+import { expandReferences } from './env.ts';
+import { writeAtomically } from './volumes-atomic-writer.ts';
+import { isKeyFileVolume, keyFilePayload, type KeyFileContext } from './volumes-projected.ts';
+import { claimPath, VolumeNotReadyError } from './volumes-pvc.ts';
+
+export { VolumeNotReadyError } from './volumes-pvc.ts';
+
+export interface VolumeContext extends KeyFileContext {
+  dataDir: string;
+  client: Client;
+}
+
+/** A volume that could not be set up; the pod waits (FailedMount). */
+export class MountError extends Error {
+  override readonly name = 'MountError';
+  constructor(
+    readonly volume: string,
+    error: Error,
+  ) {
+    super(`MountVolume.SetUp failed for volume "${volume}" : ${error.message}`);
+  }
+}
 
 export function podDataDir(dataDir: string, pod: Pod): string {
   const m = pod.metadata!;
   return join(dataDir, 'pods', `${m.namespace}_${m.name}_${m.uid}`);
 }
 
-/** Prepares every volume of the pod; returns the host path of each, by volume name. */
-export async function setUpVolumes(
-  pod: Pod,
-  dataDir: string,
-  sources: ConfigSources,
-): Promise<Map<string, string>> {
+export interface MountedVolumes {
+  /** Host path by volume name, for every volume that is set up. */
+  paths: Map<string, string>;
+  /** Volumes that could not be set up (or brought up to date) this time. */
+  failures: MountError[];
+}
+
+/**
+ * Prepares every volume of the pod, or brings key-file volumes up to date (a no-op when
+ * nothing changed). A key-file volume whose update fails keeps what it had, as upstream's do.
+ */
+export async function setUpVolumes(pod: Pod, ctx: VolumeContext): Promise<MountedVolumes> {
   const paths = new Map<string, string>();
-  const ns = pod.metadata!.namespace!;
-  const root = join(podDataDir(dataDir, pod), 'volumes');
+  const failures: MountError[] = [];
+  const root = join(podDataDir(ctx.dataDir, pod), 'volumes');
   for (const volume of pod.spec?.volumes ?? []) {
     const dir = join(root, volume.name);
-    if (volume.hostPath) {
-      paths.set(volume.name, setUpHostPath(volume));
-    } else if (volume.emptyDir) {
-      mkdirSync(dir, { recursive: true, mode: 0o777 });
-      chmodSync(dir, 0o777); // any container user may write, as upstream's emptyDir
-      paths.set(volume.name, dir);
-    } else if (volume.configMap || volume.secret) {
-      const source = volume.configMap ?? volume.secret!;
-      const name = volume.configMap ? volume.configMap.name : volume.secret!.secretName;
-      const data = volume.configMap
-        ? await sources.configMap(ns, name ?? '')
-        : await sources.secret(ns, name ?? '');
-      if (!data && !source.optional)
-        throw new ContainerConfigError(`${volume.configMap ? 'configmap' : 'secret'} "${name}" not found`);
-      writeKeyFiles(dir, data ?? new Map(), source.items, source.defaultMode ?? 0o644);
-      paths.set(volume.name, dir);
-    } else {
-      throw new ContainerConfigError(`volume ${volume.name}: this kind of volume is not supported yet`);
+    try {
+      paths.set(volume.name, await setUpVolume(volume, dir, pod, ctx));
+    } catch (err) {
+      if (!(err instanceof ContainerConfigError || err instanceof VolumeNotReadyError)) throw err;
+      failures.push(new MountError(volume.name, err));
+      if (isKeyFileVolume(volume) && existsSync(join(dir, '..data'))) paths.set(volume.name, dir);
     }
   }
-  return paths;
+  return { paths, failures };
+}
+
+async function setUpVolume(volume: Volume, dir: string, pod: Pod, ctx: VolumeContext): Promise<string> {
+  if (volume.hostPath) return setUpHostPath(volume);
+  if (volume.emptyDir) {
+    if (!existsSync(dir)) {
+      mkdirSync(dir, { recursive: true });
+      chmodSync(dir, 0o777); // any container user may write, as upstream's emptyDir
+    }
+    return dir;
+  }
+  if (isKeyFileVolume(volume)) {
+    writeAtomically(dir, await keyFilePayload(volume, { ...ctx, pod }));
+    return dir;
+  }
+  if (volume.persistentVolumeClaim) return claimPath(ctx.client, pod.metadata!.namespace!, volume);
+  throw new ContainerConfigError('this kind of volume is not supported on this node');
 }
 
 function setUpHostPath(volume: Volume): string {
@@ -58,36 +94,24 @@ function setUpHostPath(volume: Volume): string {
   return path;
 }
 
-/** Writes the keys into a fresh directory and swaps it in, so readers never see half a set. */
-function writeKeyFiles(
-  dir: string,
-  data: KeyValues,
-  items: { key: string; path: string; mode?: number }[] | undefined,
-  defaultMode: number,
-): void {
-  const next = `${dir}.next`;
-  rmSync(next, { recursive: true, force: true });
-  mkdirSync(next, { recursive: true });
-  const entries = items ?? [...data.keys()].map((key) => ({ key, path: key, mode: undefined }));
-  for (const item of entries) {
-    const value = data.get(item.key);
-    if (value === undefined) continue;
-    const file = join(next, item.path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, value, { mode: item.mode ?? defaultMode });
-    chmodSync(file, item.mode ?? defaultMode);
-  }
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(next, dir);
-}
-
-export function containerMounts(container: Container, volumes: Map<string, string>): Mount[] {
+/**
+ * The container's mounts. A subPath (or subPathExpr, expanded with the container's env) mounts
+ * one entry of the volume: a missing one is created as a directory, as upstream does, and
+ * symlinks (the key files' ..data links) are resolved within the volume, never out of it.
+ */
+export function containerMounts(
+  container: Container,
+  volumes: Map<string, string>,
+  env: { key: string; value: string }[] = [],
+): Mount[] {
+  const vars = new Map(env.map((e) => [e.key, e.value]));
   return (container.volumeMounts ?? []).map((vm) => {
     const base = volumes.get(vm.name);
     if (!base) throw new ContainerConfigError(`volume ${vm.name} is not defined in the pod`);
+    const subPath = vm.subPathExpr ? expandReferences(vm.subPathExpr, vars) : vm.subPath;
     return {
       containerPath: vm.mountPath,
-      hostPath: vm.subPath ? join(base, vm.subPath) : base,
+      hostPath: subPath ? subPathSource(base, subPath) : base,
       readonly: vm.readOnly ?? false,
       propagation:
         vm.mountPropagation === 'Bidirectional'
@@ -97,6 +121,21 @@ export function containerMounts(container: Container, volumes: Map<string, strin
             : 'PROPAGATION_PRIVATE',
     };
   });
+}
+
+function subPathSource(base: string, subPath: string): string {
+  if (subPath.startsWith('/') || subPath.split('/').includes('..'))
+    throw new ContainerConfigError(`subPath "${subPath}" must be a relative path without '..'`);
+  const path = join(base, subPath);
+  if (!existsSync(path)) {
+    mkdirSync(path, { recursive: true });
+    chmodSync(path, 0o777);
+  }
+  const real = realpathSync(path);
+  const realBase = realpathSync(base);
+  if (real !== realBase && !real.startsWith(`${realBase}/`))
+    throw new ContainerConfigError(`subPath "${subPath}" leaves its volume`);
+  return real;
 }
 
 export function removePodData(dataDir: string, pod: Pod): void {

@@ -554,7 +554,11 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
       const res = await server.kubectl(['delete', 'pod', 'gone', '--grace-period=0', '--force']);
       expect(res.code, res.stderr).toBe(0);
       agent = startAgent(agent.configFile);
-      await waitFor(async () => (await containersOf(goneUid)).length === 0, LONG, 'deleted pod cleaned up');
+      await waitFor(
+        async () => (await containersOf(goneUid)).length === 0,
+        LONG,
+        `deleted pod cleaned up\n${agent.output.slice(-4000)}`,
+      );
       const after = await containersOf(keptUid);
       expect(after.map((c) => c.id)).toEqual(before);
       expect(after[0]!.state).toBe('CONTAINER_RUNNING');

@@ -32,6 +32,11 @@ export interface SshSession {
   upload(localPath: string, remotePath: string, mode?: number): Promise<void>;
   /** Writes content to a file on the node (sftp). */
   writeFile(remotePath: string, content: string | Buffer, mode?: number): Promise<void>;
+  /**
+   * An interactive shell (or `command`) wired to this process's terminal: a pty when stdin is
+   * a TTY, raw mode while it runs. Resolves with the remote exit code.
+   */
+  attach(command?: string): Promise<number>;
   close(): void;
 }
 
@@ -125,6 +130,41 @@ function session(client: ssh2.Client): SshSession {
         wrapper.chmod(remotePath, mode, (error) => (error ? reject(error) : resolve())),
       );
     },
+    attach: (command) => attach(client, command),
     close: () => client.end(),
   };
+}
+
+function attach(client: ssh2.Client, command?: string): Promise<number> {
+  const stdin = process.stdin;
+  const tty = stdin.isTTY === true;
+  const pty = tty
+    ? {
+        term: process.env['TERM'] ?? 'xterm-256color',
+        rows: process.stdout.rows,
+        cols: process.stdout.columns,
+      }
+    : undefined;
+  return new Promise((resolve, reject) => {
+    const onChannel = (error: Error | undefined, stream: ssh2.ClientChannel) => {
+      if (error) return reject(error);
+      let code = 0;
+      if (tty) stdin.setRawMode(true);
+      stdin.pipe(stream);
+      stream.pipe(process.stdout);
+      stream.stderr.pipe(process.stderr);
+      const onResize = () => stream.setWindow(process.stdout.rows, process.stdout.columns, 0, 0);
+      process.stdout.on('resize', onResize);
+      stream.on('exit', (exitCode: number | null) => (code = exitCode ?? 1));
+      stream.on('close', () => {
+        process.stdout.off('resize', onResize);
+        stdin.unpipe(stream);
+        if (tty) stdin.setRawMode(false);
+        stdin.pause();
+        resolve(code);
+      });
+    };
+    if (command) client.exec(command, pty ? { pty } : {}, onChannel);
+    else client.shell(pty ?? false, onChannel);
+  });
 }

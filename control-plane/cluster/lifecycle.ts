@@ -1,0 +1,351 @@
+// The cluster lifecycle library (contract 7) as the CLI and the app use it. Every running
+// cluster is one detached supervisor process (supervisor.ts); these functions start it, talk
+// to it over its unix socket, follow its events.jsonl, and clean up after it.
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { ProvisionError, type ProvisionedNode } from '../provision/provider.ts';
+import { sleep } from './node-bring-up.ts';
+import { readNodes } from './nodes-file.ts';
+import { clusterPaths, clustersDir } from './paths.ts';
+import { CLUSTER_STEP, followProgressFile, readProgressFile, type ProgressEvent } from './progress.ts';
+import { providerFor } from './providers.ts';
+import { readSpec, specProblems, writeSpec, type ClusterSpec } from './spec.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const CLI = join(repoRoot, 'cli', 'bin.mjs');
+
+export interface ClusterSummary {
+  name: string;
+  provider: string;
+  /** running: its supervisor is alive. */
+  state: 'running' | 'stopped';
+  nodes: string[];
+  kubeconfig: string;
+  apiUrl?: string;
+  dir: string;
+}
+
+/** A failed create/start/add, naming the step (as in the progress events) and what to try. */
+export class ClusterError extends Error {
+  constructor(
+    message: string,
+    readonly step?: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'ClusterError';
+  }
+}
+
+export interface LifecycleOptions {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+}
+
+export async function listClusters(): Promise<ClusterSummary[]> {
+  const dir = clustersDir();
+  if (!existsSync(dir)) return [];
+  const summaries: ClusterSummary[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const paths = clusterPaths(name);
+    if (!existsSync(paths.spec)) continue;
+    const spec = readSpec(paths.spec);
+    summaries.push({
+      name,
+      provider: spec.provider,
+      state: supervisorPid(name) ? 'running' : 'stopped',
+      nodes: readNodes(paths.nodes).map((n) => n.name),
+      kubeconfig: paths.kubeconfig,
+      apiUrl: spec.port ? `https://127.0.0.1:${spec.port}` : undefined,
+      dir: paths.dir,
+    });
+  }
+  return summaries;
+}
+
+/** Creates the cluster and resolves once every node is Ready; a failure or abort removes it all. */
+export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = {}): Promise<ClusterSummary> {
+  const problems = specProblems(spec);
+  if (problems.length > 0) throw new ClusterError(problems.join('; '), 'validate');
+  const paths = clusterPaths(spec.name);
+  if (existsSync(paths.spec)) {
+    throw new ClusterError(
+      `cluster ${spec.name} already exists`,
+      'validate',
+      `delete it first: flotilla cluster delete ${spec.name}`,
+    );
+  }
+  const provider = await providerFor(spec.provider).catch((error: ProvisionError) => {
+    throw new ClusterError(error.message, 'validate', error.hint);
+  });
+  const detection = await provider.detect();
+  if (!detection.available)
+    throw new ClusterError(
+      `the ${spec.provider} provider cannot run here: ${detection.reason}`,
+      'validate',
+      detection.hint,
+    );
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  writeSpec(paths.spec, { ...spec, port: spec.port || (await freePort()) });
+  writeFileSync(paths.events, '');
+  try {
+    await runSupervisorUntilReady(spec.name, 'create', opts);
+  } catch (error) {
+    await deleteCluster(spec.name).catch(() => undefined);
+    throw error;
+  }
+  return (await listClusters()).find((c) => c.name === spec.name)!;
+}
+
+/** Brings a stopped cluster back (nodes, control plane, agents); a no-op when it runs. */
+export async function startCluster(name: string, opts: LifecycleOptions = {}): Promise<ClusterSummary> {
+  const paths = requireCluster(name);
+  if (!supervisorPid(name)) {
+    writeFileSync(paths.events, '');
+    await runSupervisorUntilReady(name, 'start', opts);
+  }
+  return (await listClusters()).find((c) => c.name === name)!;
+}
+
+/** Stops agents, nodes and the control plane; everything stays on disk for `start`. */
+export async function stopCluster(name: string): Promise<void> {
+  requireCluster(name);
+  const pid = supervisorPid(name);
+  if (!pid) return;
+  process.kill(pid, 'SIGTERM');
+  await waitForExit(pid, 120_000);
+}
+
+/** Removes the cluster: supervisor, nodes (and their network), and its folder. Idempotent. */
+export async function deleteCluster(name: string): Promise<void> {
+  const paths = clusterPaths(name);
+  const pid = supervisorPid(name);
+  if (pid) {
+    // Nodes are deleted below anyway: no need for a graceful stop of every agent.
+    process.kill(pid, 'SIGTERM');
+    if (!(await waitForExit(pid, 60_000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 10_000);
+    }
+  }
+  if (existsSync(paths.spec)) {
+    const spec = readSpec(paths.spec);
+    const provider = await providerFor(spec.provider);
+    const ctx = {
+      cluster: name,
+      clusterDir: paths.dir,
+      sshPublicKey: existsSync(`${paths.sshKey}.pub`) ? readFileSync(`${paths.sshKey}.pub`, 'utf8') : '',
+      progress: () => {},
+    };
+    for (const node of readNodes(paths.nodes)) await provider.deleteNode(node, ctx);
+    const withNetwork = provider as typeof provider & { deleteNetwork?: (c: typeof ctx) => Promise<void> };
+    await withNetwork.deleteNetwork?.(ctx);
+  }
+  rmSync(paths.dir, { recursive: true, force: true });
+}
+
+/** Adds a node (default name: the next free node-<k>) and resolves when it is Ready. */
+export async function addNode(
+  name: string,
+  node?: string,
+  opts: LifecycleOptions = {},
+): Promise<ProvisionedNode> {
+  const result = await supervisorRequest<{ node: ProvisionedNode }>(
+    name,
+    'POST',
+    `/nodes${node ? `?name=${encodeURIComponent(node)}` : ''}`,
+    opts,
+  );
+  return result.node;
+}
+
+/** Drains the node, uninstalls its agent and deletes it. */
+export async function removeNode(name: string, node: string, opts: LifecycleOptions = {}): Promise<void> {
+  await supervisorRequest(name, 'DELETE', `/nodes/${encodeURIComponent(node)}`, opts);
+}
+
+export function listNodes(name: string): ProvisionedNode[] {
+  return readNodes(requireCluster(name).nodes);
+}
+
+export function readProgress(name: string): ProgressEvent[] {
+  return readProgressFile(clusterPaths(name).events);
+}
+
+export function followProgress(name: string, cb: (event: ProgressEvent) => void): () => void {
+  return followProgressFile(clusterPaths(name).events, cb);
+}
+
+export function kubeconfigPath(name: string): string {
+  const paths = requireCluster(name);
+  if (!existsSync(paths.kubeconfig))
+    throw new ClusterError(
+      `cluster ${name} has no kubeconfig yet (start it: flotilla cluster start ${name})`,
+    );
+  return paths.kubeconfig;
+}
+
+/** The pid of the cluster's live supervisor, or undefined. */
+export function supervisorPid(name: string): number | undefined {
+  const file = clusterPaths(name).supervisorPid;
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return cmdline.includes('cluster') && cmdline.includes(name) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function requireCluster(name: string) {
+  const paths = clusterPaths(name);
+  if (!existsSync(paths.spec))
+    throw new ClusterError(`no cluster named ${name}`, undefined, 'see flotilla cluster list');
+  return paths;
+}
+
+async function runSupervisorUntilReady(
+  name: string,
+  mode: 'create' | 'start',
+  opts: LifecycleOptions,
+): Promise<void> {
+  const paths = clusterPaths(name);
+  const log = openSync(paths.supervisorLog, 'a');
+  const child = spawn(
+    process.execPath,
+    [CLI, 'cluster', 'run', name, ...(mode === 'create' ? ['--create'] : [])],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: process.env,
+    },
+  );
+  closeSync(log);
+  child.unref();
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  let outcome: ProgressEvent | undefined;
+  const stopFollowing = followProgressFile(paths.events, (event) => {
+    opts.onProgress?.(event);
+    if (event.step === CLUSTER_STEP && (event.status === 'done' || event.status === 'failed'))
+      outcome = event;
+  });
+  const onAbort = () => child.pid && process.kill(child.pid, 'SIGTERM');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!outcome) {
+      if (exited) {
+        await sleep(300); // the last events may still be on their way to the file
+        if (outcome) break;
+        throw new ClusterError(`the cluster supervisor exited early; see ${paths.supervisorLog}`, mode);
+      }
+      await sleep(100);
+    }
+  } finally {
+    stopFollowing();
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (outcome.status === 'failed') {
+    const failedStep = readProgressFile(paths.events).find(
+      (e) => e.status === 'failed' && e.step !== CLUSTER_STEP,
+    );
+    if (child.pid) await waitForExit(child.pid, 120_000);
+    throw new ClusterError(
+      opts.signal?.aborted ? 'cancelled' : (outcome.message ?? 'failed'),
+      failedStep?.step,
+      failedStep?.hint ?? outcome.hint,
+    );
+  }
+}
+
+function supervisorRequest<T>(
+  name: string,
+  method: string,
+  path: string,
+  opts: LifecycleOptions,
+): Promise<T> {
+  const paths = requireCluster(name);
+  if (!supervisorPid(name)) {
+    return Promise.reject(
+      new ClusterError(
+        `cluster ${name} is not running`,
+        undefined,
+        `start it: flotilla cluster start ${name}`,
+      ),
+    );
+  }
+  const stopFollowing = opts.onProgress
+    ? followProgressFile(paths.events, opts.onProgress, { fromStart: false })
+    : undefined;
+  return new Promise<T>((done, fail) => {
+    const req = request({ socketPath: paths.supervisorSocket, method, path }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => {
+        let parsed: any;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          parsed = { error: body };
+        }
+        if ((res.statusCode ?? 500) >= 300)
+          fail(
+            new ClusterError(
+              parsed.error ?? `supervisor answered ${res.statusCode}`,
+              parsed.step,
+              parsed.hint,
+            ),
+          );
+        else done(parsed as T);
+      });
+    });
+    req.on('error', (error) =>
+      fail(new ClusterError(`cannot reach the supervisor of ${name}: ${error.message}`)),
+    );
+    opts.signal?.addEventListener('abort', () => req.destroy(new Error('cancelled')), { once: true });
+    req.end();
+  }).finally(() => setTimeout(() => stopFollowing?.(), 300));
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await sleep(100);
+  }
+  return !isAlive(pid);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => done(port));
+    });
+  });
+}

@@ -1,0 +1,21 @@
+// nodes.json: the ProvisionedNodes of a cluster, as their providers returned them. Written
+// after every change so a crash never loses a node that exists (delete finds it here).
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { ProvisionedNode } from '../provision/provider.ts';
+
+export function readNodes(file: string): ProvisionedNode[] {
+  if (!existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, 'utf8')) as ProvisionedNode[];
+}
+
+export function writeNodes(file: string, nodes: ProvisionedNode[]): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify(nodes, null, 2)}\n`, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** The next free `node-<k>` name and its index (1-based, lowest free). */
+export function nextNodeName(nodes: ProvisionedNode[]): { name: string; index: number } {
+  const taken = new Set(nodes.map((n) => n.name));
+  for (let index = 1; ; index++) if (!taken.has(`node-${index}`)) return { name: `node-${index}`, index };
+}

@@ -1,0 +1,36 @@
+// Where clusters live (contract 7): `$FLOTILLA_HOME`, or `$XDG_DATA_HOME/flotilla` (default
+// `~/.local/share/flotilla`), one folder per cluster under `clusters/<name>/`. The cluster's
+// folder is also its control plane's data dir (store, pki, tokens, kubeconfig.yaml).
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export function dataRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['FLOTILLA_HOME']) return env['FLOTILLA_HOME'];
+  return join(env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share'), 'flotilla');
+}
+
+export function clustersDir(env?: NodeJS.ProcessEnv): string {
+  return join(dataRoot(env), 'clusters');
+}
+
+export function clusterPaths(name: string, env?: NodeJS.ProcessEnv) {
+  const dir = join(clustersDir(env), name);
+  return {
+    dir,
+    spec: join(dir, 'cluster.yaml'),
+    nodes: join(dir, 'nodes.json'),
+    sshKey: join(dir, 'ssh', 'id_ed25519'),
+    events: join(dir, 'events.jsonl'),
+    supervisorPid: join(dir, 'supervisor.pid'),
+    supervisorLog: join(dir, 'supervisor.log'),
+    supervisorSocket: join(dir, 'supervisor.sock'),
+    kubeconfig: join(dir, 'kubeconfig.yaml'),
+  };
+}
+
+export type ClusterPaths = ReturnType<typeof clusterPaths>;
+
+/** Image archives built once for every cluster (the pause image). */
+export function imageCacheDir(env?: NodeJS.ProcessEnv): string {
+  return join(dataRoot(env), 'images');
+}

@@ -1,0 +1,470 @@
+// The cluster supervisor (`flotilla cluster run NAME`, hidden): one detached process per
+// running cluster holding its control plane and watching its nodes, so a cluster outlives the
+// CLI or app that started it. It
+//   - creates the nodes (create) or brings them back (start), then starts the control plane on
+//     127.0.0.1 and on the address the nodes reach it at, then installs/starts every agent and
+//     waits for each Node to be Ready, writing progress to events.jsonl;
+//   - restarts a detached agent that died, and keeps host-gw routes between netns nodes;
+//   - answers `node add`/`node remove`/`stop` on a unix socket (supervisor.sock);
+//   - on SIGTERM stops the agents, the nodes and the control plane (pods are kept for start).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { Client } from '../../api/client/index.ts';
+import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
+import { TokenStore } from '../auth/index.ts';
+import { ensureSshKeyPair } from '../provision/netns/keys.ts';
+import { removePodRoute, setPodRoutes } from '../provision/netns/routes.ts';
+import type { NetnsNodeState } from '../provision/netns-provider.ts';
+import {
+  agentServiceRunning,
+  connectSsh,
+  startAgent,
+  stopAgent,
+  uninstallAgent,
+  type NodeCredential,
+  type SshSession,
+} from '../provision/install/index.ts';
+import type { NodeProvider, ProvisionContext, ProvisionedNode } from '../provision/provider.ts';
+import { startControlPlane, type RunningControlPlane } from '../serve.ts';
+import { bringUpNode, connectWhenUp, nodeObject, sleep, type BringUpContext } from './node-bring-up.ts';
+import { nextNodeName, readNodes, writeNodes } from './nodes-file.ts';
+import { clusterPaths, type ClusterPaths } from './paths.ts';
+import { CLUSTER_STEP, ProgressLog } from './progress.ts';
+import { providerFor } from './providers.ts';
+import { memoryMiB, readSpec, type ClusterSpec } from './spec.ts';
+
+const CLUSTER_CIDR = '10.244.0.0/16';
+const SUPERVISE_EVERY_MS = 5_000;
+
+export interface SupervisorOptions {
+  name: string;
+  /** create: make the spec's nodes first; start: bring back those in nodes.json. */
+  mode: 'create' | 'start';
+}
+
+/** Runs until stopped; resolves with the process exit code. */
+export async function runSupervisor(opts: SupervisorOptions): Promise<number> {
+  const supervisor = new Supervisor(opts.name, opts.mode);
+  return supervisor.run();
+}
+
+class Supervisor {
+  private readonly paths: ClusterPaths;
+  private readonly spec: ClusterSpec;
+  private readonly log: ProgressLog;
+  private readonly abort = new AbortController();
+  private provider!: NodeProvider;
+  private nodes: ProvisionedNode[];
+  private cp?: RunningControlPlane;
+  private client?: Client;
+  private privateKey = '';
+  private publicKey = '';
+  private ready = false;
+  private stopping?: Promise<void>;
+  private routesSignature = '';
+  /** Node operations one at a time (add, remove, supervision). */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly sessions = new Map<string, SshSession>();
+
+  constructor(
+    readonly name: string,
+    private readonly mode: 'create' | 'start',
+  ) {
+    this.paths = clusterPaths(name);
+    this.spec = readSpec(this.paths.spec);
+    this.log = new ProgressLog(this.paths.events, name);
+    this.nodes = readNodes(this.paths.nodes);
+  }
+
+  async run(): Promise<number> {
+    writeFileSync(this.paths.supervisorPid, `${process.pid}\n`);
+    const onSignal = () => void this.stop();
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    const started = Date.now();
+    try {
+      const key = ensureSshKeyPair(this.paths.sshKey, `flotilla@${this.name}`);
+      this.privateKey = key.privateKey;
+      this.publicKey = key.publicKey;
+      this.provider = await providerFor(this.spec.provider);
+      if (this.mode === 'create') await this.createNodes();
+      else await this.startNodes();
+      await this.startControlPlane();
+      await this.bringUpAll(this.mode === 'create');
+      await this.syncPodRoutes();
+      this.ready = true;
+      this.log.emit({
+        step: CLUSTER_STEP,
+        status: 'done',
+        elapsedMs: Date.now() - started,
+        message: `kubeconfig: ${this.paths.kubeconfig}`,
+      });
+    } catch (error) {
+      const err = error as Error & { step?: string; hint?: string };
+      this.log.emit({
+        step: CLUSTER_STEP,
+        status: 'failed',
+        elapsedMs: Date.now() - started,
+        message: this.abort.signal.aborted ? 'cancelled' : err.message,
+        hint: err.hint,
+      });
+      await this.teardownAfterFailure();
+      return 1;
+    }
+    const socket = await this.serveControlSocket();
+    const supervising = this.superviseLoop();
+    await new Promise<void>((resolve) =>
+      this.abort.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await supervising;
+    await this.stopping;
+    socket.close();
+    rmSync(this.paths.supervisorSocket, { force: true });
+    rmSync(this.paths.supervisorPid, { force: true });
+    return 0;
+  }
+
+  private ctx(progress: (message: string) => void = () => {}): ProvisionContext {
+    return {
+      cluster: this.name,
+      clusterDir: this.paths.dir,
+      sshPublicKey: this.publicKey,
+      progress,
+      signal: this.abort.signal,
+    };
+  }
+
+  private async createNodes(): Promise<void> {
+    for (let i = this.nodes.length; i < this.spec.nodes; i++) {
+      if (this.abort.signal.aborted) throw new Error('cancelled');
+      await this.createOneNode();
+    }
+  }
+
+  private async createOneNode(requested?: string): Promise<ProvisionedNode> {
+    const next = nextNodeName(this.nodes);
+    const name = requested ?? next.name;
+    if (this.nodes.some((n) => n.name === name)) throw new Error(`node ${name} already exists`);
+    const node = await this.log.step('create node', name, (progress) =>
+      this.provider.createNode(
+        {
+          name,
+          index: requested ? this.freeIndex() : next.index,
+          cpus: this.spec.cpus ?? 2,
+          memoryMiB: memoryMiB(this.spec.memory) ?? 2048,
+          diskGiB: this.spec.diskGiB ?? 20,
+          options: this.spec.options,
+        },
+        this.ctx(progress),
+      ),
+    );
+    this.nodes.push(node);
+    writeNodes(this.paths.nodes, this.nodes);
+    return node;
+  }
+
+  private freeIndex(): number {
+    const used = new Set(this.nodes.map((n) => (n.state as { index?: number }).index));
+    for (let index = 1; ; index++) if (!used.has(index)) return index;
+  }
+
+  private async startNodes(): Promise<void> {
+    for (const [i, node] of this.nodes.entries()) {
+      this.nodes[i] = await this.log.step('start node', node.name, (progress) =>
+        this.provider.startNode(node, this.ctx(progress)),
+      );
+    }
+    writeNodes(this.paths.nodes, this.nodes);
+  }
+
+  private async startControlPlane(): Promise<void> {
+    const listenAddresses = [...new Set(this.nodes.map((n) => n.apiServerAddress))];
+    this.cp = await this.log.step(
+      'control plane',
+      undefined,
+      () =>
+        startControlPlane({
+          dataDir: this.paths.dir,
+          port: this.spec.port ?? 0,
+          listenAddresses,
+          controllers: {},
+        }),
+      (cp) => cp.apiUrl,
+    );
+    nameContextsAfterCluster(this.cp.kubeconfigPath, this.name);
+    this.client = new Client(nodeTransportFromKubeconfig({ kubeconfig: this.cp.kubeconfigPath }));
+  }
+
+  private bringUpContext(): BringUpContext {
+    return {
+      log: this.log,
+      client: this.client!,
+      privateKey: this.privateKey,
+      signal: this.abort.signal,
+      settings: async (node) => ({
+        cluster: this.name,
+        apiServerUrl: `https://${node.apiServerAddress}:${this.cp!.port}`,
+        caCertPem: readFileSync(join(this.paths.dir, 'pki', 'ca.crt'), 'utf8'),
+        credential: await this.credentialFor(node.name),
+      }),
+    };
+  }
+
+  /** All nodes at once; the first failure is reported after the others settle. */
+  private async bringUpAll(install: boolean): Promise<void> {
+    const results = await Promise.allSettled(
+      this.nodes.map((node) => bringUpNode(node, this.bringUpContext(), { install })),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /**
+   * A bootstrap token bound to the node when the control plane can issue one (the agent then
+   * trades it for its own certificate); until then a bearer token for system:node:<name>.
+   */
+  private async credentialFor(nodeName: string): Promise<NodeCredential> {
+    const cp = this.cp as RunningControlPlane & {
+      issueBootstrapToken?: (o: { nodeName: string; ttlSeconds?: number }) => Promise<string>;
+    };
+    // FLOTILLA_NODE_CREDENTIAL=token: skip the CSR bootstrap (diagnosing a node that cannot join).
+    if (typeof cp.issueBootstrapToken === 'function' && process.env['FLOTILLA_NODE_CREDENTIAL'] !== 'token')
+      return { bootstrapToken: await cp.issueBootstrapToken({ nodeName, ttlSeconds: 3600 }) };
+    const tokens = TokenStore.open(join(this.paths.dir, 'tokens.json'));
+    const issued = tokens.issue(
+      { username: `system:node:${nodeName}`, groups: ['system:nodes'] },
+      { description: `node ${nodeName} of cluster ${this.name}` },
+    );
+    return { nodeToken: issued.token };
+  }
+
+  /** netns nodes share the cluster bridge: route every node's podCIDR via its node IP. */
+  private async syncPodRoutes(): Promise<void> {
+    if (this.spec.provider !== 'netns' || !this.client) return;
+    const routeNodes = [];
+    for (const node of this.nodes) {
+      const obj = await nodeObject(this.client, node.name).catch(() => undefined);
+      routeNodes.push({
+        namespace: (node.state as unknown as NetnsNodeState).namespace,
+        nodeIp: node.address,
+        podCIDR: obj?.spec?.podCIDR as string | undefined,
+      });
+    }
+    const signature = JSON.stringify(routeNodes);
+    if (signature === this.routesSignature) return;
+    await setPodRoutes(routeNodes, CLUSTER_CIDR);
+    this.routesSignature = signature;
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async session(node: ProvisionedNode): Promise<SshSession> {
+    let ssh = this.sessions.get(node.name);
+    if (!ssh) {
+      ssh = await connectSsh(node, { privateKey: this.privateKey, timeoutMs: 10_000 });
+      this.sessions.set(node.name, ssh);
+    }
+    return ssh;
+  }
+
+  private dropSession(name: string): void {
+    this.sessions.get(name)?.close();
+    this.sessions.delete(name);
+  }
+
+  /** Restarts detached agents that died, and keeps pod routes current. */
+  private async superviseLoop(): Promise<void> {
+    while (!this.abort.signal.aborted) {
+      await sleep(SUPERVISE_EVERY_MS, this.abort.signal);
+      if (this.abort.signal.aborted) break;
+      await this.serialized(async () => {
+        for (const node of this.nodes) {
+          if (node.agent.serviceManager !== 'detached' || this.abort.signal.aborted) continue;
+          try {
+            const ssh = await this.session(node);
+            if (!(await agentServiceRunning(ssh, node))) {
+              await startAgent(ssh, node);
+              this.log.emit({
+                step: 'agent up',
+                node: node.name,
+                status: 'progress',
+                elapsedMs: 0,
+                message: 'the agent had exited: restarted it',
+              });
+            }
+          } catch {
+            this.dropSession(node.name);
+          }
+        }
+        await this.syncPodRoutes().catch(() => undefined);
+      });
+    }
+  }
+
+  async addNode(requested?: string): Promise<ProvisionedNode> {
+    return this.serialized(async () => {
+      const node = await this.createOneNode(requested);
+      try {
+        await this.cp!.addListenAddress(node.apiServerAddress);
+        await bringUpNode(node, this.bringUpContext(), { install: true });
+        await this.syncPodRoutes();
+        return node;
+      } catch (error) {
+        await this.forgetNode(node);
+        throw error;
+      }
+    });
+  }
+
+  /** Drains the node (cordon, delete its pods and wait for them), uninstalls, deletes it. */
+  async removeNode(name: string): Promise<void> {
+    return this.serialized(async () => {
+      const node = this.nodes.find((n) => n.name === name);
+      if (!node) throw Object.assign(new Error(`cluster ${this.name} has no node ${name}`), { status: 404 });
+      await this.log.step('drain node', name, () => this.drain(name));
+      await this.log.step('remove node', name, async () => {
+        this.dropSession(name);
+        const ssh = await connectWhenUp(node, this.privateKey, { timeoutMs: 20_000 }).catch(() => undefined);
+        if (ssh) {
+          await uninstallAgent(ssh, node).catch(() => undefined);
+          ssh.close();
+        }
+        await this.forgetNode(node);
+      });
+    });
+  }
+
+  private async forgetNode(node: ProvisionedNode): Promise<void> {
+    await this.provider.deleteNode(node, this.ctx());
+    this.nodes = this.nodes.filter((n) => n.name !== node.name);
+    writeNodes(this.paths.nodes, this.nodes);
+    const nodes = this.client!.resource('v1', 'Node');
+    const obj = await nodeObject(this.client!, node.name).catch(() => undefined);
+    if (obj) await nodes.delete(node.name).catch(() => undefined);
+    if (this.spec.provider === 'netns' && obj?.spec?.podCIDR) {
+      const remaining = this.nodes.map((n) => ({
+        namespace: (n.state as unknown as NetnsNodeState).namespace,
+        nodeIp: n.address,
+      }));
+      await removePodRoute(remaining, obj.spec.podCIDR);
+    }
+    this.routesSignature = '';
+  }
+
+  private async drain(name: string): Promise<void> {
+    const client = this.client!;
+    await client.resource('v1', 'Node').patch(name, 'merge', { spec: { unschedulable: true } });
+    const pods = client.resource('v1', 'Pod');
+    const onNode = async () =>
+      (await pods.list({ fieldSelector: `spec.nodeName=${name}` })).items.filter(
+        (p: any) => !p.metadata?.ownerReferences?.some((o: any) => o.kind === 'DaemonSet'),
+      );
+    for (const pod of await onNode()) {
+      await pods
+        .namespace(pod.metadata!.namespace!)
+        .delete(pod.metadata!.name!)
+        .catch(() => undefined);
+    }
+    const deadline = Date.now() + 120_000;
+    while ((await onNode()).length > 0 && Date.now() < deadline) await sleep(500);
+  }
+
+  /** Stops the agents (their pods stay), the nodes, then the control plane. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      this.abort.abort();
+      if (!this.ready) return; // a create or start in progress fails and cleans up itself
+      await this.queue;
+      for (const node of this.nodes) {
+        this.dropSession(node.name);
+        const ssh = await connectSsh(node, { privateKey: this.privateKey, timeoutMs: 10_000 }).catch(
+          () => undefined,
+        );
+        if (ssh) {
+          await stopAgent(ssh, node).catch(() => undefined);
+          ssh.close();
+        }
+        await this.provider.stopNode(node, this.ctx()).catch(() => undefined);
+      }
+      this.client?.close();
+      await this.cp?.close();
+    })();
+    return this.stopping;
+  }
+
+  /** A create that failed (or was cancelled) removes what it made; a start stops what it started. */
+  private async teardownAfterFailure(): Promise<void> {
+    for (const name of [...this.sessions.keys()]) this.dropSession(name);
+    this.client?.close();
+    await this.cp?.close().catch(() => undefined);
+    const ctx = this.ctx();
+    for (const node of this.nodes) {
+      if (this.mode === 'create') await this.provider.deleteNode(node, ctx).catch(() => undefined);
+      else await this.provider.stopNode(node, ctx).catch(() => undefined);
+    }
+    if (this.mode === 'create') {
+      const withNetwork = this.provider as NodeProvider & {
+        deleteNetwork?: (c: ProvisionContext) => Promise<void>;
+      };
+      await withNetwork.deleteNetwork?.(ctx).catch(() => undefined);
+      this.nodes = [];
+      writeNodes(this.paths.nodes, this.nodes);
+    }
+    rmSync(this.paths.supervisorPid, { force: true });
+  }
+
+  private async serveControlSocket() {
+    rmSync(this.paths.supervisorSocket, { force: true });
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((error: Error & { status?: number; step?: string; hint?: string }) =>
+        reply(res, error.status ?? 500, { error: error.message, step: error.step, hint: error.hint }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(this.paths.supervisorSocket, resolve));
+    return server;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://supervisor');
+    const nodeMatch = /^\/nodes\/([a-z0-9-]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && url.pathname === '/nodes') return reply(res, 200, { nodes: this.nodes });
+    if (req.method === 'POST' && url.pathname === '/nodes') {
+      const node = await this.addNode(url.searchParams.get('name') ?? undefined);
+      return reply(res, 200, { node });
+    }
+    if (req.method === 'DELETE' && nodeMatch) {
+      await this.removeNode(nodeMatch[1]!);
+      return reply(res, 200, { removed: nodeMatch[1] });
+    }
+    if (req.method === 'POST' && url.pathname === '/stop') {
+      reply(res, 202, { stopping: true });
+      void this.stop();
+      return;
+    }
+    reply(res, 404, { error: `no such supervisor request: ${req.method} ${url.pathname}` });
+  }
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** kubectl shows the context as the cluster's name (`kubectl config get-contexts`). */
+function nameContextsAfterCluster(file: string, cluster: string): void {
+  if (!existsSync(file)) return;
+  const config = parse(readFileSync(file, 'utf8')) as {
+    contexts: { name: string }[];
+    'current-context': string;
+  };
+  for (const context of config.contexts) context.name = cluster;
+  config['current-context'] = cluster;
+  writeFileSync(file, stringify(config), { mode: 0o600 });
+}

@@ -5,6 +5,7 @@ import { Client, type Logger } from '../api/client/index.ts';
 import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
+import { ensureNodeCredentials } from './bootstrap/index.ts';
 import { CriClient } from './kubelet/cri/index.ts';
 import { KubeletEvent, kubeletEventRecorder, nodeObject } from './kubelet/events.ts';
 import { runKubelet } from './kubelet/kubelet.ts';
@@ -30,6 +31,8 @@ export async function runAgent(
   signal: AbortSignal,
   logger: Logger = agentLogger,
 ): Promise<void> {
+  // A node joining with a bootstrap token first trades it for its own credential.
+  config = await ensureNodeCredentials(config, { logger, signal });
   const client = agentClient(config);
   const cri = new CriClient(config.containerRuntimeEndpoint);
   try {

@@ -22,7 +22,13 @@ export function register(program: Command): void {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       process.stderr.write(`flotilla agent: node ${config.nodeName} starting\n`);
-      await runAgent(config, controller.signal);
+      try {
+        await runAgent(config, controller.signal);
+      } catch (err) {
+        // E.g. the node's certificate request was not approved: say why, without a stack.
+        process.stderr.write(`flotilla agent: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      }
       process.exit(0);
     });
 }

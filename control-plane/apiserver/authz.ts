@@ -14,6 +14,7 @@ export type Authorizer = (user: UserInfo, info: RequestInfo) => boolean;
 const mastersGroup = 'system:masters';
 const nodesGroup = 'system:nodes';
 const nodeUserPrefix = 'system:node:';
+const bootstrappersGroup = 'system:bootstrappers';
 
 /** Paths anyone may GET, even without credentials (upstream's system:public-info-viewer). */
 export function isPublicPath(path: string): boolean {
@@ -73,9 +74,21 @@ function nodeMay(nodeName: string, r: ResourceRequest): boolean {
       return readVerbs.has(r.verb);
     case '/serviceaccounts/token':
       return r.verb === 'create';
+    case 'certificates.k8s.io/certificatesigningrequests':
+      return r.verb === 'create' || readVerbs.has(r.verb);
     default:
       return false;
   }
+}
+
+/** A bootstrap token may only ask for a node credential (upstream's system:node-bootstrapper). */
+function bootstrapperMay(r: ResourceRequest): boolean {
+  return (
+    r.group === 'certificates.k8s.io' &&
+    r.resource === 'certificatesigningrequests' &&
+    !r.subresource &&
+    (r.verb === 'create' || readVerbs.has(r.verb))
+  );
 }
 
 export const defaultAuthorizer: Authorizer = (user, info) => {
@@ -90,6 +103,7 @@ export const defaultAuthorizer: Authorizer = (user, info) => {
     return info.verb === 'create';
   if (user.groups.includes(nodesGroup) && user.username.startsWith(nodeUserPrefix))
     return nodeMay(user.username.slice(nodeUserPrefix.length), info);
+  if (user.groups.includes(bootstrappersGroup)) return bootstrapperMay(info);
   return false;
 };
 

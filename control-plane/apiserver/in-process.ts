@@ -88,8 +88,10 @@ export function inProcessHandler(opts: InProcessOptions): InProcessHandler {
     const ctx = context(info, query);
     const contentType = req.headers['content-type'];
     const sub = info.subresource;
-    const typed = sub && sub !== 'status' && sub !== 'finalize' ? registry.subresource?.(sub) : undefined;
-    if (sub && sub !== 'status' && sub !== 'finalize') {
+    // Subresources written through the generic update path (status, finalize, approval).
+    const generic = sub === 'status' || sub === 'finalize' || sub === 'approval';
+    const typed = sub && !generic ? registry.subresource?.(sub) : undefined;
+    if (sub && !generic) {
       if (!typed) throw methodNotAllowed(); // streaming subresources are served over HTTP only
       if (info.verb === 'get' && typed.get)
         return { code: 200, object: await typed.get(ctx, namespace, info.name) };

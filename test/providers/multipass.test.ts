@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MultipassProvider, instanceName } from '../../control-plane/provision/multipass/provider.ts';
 import { ProvisionError, type ProvisionedNode } from '../../control-plane/provision/provider.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
+import { waitFor } from '../helpers/server.ts';
 import { FAKES_DIR, providerFixture, sshRun, type ProviderFixture } from './fixtures.ts';
 
 const skip = netnsSkipReason();
@@ -131,6 +132,21 @@ describe.skipIf(skip)('Multipass provider (fake multipass, netns VMs)', () => {
         .slice(before)
         .map((argv) => argv[0]),
     ).toEqual(['launch']);
+  });
+
+  it('cancelling a create stops waiting and purges the instance', async () => {
+    const abort = new AbortController();
+    const creating = provider({ FAKE_MULTIPASS_FAIL: 'stuck-starting' }, 600_000)
+      .createNode(spec('cancelled', 9), { ...f.ctx, signal: abort.signal })
+      .catch((e: unknown) => e);
+    await waitFor(
+      () => f.calls().some((argv) => argv[0] === 'info' && argv[1] === instanceName(f.cluster, 'cancelled')),
+      60_000,
+    );
+    abort.abort(new Error('cancelled by the user'));
+    expect(await creating).toMatchObject({ message: 'cancelled by the user' });
+    expect(f.calls().at(-1)).toEqual(['delete', '--purge', instanceName(f.cluster, 'cancelled')]);
+    expect(instances()).toEqual([]);
   });
 
   it('a VM stuck starting fails the boot step after the timeout and is purged', async () => {

@@ -81,25 +81,33 @@ export class MultipassProvider implements NodeProvider {
     const files = prepareVmNode(ctx, spec.name);
     const image = typeof spec.options?.image === 'string' ? spec.options.image : DEFAULT_IMAGE;
     ctx.progress(`launching ${vmName} (${image})`);
-    const launch = await this.run(
-      [
-        'launch',
-        '--name',
-        vmName,
-        '--cpus',
-        String(spec.cpus),
-        '--memory',
-        `${spec.memoryMiB}M`,
-        '--disk',
-        `${spec.diskGiB}G`,
-        '--cloud-init',
-        files.seed.userDataFile,
-        '--timeout',
-        String(Math.ceil(this.bootTimeoutMs / 1000)),
-        image,
-      ],
-      ctx.signal,
-    );
+    let launch: ToolResult;
+    try {
+      launch = await this.run(
+        [
+          'launch',
+          '--name',
+          vmName,
+          '--cpus',
+          String(spec.cpus),
+          '--memory',
+          `${spec.memoryMiB}M`,
+          '--disk',
+          `${spec.diskGiB}G`,
+          '--cloud-init',
+          files.seed.userDataFile,
+          '--timeout',
+          String(Math.ceil(this.bootTimeoutMs / 1000)),
+          image,
+        ],
+        ctx.signal,
+      );
+    } catch (error) {
+      // Cancelled (or multipass vanished) mid-launch: whatever it had made goes.
+      await this.purge(vmName);
+      rmSync(files.nodeDir, { recursive: true, force: true });
+      throw error;
+    }
     if (launch.code !== 0) {
       // Someone else's instance of that name is not ours to delete.
       if (!isNameTaken(launch.stderr)) await this.purge(vmName);

@@ -318,7 +318,7 @@ function supervisorRequest<T>(
     );
     opts.signal?.addEventListener('abort', () => req.destroy(new Error('cancelled')), { once: true });
     req.end();
-  }).finally(() => setTimeout(() => stopFollowing?.(), 300));
+  }).finally(() => stopFollowing?.());
 }
 
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {

@@ -52,6 +52,8 @@ export async function bringUpNode(
   opts: { install: boolean },
 ): Promise<void> {
   const timeoutMs = c.timeoutMs ?? 180_000;
+  // After a restart the Node may still say Ready from before: only a newer heartbeat counts.
+  const since = Date.now() - 2_000;
   const ssh = await c.log.step('SSH up', node.name, () =>
     connectWhenUp(node, c.privateKey, { signal: c.signal, timeoutMs }),
   );
@@ -75,7 +77,7 @@ export async function bringUpNode(
     ssh.close();
   }
   await c.log.step('node Ready', node.name, () =>
-    waitUntil(async () => isReady(await nodeObject(c.client, node.name)), timeoutMs, c.signal),
+    waitUntil(async () => isReady(await nodeObject(c.client, node.name), since), timeoutMs, c.signal),
   );
 }
 
@@ -88,8 +90,11 @@ export async function nodeObject(client: Client, name: string): Promise<any> {
   }
 }
 
-export function isReady(node: any): boolean {
-  return node?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** Ready, with a heartbeat at or after `since` (ms) when given. */
+export function isReady(node: any, since?: number): boolean {
+  const ready = node?.status?.conditions?.find((c: any) => c.type === 'Ready');
+  if (ready?.status !== 'True') return false;
+  return since === undefined || Date.parse(ready.lastHeartbeatTime ?? 0) >= since;
 }
 
 async function agentLogHint(ssh: SshSession, node: ProvisionedNode): Promise<string> {

@@ -121,6 +121,7 @@ export function followProgressFile(
   poll();
   const timer = setInterval(poll, opts.intervalMs ?? 200);
   return () => {
+    poll(); // what was written before the caller decided to stop
     stopped = true;
     clearInterval(timer);
   };

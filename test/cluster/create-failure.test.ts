@@ -1,0 +1,50 @@
+// A create that fails part-way says which step failed and why, and removes everything it had
+// made: here the API port is taken, so the control plane cannot start after the node exists.
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '../helpers/netns.ts';
+import { jsonLines, removeStaleTestHomes, testHome, type TestHome } from './cluster-cli.ts';
+import { waitForNoTraces } from './host-traces.ts';
+
+describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster create failing', () => {
+  let t: TestHome;
+  let blocker: Server;
+  let port: number;
+
+  beforeAll(async () => {
+    await removeStaleTestHomes();
+    t = testHome();
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    port = (blocker.address() as { port: number }).port;
+  }, 300_000);
+
+  afterAll(async () => {
+    blocker?.close();
+    await t?.cleanup();
+  }, 300_000);
+
+  it('names the failed step, exits 1, and leaves nothing behind', async () => {
+    const res = await t.flotilla([
+      'cluster',
+      'create',
+      t.cluster,
+      '--nodes',
+      '1',
+      '--port',
+      String(port),
+      '--output',
+      'json',
+    ]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      `flotilla cluster create: control plane: port ${port} on 127.0.0.1 is already in use`,
+    );
+    const events = jsonLines(res.stdout);
+    expect(events.find((e) => e.step === 'create node' && e.status === 'done')).toBeDefined();
+    expect(events.find((e) => e.status === 'failed')).toMatchObject({ step: 'control plane' });
+    expect(events.at(-1)).toMatchObject({ step: 'control plane' });
+    expect(await waitForNoTraces(t.cluster, t.clusterDir)).toEqual([]);
+    expect((await t.flotilla(['cluster', 'list'])).stdout).not.toContain(t.cluster);
+  }, 300_000);
+});

@@ -145,7 +145,9 @@ export function writeLayout(node: NetnsNode): string {
     JSON.stringify({
       installDir: join(node.nodeDir, 'agent'),
       dataDir: join(node.nodeDir, 'agent-data'),
-      containerRuntimeEndpoint: `unix://${node.containerdSocket}`,
+      containerRuntimeEndpoint: node.containerdSocket,
+      // The Node runtime that runs this fake: a real VM gets one from the installer.
+      nodeBinary: process.execPath,
       cniConfDir: node.cniConfDir,
       cniBinDir: '/usr/lib/cni',
       cgroupParent: node.cgroupParent,

@@ -52,7 +52,8 @@ export const VM_AGENT_DEFAULTS: AgentHostSettings = {
   serviceManager: 'systemd',
   installDir: '/opt/flotilla',
   dataDir: '/var/lib/flotilla',
-  containerRuntimeEndpoint: 'unix:///run/containerd/containerd.sock',
+  // A socket path, as the agent's config takes it (agent/config.ts).
+  containerRuntimeEndpoint: '/run/containerd/containerd.sock',
   cniConfDir: '/etc/cni/net.d',
   cniBinDir: '/usr/lib/cni',
   installPackages: false,

@@ -89,7 +89,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
         'web pods Running on both nodes',
         1_000,
       );
-      expect(pods.every((p) => p.spec.containers[0].imagePullPolicy === 'Never')).toBe(true);
+      expect(pods!.every((p) => p.spec.containers[0].imagePullPolicy === 'Never')).toBe(true);
       await kube.apply(deployment('shell', 1, BUSYBOX_IMAGE, ['sleep', '100000']));
       await waitFor(
         async () => running(await podsOf('shell')).length === 1,
@@ -126,7 +126,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
         'web pods Ready again',
         1_000,
       );
-      expect(after.map((p) => p.metadata.name).sort()).toEqual(before);
+      expect(after!.map((p) => p.metadata.name).sort()).toEqual(before);
     },
     LONG,
   );

@@ -12,13 +12,16 @@ const dataDir = process.env['FLOTILLA_DATA_DIR'];
 async function main(): Promise<void> {
   if (!dataDir) throw new Error('FLOTILLA_DATA_DIR is not set');
   const cp = await startControlPlane({ dataDir, port: 0, controllers: {} });
-  parentPort?.postMessage({
+  const ready = {
     type: 'ready',
     apiUrl: cp.apiUrl,
     kubeconfigPath: cp.kubeconfigPath,
     loginUrl: cp.uiLoginUrl,
     caPath: `${cp.dataDir}/pki/ca.crt`,
-  });
+  };
+  // Under plain Node (the bundle's own test) there is no parent port: say it on stdout.
+  if (parentPort) parentPort.postMessage(ready);
+  else process.stdout.write(`${JSON.stringify(ready)}\n`);
   const stop = () => void cp.close().finally(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -27,6 +30,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  parentPort?.postMessage({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+  const failed = { type: 'failed', error: err instanceof Error ? err.message : String(err) };
+  if (parentPort) parentPort.postMessage(failed);
+  else process.stdout.write(`${JSON.stringify(failed)}\n`);
   process.exit(1);
 });

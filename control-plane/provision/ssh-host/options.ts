@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { ProvisionError } from '../provider.ts';
 
+const STEP = 'check host';
+
 export interface SshHostOptions {
   host: string;
   port: number;
@@ -18,7 +20,36 @@ export interface SshHostOptions {
   acceptNewHostKey: boolean;
 }
 
-const STEP = 'check host';
+/**
+ * A cluster passes the same options to every node, so several hosts are listed in `hosts` (node
+ * index 1 takes the first), each "user@host:port" or an object; top-level keys are defaults.
+ */
+export function nodeHostOptions(
+  options: Record<string, unknown> | undefined,
+  index: number,
+): Record<string, unknown> {
+  const { hosts, ...defaults } = options ?? {};
+  if (hosts === undefined) return defaults;
+  if (!Array.isArray(hosts)) throw new ProvisionError(STEP, 'the ssh provider option hosts must be a list');
+  const entry: unknown = hosts[index - 1];
+  if (entry === undefined)
+    throw new ProvisionError(
+      STEP,
+      `no host for node ${index}: hosts lists ${hosts.length}`,
+      'List one host per node.',
+    );
+  if (typeof entry === 'string') {
+    const m = /^(?:([^@]+)@)?([^:@]+|\[[^\]]+\])(?::(\d+))?$/.exec(entry);
+    if (!m) throw new ProvisionError(STEP, `cannot read host ${JSON.stringify(entry)}: use user@host:port`);
+    return {
+      ...defaults,
+      host: m[2]!.replace(/^\[|\]$/g, ''),
+      ...(m[1] ? { user: m[1] } : {}),
+      ...(m[3] ? { port: Number(m[3]) } : {}),
+    };
+  }
+  return { ...defaults, ...(entry as Record<string, unknown>) };
+}
 
 export function parseSshHostOptions(options: Record<string, unknown> | undefined): SshHostOptions {
   const o = options ?? {};

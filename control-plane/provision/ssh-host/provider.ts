@@ -30,7 +30,7 @@ import {
   type SshSession,
   type SshTarget,
 } from './connection.ts';
-import { parseSshHostOptions, type SshHostOptions } from './options.ts';
+import { nodeHostOptions, parseSshHostOptions, type SshHostOptions } from './options.ts';
 import { checkFacts, probeHost, RUNTIME_PIECES } from './prerequisites.ts';
 
 export interface SshHostProviderOptions {
@@ -52,7 +52,7 @@ export class SshHostProvider implements NodeProvider {
   }
 
   async createNode(spec: ProviderNodeSpec, ctx: ProvisionContext): Promise<ProvisionedNode> {
-    const options = parseSshHostOptions(spec.options);
+    const options = parseSshHostOptions(nodeHostOptions(spec.options, spec.index));
     ctx.progress(`connecting to ${options.user}@${options.host}:${options.port}`);
     const hostKey = await this.pinnedHostKey(options, ctx);
     const login: SshTarget = {

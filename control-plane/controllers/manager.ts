@@ -26,6 +26,7 @@ import { EndpointSliceController } from './endpoint-slice.ts';
 import { EndpointsController } from './endpoints.ts';
 import { EventTtlController } from './event-ttl.ts';
 import { GarbageCollector } from './garbage-collector.ts';
+import { IngressClassController } from './ingress-class.ts';
 import { JobController } from './job.ts';
 import { KubernetesServiceController } from './kubernetes-service.ts';
 import { LocalPathProvisioner } from './local-path-provisioner.ts';
@@ -69,6 +70,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   // Service edge (docs/networking.md).
   'cluster-dns': (c) => new ClusterDnsController(c),
   'service-lb': (c) => new ServiceLbController(c),
+  'ingress-class': (c) => new IngressClassController(c),
 };
 
 export interface LeaderElectionOptions {

@@ -21,6 +21,7 @@ import {
   unionTokenAuthenticator,
 } from './auth/index.ts';
 import { tokenBindingCheck, tokenRequestHandler } from './apiserver/handlers/token-request.ts';
+import { podStreamingHandlers } from './apiserver/streaming/pod-streams.ts';
 import { ensureEncryptionAtRest } from './encryption/index.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { ensureClientCertificate, ensureClusterPki, ensureServiceAccountKey } from './pki/index.ts';
@@ -170,7 +171,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
         sessions: ui.sessions,
       },
       mounts: [ui.mount, createAppApi({ clusters: loadClusterLibrary })],
-      subresources: new Map([['/serviceaccounts/token', tokenRequestHandler(saTokens, registries)]]),
+      subresources: new Map([
+        ['/serviceaccounts/token', tokenRequestHandler(saTokens, registries)],
+        // logs, exec, attach, port-forward: relayed to the pod's kubelet as kube-apiserver-kubelet-client.
+        ...podStreamingHandlers(registries, { ca: pki.ca, ...pki.kubeletClient }),
+      ]),
       readyChecks: [{ name: 'etcd', check: async () => (await backend.currentRevision()) >= 0 }],
       log,
     });

@@ -37,6 +37,12 @@ export const API_SERVER_DNS_NAMES = [
   'kubernetes.default.svc.cluster.local',
 ];
 
+/** Who the API server is to kubelets: the name kubelets let in, and superuser rights (kubeadm's). */
+export const KUBELET_CLIENT_SUBJECT: CertificateSubject = {
+  commonName: 'kube-apiserver-kubelet-client',
+  organizations: ['system:masters'],
+};
+
 /** How long to wait for the other half of a CA another caller is creating. */
 const CA_PAIR_WAIT_MS = 2000;
 
@@ -61,6 +67,8 @@ export interface ClusterPki {
   servingIssuedBecause?: string;
   /** The SANs the serving certificate carries. */
   altNames: AltNames;
+  /** The API server's client certificate towards kubelets (logs, exec...): kubeadm's apiserver-kubelet-client. */
+  kubeletClient: { cert: string; key: string };
 }
 
 export interface EnsuredCertificate extends IssuedCertificate {
@@ -78,6 +86,15 @@ export async function ensureClusterPki(dir: string, opts: ClusterPkiOptions = {}
   const authority = await ensureCertificateAuthority(dir, opts.now);
   const altNames = altNamesFrom(LOOPBACK_ALT_NAMES, API_SERVER_DNS_NAMES, opts.sans);
   const serving = await ensureServingCertificate(dir, 'apiserver', authority, { altNames, now: opts.now });
+  const kubeletClient = await ensureClientCertificate(
+    dir,
+    'apiserver-kubelet-client',
+    authority,
+    KUBELET_CLIENT_SUBJECT,
+    {
+      now: opts.now,
+    },
+  );
   return {
     dir,
     authority,
@@ -86,6 +103,7 @@ export async function ensureClusterPki(dir: string, opts: ClusterPkiOptions = {}
     key: serving.keyPem,
     servingIssuedBecause: serving.issuedBecause,
     altNames,
+    kubeletClient: { cert: kubeletClient.certPem, key: kubeletClient.keyPem },
   };
 }
 

@@ -12,6 +12,7 @@ export {
   ensureClientCertificate,
   ensureClusterPki,
   ensureServingCertificate,
+  KUBELET_CLIENT_SUBJECT,
   pkiPaths,
   RENEW_BEFORE_DAYS,
   type ClusterPki,

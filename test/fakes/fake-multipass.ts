@@ -16,6 +16,7 @@
 //                         launch-timeout (instance left behind, as multipass does) |
 //                         stuck-starting (launch returns, the instance stays Starting without an IP)
 //   FAKE_VM_NETWORK       name of the netns network the VMs share; FAKE_VM_IMAGES image archives (a:b)
+//   FAKE_VM_FOREIGN_HOST_KEY=1  the VM answers SSH with a host key other than the one in user-data
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {

@@ -7,6 +7,7 @@
 //     sshd's mount namespace only) from the node's directory, as any unusual host may.
 // All fake VMs of one state dir share one "host network": a netns bridge named after
 // FAKE_VM_NETWORK (tests pass a test cluster name, so leftovers of a crashed run get removed).
+// FAKE_VM_IMAGES: image archives (a:b) every VM's containerd imports.
 // Leaves behind on the host: an empty /etc/flotilla mount point, like the netns library's own.
 import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -19,6 +20,7 @@ import { createNode, deleteNode, type NetnsNode } from '../../control-plane/prov
 import { sshdPaths, waitForSshBanner } from '../../control-plane/provision/netns/sshd.ts';
 import { freeNodeSubnet, interfacesInSubnet } from '../../control-plane/provision/netns/subnet.ts';
 import { bridgeName } from '../../control-plane/provision/netns/names.ts';
+import { generateSshKeyPair } from '../../control-plane/provision/netns/keys.ts';
 
 export interface FakeHost {
   stateDir: string;
@@ -109,9 +111,13 @@ export async function bootVm(spec: BootSpec): Promise<NetnsNode> {
   const nodeDir = join(spec.host.stateDir, 'nodes', spec.name);
   const ssh = sshdPaths(nodeDir);
   mkdirSync(ssh.dir, { recursive: true, mode: 0o700 });
-  // cloud-init's cc_ssh writes these before sshd first starts; so do we.
-  writeFileSync(ssh.hostKey, seed.hostPrivateKey, { mode: 0o600 });
-  writeFileSync(`${ssh.hostKey}.pub`, seed.hostPublicKey.trim() + '\n');
+  // cloud-init's cc_ssh writes these before sshd first starts; so do we. FAKE_VM_FOREIGN_HOST_KEY
+  // plays another machine answering at the VM's address: it has a key of its own.
+  const hostKey = process.env.FAKE_VM_FOREIGN_HOST_KEY
+    ? generateSshKeyPair('root@someone-else')
+    : { privateKey: seed.hostPrivateKey, publicKey: seed.hostPublicKey };
+  writeFileSync(ssh.hostKey, hostKey.privateKey, { mode: 0o600 });
+  writeFileSync(`${ssh.hostKey}.pub`, hostKey.publicKey.trim() + '\n');
   const images = (process.env.FAKE_VM_IMAGES ?? '').split(':').filter(Boolean);
   const node = await createNode({
     cluster: spec.host.network,

@@ -134,6 +134,15 @@ describe.skipIf(skip)('Multipass provider (fake multipass, netns VMs)', () => {
     ).toEqual(['launch']);
   });
 
+  it('a VM answering with another host key is refused at SSH up, before logging in, and purged', async () => {
+    const error = await provider({ FAKE_VM_FOREIGN_HOST_KEY: '1' })
+      .createNode(spec('foreign', 9), f.ctx)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ step: 'SSH up', message: expect.stringMatching(/different SSH host key/) });
+    expect((error as ProvisionError).hint).toMatch(/nothing was sent/);
+    expect(instances()).toEqual([]);
+  });
+
   it('cancelling a create stops waiting and purges the instance', async () => {
     const abort = new AbortController();
     const creating = provider({ FAKE_MULTIPASS_FAIL: 'stuck-starting' }, 600_000)

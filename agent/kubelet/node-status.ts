@@ -19,6 +19,8 @@ export interface NodeStatusOptions {
   nodeIP: string;
   logger: Logger;
   reportEverySeconds?: number;
+  /** Where the kubelet API listens (status.daemonEndpoints); default 10250. */
+  kubeletPort?: number;
   /** Told when the Ready condition changes (the kubelet's NodeReady/NodeNotReady events). */
   onReadyChange?: (ready: boolean) => void;
 }
@@ -58,7 +60,7 @@ export async function machineStatus(opts: NodeStatusOptions): Promise<NodeStatus
       { type: 'InternalIP', address: opts.nodeIP },
       { type: 'Hostname', address: opts.nodeName },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: opts.kubeletPort || 10250 } },
     nodeInfo: {
       machineID: readId('/etc/machine-id'),
       systemUUID: readId('/sys/class/dmi/id/product_uuid'),

@@ -3,7 +3,8 @@
 // and clean shutdown. Every request is handled inside one try/catch: whatever goes wrong
 // answers a Status, and unexpected errors are logged and answered 500, never crash the server.
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { resourceTypes } from '../../api/resources.ts';
@@ -182,7 +183,11 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     );
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    upgrade?: { socket: Duplex; head: Buffer },
+  ): Promise<void> => {
     const auditId = randomUUID();
     inFlight.add(res);
     res.once('close', () => inFlight.delete(res));
@@ -207,6 +212,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         pretty: wantsPretty(query, req.headers['user-agent']),
         maxBodyBytes,
         log: logError,
+        ...(upgrade ? { upgrade } : {}),
       };
       if (user !== anonymousUser && !authorizer(user, info)) throw forbiddenError(user, info);
       if (info.kind === 'nonresource') {
@@ -254,6 +260,19 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     handle(req, res).catch((err) => {
       logError('unhandled', err);
       res.destroy();
+    });
+  });
+  // Upgrade requests (exec, attach, port-forward) go through the same authn, authz and routing,
+  // with a response object on their socket for refusals; a handler that accepts takes the socket.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    handle(req, res, { socket, head }).catch((err) => {
+      logError('unhandled', err);
+      socket.destroy();
     });
   });
   server.on('secureConnection', (socket: Socket) => {

@@ -1,8 +1,10 @@
 // Runs the kubelet API for the agent's config: on <nodeIP>:kubeletPort with the configured
 // serving certificate, accepting the API server's client certificate from clientCAFile
-// (or caFile). Missing pieces leave it off with a log line instead of stopping the agent.
-import { readFileSync } from 'node:fs';
-import type { Logger } from '../../../api/client/index.ts';
+// (else caFile, else the CA the agent's kubeconfig trusts: the cluster CA signs both). Missing
+// pieces leave it off with a log line instead of stopping the agent.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseKubeconfig, resolveKubeconfig, type Logger } from '../../../api/client/index.ts';
 import type { CriClient } from '../cri/index.ts';
 import { createKubeletServer } from './server.ts';
 
@@ -13,6 +15,20 @@ export interface KubeletApiConfig {
   tlsPrivateKeyFile?: string;
   clientCAFile?: string;
   caFile?: string;
+  kubeconfig?: string;
+  bootstrapKubeconfig?: string;
+}
+
+/** The cluster CA as the agent's (or else its bootstrap) kubeconfig names it. */
+function kubeconfigCA(config: KubeletApiConfig): string | undefined {
+  for (const file of [config.kubeconfig, config.bootstrapKubeconfig]) {
+    if (!file || !existsSync(file)) continue;
+    const ca = resolveKubeconfig(parseKubeconfig(readFileSync(file, 'utf8')), {
+      readFile: (path) => readFileSync(resolve(dirname(file), path), 'utf8'),
+    }).ca;
+    if (ca) return ca;
+  }
+  return undefined;
 }
 
 /** Serves until the signal aborts; resolves at once when the API is off. */
@@ -23,9 +39,10 @@ export async function runKubeletApi(
   signal: AbortSignal,
 ): Promise<void> {
   if (config.kubeletPort === 0 || signal.aborted) return;
-  const clientCAFile = config.clientCAFile ?? config.caFile;
-  if (!config.tlsCertFile || !config.tlsPrivateKeyFile || !clientCAFile) {
-    logger.warn('kubelet API off: it needs tlsCertFile, tlsPrivateKeyFile and clientCAFile (or caFile)');
+  const caFile = config.clientCAFile ?? config.caFile;
+  const clientCA = caFile ? readFileSync(caFile, 'utf8') : kubeconfigCA(config);
+  if (!config.tlsCertFile || !config.tlsPrivateKeyFile || !clientCA) {
+    logger.warn('kubelet API off: it needs tlsCertFile, tlsPrivateKeyFile and a client CA');
     return;
   }
   const server = createKubeletServer({
@@ -34,7 +51,7 @@ export async function runKubeletApi(
     tls: {
       cert: readFileSync(config.tlsCertFile),
       key: readFileSync(config.tlsPrivateKeyFile),
-      clientCA: readFileSync(clientCAFile),
+      clientCA,
     },
   });
   try {

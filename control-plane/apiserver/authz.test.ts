@@ -40,6 +40,37 @@ describe('defaultAuthorizer', () => {
     expect(may(node, 'POST', '/apis/apps/v1/namespaces/default/deployments')).toBe(false);
   });
 
+  it('lets nodes read secrets and configmaps one by one only, and create no pods', () => {
+    expect(may(node, 'GET', '/api/v1/secrets')).toBe(false);
+    expect(may(node, 'GET', '/api/v1/namespaces/default/configmaps')).toBe(false);
+    expect(may(node, 'POST', '/api/v1/namespaces/default/pods')).toBe(false);
+    expect(may(node, 'POST', '/apis/certificates.k8s.io/v1/certificatesigningrequests')).toBe(true);
+    expect(may(node, 'PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/c/approval')).toBe(
+      false,
+    );
+  });
+
+  it('lets bootstrap tokens ask for a certificate and nothing else', () => {
+    const bootstrap = {
+      username: 'system:bootstrap:abcdef',
+      groups: [
+        'system:bootstrappers',
+        'system:bootstrappers:flotilla:default-node-token',
+        'system:authenticated',
+      ],
+    };
+    expect(may(bootstrap, 'POST', '/apis/certificates.k8s.io/v1/certificatesigningrequests')).toBe(true);
+    expect(may(bootstrap, 'GET', '/apis/certificates.k8s.io/v1/certificatesigningrequests/c')).toBe(true);
+    expect(may(bootstrap, 'PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/c/approval')).toBe(
+      false,
+    );
+    expect(may(bootstrap, 'PUT', '/apis/certificates.k8s.io/v1/certificatesigningrequests/c/status')).toBe(
+      false,
+    );
+    expect(may(bootstrap, 'GET', '/api/v1/nodes')).toBe(false);
+    expect(may(bootstrap, 'POST', '/api/v1/nodes')).toBe(false);
+  });
+
   it('words denials like upstream', () => {
     const err = forbiddenError(bob, parseRequestInfo('GET', '/api/v1/namespaces/default/pods/web', null));
     expect(err.status.message).toBe(

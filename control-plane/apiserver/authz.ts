@@ -3,13 +3,17 @@
 //  - everyone authenticated may read discovery, version, OpenAPI and health (system:discovery,
 //    system:public-info-viewer) and ask who they are and what they may do (selfsubjectreviews,
 //    selfsubjectaccessreviews: system:basic-user);
-//  - system:nodes get what a node agent needs (a simplified Node authorizer; issue #6 refines it);
+//  - system:nodes get what a node agent needs, like upstream's Node authorizer: reads of what
+//    pods use, writes of their own Node, Lease and pods (createAuthorizer adds the object checks of
+//    node-authorizer.ts against the store; NodeRestriction admission checks the bodies);
+//  - system:bootstrappers may ask for a node credential (create CSRs, read their own);
 //  - anything else is denied with upstream's message.
+import { mayReadCsr, nodeMayAccessObject, type Registries } from './node-authorizer.ts';
 import type { UserInfo } from './registry/types.ts';
 import type { RequestInfo, ResourceRequest } from './router.ts';
 import { forbidden, forbiddenPath } from './status.ts';
 
-export type Authorizer = (user: UserInfo, info: RequestInfo) => boolean;
+export type Authorizer = (user: UserInfo, info: RequestInfo) => boolean | Promise<boolean>;
 
 const mastersGroup = 'system:masters';
 const nodesGroup = 'system:nodes';
@@ -43,19 +47,21 @@ function isDiscoveryPath(path: string): boolean {
 
 const readVerbs = new Set(['get', 'list', 'watch']);
 
-/** What a node may do, keyed by `group/resource[/subresource]`. */
+/** What a node may do, keyed by `group/resource[/subresource]`, before any object is looked at. */
 function nodeMay(nodeName: string, r: ResourceRequest): boolean {
   const key = r.subresource ? `${r.group}/${r.resource}/${r.subresource}` : `${r.group}/${r.resource}`;
   const ownObject = r.name === nodeName;
   switch (key) {
     case '/nodes':
+      // create: NodeRestriction admission checks it is its own.
       return readVerbs.has(r.verb) || r.verb === 'create' || (ownObject && r.verb !== 'deletecollection');
     case '/nodes/status':
       return ownObject && (r.verb === 'get' || r.verb === 'update' || r.verb === 'patch');
     case 'coordination.k8s.io/leases':
       return r.namespace === 'kube-node-lease' && (r.verb === 'create' || readVerbs.has(r.verb) || ownObject);
     case '/pods':
-      return readVerbs.has(r.verb) || r.verb === 'create' || r.verb === 'delete';
+      // No create: a node makes only mirror pods upstream, and Flotilla has none.
+      return readVerbs.has(r.verb) || r.verb === 'delete';
     case '/pods/status':
       return r.verb === 'get' || r.verb === 'update' || r.verb === 'patch';
     case '/pods/eviction':
@@ -66,12 +72,14 @@ function nodeMay(nodeName: string, r: ResourceRequest): boolean {
     case '/services':
     case '/endpoints':
     case 'discovery.k8s.io/endpointslices':
+    case '/namespaces':
+      return readVerbs.has(r.verb);
     case '/configmaps':
     case '/secrets':
     case '/persistentvolumeclaims':
     case '/persistentvolumes':
-    case '/namespaces':
-      return readVerbs.has(r.verb);
+      // One object at a time, and only what its pods use (node-authorizer.ts).
+      return r.verb === 'get';
     case '/serviceaccounts/token':
       return r.verb === 'create';
     case 'certificates.k8s.io/certificatesigningrequests':
@@ -91,7 +99,7 @@ function bootstrapperMay(r: ResourceRequest): boolean {
   );
 }
 
-export const defaultAuthorizer: Authorizer = (user, info) => {
+export const defaultAuthorizer = (user: UserInfo, info: RequestInfo): boolean => {
   if (user.groups.includes(mastersGroup)) return true;
   if (info.kind === 'nonresource') {
     if (info.verb !== 'get' && info.verb !== 'head') return false;
@@ -106,6 +114,32 @@ export const defaultAuthorizer: Authorizer = (user, info) => {
   if (user.groups.includes(bootstrappersGroup)) return bootstrapperMay(info);
   return false;
 };
+
+/**
+ * The API server's authorizer: the static rules above, then, for nodes and bootstrap tokens, the
+ * checks that need the objects themselves (which pods a node runs, who made a CSR).
+ */
+export function createAuthorizer(registries?: Registries): Authorizer {
+  if (!registries) return defaultAuthorizer;
+  return async (user, info) => {
+    if (!defaultAuthorizer(user, info)) return false;
+    if (info.kind !== 'resource' || user.groups.includes(mastersGroup)) return true;
+    const isCsr = info.group === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests';
+    const nodeName = nodeNameOf(user);
+    if (nodeName !== undefined) {
+      if (isCsr) return mayReadCsr(registries, user, info);
+      return nodeMayAccessObject(registries, nodeName, info);
+    }
+    if (isCsr && user.groups.includes(bootstrappersGroup)) return mayReadCsr(registries, user, info);
+    return true;
+  };
+}
+
+function nodeNameOf(user: UserInfo): string | undefined {
+  return user.groups.includes(nodesGroup) && user.username.startsWith(nodeUserPrefix)
+    ? user.username.slice(nodeUserPrefix.length)
+    : undefined;
+}
 
 /** The 403 Status for a denied request, in upstream's words. */
 export function forbiddenError(user: UserInfo, info: RequestInfo) {

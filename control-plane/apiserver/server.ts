@@ -10,7 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resourceTypes } from '../../api/resources.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import { RequestAuthenticator, anonymousUser, type AuthenticatorOptions } from './authn.ts';
-import { defaultAuthorizer, forbiddenError, isPublicPath, type Authorizer } from './authz.ts';
+import { createAuthorizer, forbiddenError, isPublicPath, type Authorizer } from './authz.ts';
 import { ClientGoneError, maxBodyBytes as defaultMaxBodyBytes } from './decode.ts';
 import { buildDiscovery, type DiscoveryDocuments } from './discovery.ts';
 import type { Call } from './handlers/call.ts';
@@ -93,7 +93,7 @@ function servedTypes(registries: ReadonlyMap<string, ResourceRegistry>): Resourc
 
 export function createApiServer(opts: ApiServerOptions): ApiServer {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const authorizer = opts.authorizer ?? defaultAuthorizer;
+  const authorizer = opts.authorizer ?? createAuthorizer(opts.registries);
   const authenticator = new RequestAuthenticator(opts.authentication);
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const watches = new WatchTracker();
@@ -214,7 +214,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
         log: logError,
         ...(upgrade ? { upgrade } : {}),
       };
-      if (user !== anonymousUser && !authorizer(user, info)) throw forbiddenError(user, info);
+      if (user !== anonymousUser && !(await authorizer(user, info))) throw forbiddenError(user, info);
       if (info.kind === 'nonresource') {
         await dispatchNonResource(call, method);
         return;

@@ -166,6 +166,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent joining with a 
         LONG,
         `pod Running\nagent output:\n${agent.output.slice(-3000)}`,
       );
+      // Nothing the agent did on the way was refused to it as a node.
+      expect(agent.output).not.toMatch(/is forbidden/);
     },
     LONG,
   );

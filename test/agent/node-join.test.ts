@@ -176,6 +176,12 @@ describe('node join with a bootstrap token', () => {
           ],
         },
       });
+      // NodeRestriction: its own Node only.
+      await expect(
+        node
+          .resource('v1', 'Node')
+          .create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'join-other' } }),
+      ).rejects.toThrow(/node "join-e" is not allowed to modify node "join-other"/);
       const files = await ensureServingCertificate(config, node);
       const cert = new X509Certificate(readFileSync(files.certFile));
       expect(cert.subject).toContain('CN=system:node:join-e');

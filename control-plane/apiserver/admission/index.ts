@@ -8,6 +8,7 @@ import {
 } from './default-toleration-seconds.ts';
 import { defaultStorageClassAdmission } from './default-storage-class.ts';
 import { limitRangerAdmission } from './limit-ranger.ts';
+import { nodeRestrictionAdmission } from './node-restriction.ts';
 import { priorityAdmission } from './priority.ts';
 import { RegistryReader } from './reader.ts';
 import { resourceQuotaAdmission } from './resource-quota.ts';
@@ -30,6 +31,7 @@ export const admissionPluginFactories: Record<string, PluginFactory> = {
     defaultTolerationSecondsAdmission(opts.defaultTolerationSeconds),
   DefaultStorageClass: (reader) => defaultStorageClassAdmission(reader),
   ResourceQuota: (reader) => resourceQuotaAdmission(reader),
+  NodeRestriction: () => nodeRestrictionAdmission(),
 };
 
 export function admissionPlugins(opts: AdmissionOptions = {}): AdmissionFactory {

@@ -36,7 +36,7 @@ export async function serveSelfSubjectAccessReview(
   );
   const spec = (review.spec ?? {}) as Record<string, any>;
   const asked = requestInfoOf(spec);
-  const allowed = authorizer(call.user, asked);
+  const allowed = await authorizer(call.user, asked);
   writeObject(
     call.res,
     201,

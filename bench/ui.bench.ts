@@ -82,28 +82,33 @@ export default async function bench() {
     await gotoRetry(page, `${ui.url}/ui/pods`);
     await page.waitForFunction(
       (n) =>
-        document.querySelector('[data-testid="pod-count"]')?.textContent === `(${n})` &&
-        document.querySelector('[data-testid="pod-row"]') !== null,
+        (globalThis as any).document.querySelector('[data-testid="pod-count"]')?.textContent === `(${n})` &&
+        (globalThis as any).document.querySelector('[data-testid="pod-row"]') !== null,
       PODS,
       { polling: 'raf', timeout: 60_000 },
     );
     const interactiveMs = Date.now() - t0;
     const t1 = Date.now();
     await page.evaluate(() => {
-      const list = document.querySelector('[data-testid="virtual-list"]')!;
+      const list = (globalThis as any).document.querySelector('[data-testid="virtual-list"]')!;
       list.scrollTop = list.scrollHeight / 2;
     });
-    await page.waitForFunction(() => document.querySelector('[data-pod="bench-02500"]') !== null, undefined, {
-      polling: 'raf',
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => (globalThis as any).document.querySelector('[data-pod="bench-02500"]') !== null,
+      undefined,
+      {
+        polling: 'raf',
+        timeout: 10_000,
+      },
+    );
     const scrollMs = Date.now() - t1;
     const domRows = await page.locator('[data-testid="pod-row"]').count();
 
     // Burst: 500 deletions; when does the screen show 4,500?
     const t2 = Date.now();
     const shown = page.waitForFunction(
-      (n) => document.querySelector('[data-testid="pod-count"]')?.textContent === `(${n})`,
+      (n) =>
+        (globalThis as any).document.querySelector('[data-testid="pod-count"]')?.textContent === `(${n})`,
       PODS - BURST,
       { polling: 'raf', timeout: 60_000 },
     );

@@ -12,6 +12,7 @@ import { runKubelet } from './kubelet/kubelet.ts';
 import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
 import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
 import { configurePodNetwork } from './kubelet/pod-cidr.ts';
+import { runPodRoutes } from './cni/routes.ts';
 import { runProxy } from './proxy/index.ts';
 
 export function agentClient(config: AgentConfig): Client {
@@ -78,6 +79,8 @@ export async function runAgent(
         },
         signal,
       ),
+      config.podRoutes !== 'none' &&
+        runPodRoutes({ ...base, mode: config.podRoutes, clusterCIDR: config.clusterCIDR }, signal),
       runProxy({ client, nodeName: config.nodeName, config: config.proxy, logger }, signal),
     ]);
   } finally {

@@ -38,6 +38,14 @@ export interface AgentConfig {
   clusterDomain: string;
   /** Seconds between Lease renewals (upstream: 10). */
   leaseRenewSeconds: number;
+  /**
+   * Routes to other nodes' podCIDRs (agent/cni/routes.ts): `host-gw` (a route via each node on
+   * this node's link, VXLAN for the others), `vxlan` (VXLAN to every node), or `none` (the
+   * provider routes). Only for an agent running inside its node. Default none.
+   */
+  podRoutes: 'none' | 'host-gw' | 'vxlan';
+  /** All pods' addresses, kept free of masquerade between pods. Default 10.244.0.0/16. */
+  clusterCIDR: string;
   /** Cluster DNS on this node (agent/dns): off by default; `listen` defaults to `<nodeIP>:53`. */
   dns: { enabled: boolean; listen: string };
   /** kube-proxy (agent/proxy) in this node's network namespace: 'none' by default (tests run the agent on the host). */
@@ -86,6 +94,8 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
     clusterDNS: Array.isArray(raw.clusterDNS) ? raw.clusterDNS.map(String) : ['10.96.0.10'],
     clusterDomain: str('clusterDomain', 'cluster.local'),
     leaseRenewSeconds: typeof raw.leaseRenewSeconds === 'number' ? raw.leaseRenewSeconds : 10,
+    podRoutes: podRoutesMode(raw.podRoutes, source),
+    clusterCIDR: str('clusterCIDR', '10.244.0.0/16'),
     dns: serviceEdge(raw.dns, (d) => ({
       enabled: d.enabled === true,
       listen: typeof d.listen === 'string' && d.listen ? d.listen : `${str('nodeIP')}:53`,
@@ -119,4 +129,10 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
 /** The `dns:`, `proxy:` and `ingress:` sections: an object (or nothing) read with the section's defaults. */
 function serviceEdge<T>(raw: unknown, read: (section: Record<string, unknown>) => T): T {
   return read(raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {});
+}
+
+function podRoutesMode(raw: unknown, source: string): AgentConfig['podRoutes'] {
+  if (raw === undefined || raw === null || raw === '') return 'none';
+  if (raw === 'none' || raw === 'host-gw' || raw === 'vxlan') return raw;
+  throw new Error(`${source}: podRoutes must be none, host-gw or vxlan, not ${JSON.stringify(raw)}`);
 }

@@ -33,6 +33,7 @@ import type { Backend } from './storage/types.ts';
 import { Client, inProcessTransport } from '../api/client/index.ts';
 import { lineLogger, startScheduler, type RunningScheduler } from './scheduler/run.ts';
 import { startControllerManager, type RunningControllers } from './controllers/manager.ts';
+import { startHostPorts, type HostPortsOptions, type RunningHostPorts } from './hostports/host-ports.ts';
 import { admissionPlugins, type AdmissionOptions } from './apiserver/admission/index.ts';
 import { createUiServer, type UiServer } from './ui-server/index.ts';
 import { createAppApi, loadClusterLibrary } from './app-api/index.ts';
@@ -60,6 +61,11 @@ export interface ControlPlaneOptions {
   controllers?: ControlPlaneControllers;
   /** Admission plugin settings (default toleration seconds, plugins to leave out). */
   admission?: AdmissionOptions;
+  /**
+   * Forward 127.0.0.1:<nodePort>, load balancer ports and the ingress to the nodes
+   * (control-plane/hostports), for clusters whose node IPs the host cannot reach. Off by default.
+   */
+  hostPorts?: boolean | Omit<HostPortsOptions, 'client'>;
 }
 
 export interface ControlPlaneControllers {
@@ -88,6 +94,8 @@ export interface RunningControlPlane {
   scheduler?: RunningScheduler;
   /** The controller manager (campaigning for its lease), when asked for. */
   controllers?: RunningControllers;
+  /** The host's forwarded ports (`open()`: port -> owner), with the hostPorts option. */
+  hostPorts?: RunningHostPorts;
   /** Serves on one more address (same port), re-issuing the serving certificate for it if needed. */
   addListenAddress(address: string): Promise<void>;
   /**
@@ -248,6 +256,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
           leaderElection: {},
         })
       : undefined;
+    const hostPorts = opts.hostPorts
+      ? startHostPorts({
+          client: components,
+          logger: lineLogger(log),
+          ...(typeof opts.hostPorts === 'object' ? opts.hostPorts : {}),
+        })
+      : undefined;
     const running = api;
     let closing: Promise<void> | undefined;
     return {
@@ -263,6 +278,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       backend,
       scheduler,
       controllers,
+      hostPorts,
       issueBootstrapToken: async ({ nodeName, ttlSeconds }) =>
         tokens.issueBootstrapToken({
           nodeName,
@@ -273,6 +289,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       close: () =>
         (closing ??= (async () => {
           for (const listener of extraListeners) listener.close();
+          await hostPorts?.close();
           await controllers?.stop();
           await scheduler?.stop();
           components.close();

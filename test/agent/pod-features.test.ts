@@ -295,6 +295,47 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
   );
 
   it(
+    'warns in events about failing probes, images it may not pull and crash loops',
+    async () => {
+      await createPod('unwell', {
+        containers: [
+          sleeper({
+            livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 },
+          }),
+        ],
+      });
+      await createPod('no-image', {
+        containers: [sleeper({ image: 'flotilla.local/not-here:1', imagePullPolicy: 'Never' })],
+      });
+      await createPod('crashing', { containers: [sleeper({ command: ['sh', '-c', 'exit 3'] })] });
+      const describe = async (pod: string, pattern: RegExp) =>
+        waitFor(
+          async () => {
+            const out = (await server.kubectl(['describe', 'pod', pod])).stdout;
+            return pattern.test(out) ? out : undefined;
+          },
+          LONG,
+          `${pod}: ${pattern}`,
+        );
+      await describe('unwell', /Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed/);
+      await describe(
+        'unwell',
+        /Normal\s+Killing\s+.*Container main failed liveness probe, will be restarted/,
+      );
+      await describe(
+        'no-image',
+        /Warning\s+Failed\s+.*Container image "flotilla\.local\/not-here:1" is not present/,
+      );
+      await describe('no-image', /Warning\s+Failed\s+.*Error: ErrImageNeverPull/);
+      await describe(
+        'crashing',
+        /Warning\s+BackOff\s+.*Back-off restarting failed container main in pod crashing_default/,
+      );
+    },
+    LONG,
+  );
+
+  it(
     'runs postStart before the pod counts as started, and preStop before SIGTERM on delete',
     async () => {
       const marks = join(dir, 'hook-marks');

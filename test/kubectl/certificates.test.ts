@@ -121,6 +121,26 @@ describe('kubectl and CertificateSigningRequests', () => {
     expect(csr.status.certificate).toBeUndefined();
   });
 
+  it('fails, and issues nothing, when an approved request does not fit its signer', async () => {
+    const { yaml } = await csrYaml('not-a-node', 'bob');
+    await ok(
+      ['create', '-f', '-'],
+      yaml.replace('kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet'),
+    );
+    await ok(['certificate', 'approve', 'not-a-node']);
+    const failed = await waitFor(
+      async () =>
+        JSON.parse(await ok(['get', 'csr', 'not-a-node', '-o', 'json'])).status.conditions?.find(
+          (c: any) => c.type === 'Failed',
+        ),
+      60_000,
+      'Failed condition',
+    );
+    expect(failed.reason).toBe('SignerValidationFailure');
+    expect(failed.message).toContain('subject common name must begin with "system:node:"');
+    expect(await ok(['get', 'csr', 'not-a-node', '--no-headers'])).toMatch(/\sApproved,Failed\n$/);
+  });
+
   it('keeps spec as it was created', async () => {
     const { yaml } = await csrYaml('fixed', 'fixed');
     await ok(['create', '-f', '-'], yaml);

@@ -106,6 +106,16 @@ describe('node join with a bootstrap token', () => {
       const before = (await csrs()).length;
       await ensureNodeCredentials(config);
       expect((await csrs()).length).toBe(before);
+
+      // Late in the certificate's life, a start renews it as the node itself.
+      const certFile = join(config.dataDir, 'pki', 'kubelet-client.crt');
+      const old = new X509Certificate(readFileSync(certFile));
+      await ensureNodeCredentials(config, { now: () => Date.parse(old.validTo) - 3_600_000 });
+      const renewed = new X509Certificate(readFileSync(certFile));
+      expect(renewed.serialNumber).not.toBe(old.serialNumber);
+      const renewal = (await csrs()).find((c) => c.spec.username === 'system:node:join-a');
+      expect(renewal?.status?.conditions?.[0]).toMatchObject({ type: 'Approved', reason: 'AutoApproved' });
+      expect((await whoami(config.kubeconfig!)).username).toBe('system:node:join-a');
     },
     LONG,
   );

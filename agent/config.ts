@@ -122,7 +122,7 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
   if (config.bootstrapKubeconfig && !config.kubeconfig)
     config.kubeconfig = join(config.dataDir, 'kubeconfig.yaml');
   if (!config.kubeconfig && !(config.apiServer && config.token))
-    throw new Error(`${source}: give either kubeconfig, bootstrapKubeconfig, or apiServer with token`);
+    throw new Error(`${source}: give either bootstrapKubeconfig, kubeconfig or apiServer with token`);
   return config;
 }
 

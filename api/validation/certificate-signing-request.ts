@@ -145,9 +145,11 @@ function validateStatus(status: any): FieldError[] {
 /** What an update may not do: change spec, drop a decision, or replace an issued certificate. */
 function validateUpdate(obj: any, old: any): FieldError[] {
   const errs: FieldError[] = [];
-  if (!deepEqual(obj.spec, old.spec)) errs.push(forbidden(FieldPath.root('spec'), 'field is immutable'));
-  const kept = new Set(((obj.status?.conditions ?? []) as any[]).map((c) => c?.type));
-  for (const c of (old.status?.conditions ?? []) as any[])
+  if (!deepEqual(obj?.spec, old?.spec)) errs.push(forbidden(FieldPath.root('spec'), 'field is immutable'));
+  const conditions = obj?.status?.conditions;
+  const kept = new Set((Array.isArray(conditions) ? conditions : []).map((c: any) => c?.type));
+  const oldConditions = old?.status?.conditions;
+  for (const c of (Array.isArray(oldConditions) ? oldConditions : []) as any[])
     if (decisionConditions.includes(c?.type) && !kept.has(c.type))
       errs.push(
         forbidden(
@@ -155,8 +157,8 @@ function validateUpdate(obj: any, old: any): FieldError[] {
           `updates may not remove a condition of type "${c.type}"`,
         ),
       );
-  const had = old.status?.certificate;
-  if (had && obj.status?.certificate !== had)
+  const had = old?.status?.certificate;
+  if (had && obj?.status?.certificate !== had)
     errs.push(
       forbidden(
         FieldPath.root('status', 'certificate'),

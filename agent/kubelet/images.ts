@@ -2,6 +2,7 @@
 // time a container starts, IfNotPresent only when the runtime lacks the image, Never refuses
 // to pull (ErrImageNeverPull). The default is Always for :latest or untagged images.
 import type { Container } from '../../api/types/container.ts';
+import { CrashBackoff } from './crash-backoff.ts';
 import type { CriClient } from './cri/index.ts';
 
 export class ImagePullError extends Error {
@@ -53,5 +54,37 @@ export async function ensureImage(
     return id;
   } catch (err) {
     throw new ImagePullError('ErrImagePull', `failed to pull image "${image}": ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Back-off between failed pulls of a container's image (upstream imageBackOff: 10 s doubling to
+ * 5 min), shown as ImagePullBackOff while it runs.
+ */
+export class ImagePullBackoff {
+  private readonly failedAt = new Map<string, number>();
+
+  constructor(
+    private readonly backoff = new CrashBackoff(),
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  remainingMs(key: string): number {
+    const at = this.failedAt.get(key);
+    return at === undefined ? 0 : this.backoff.remainingMs(key, at);
+  }
+
+  failed(key: string): void {
+    this.backoff.restarted(key);
+    this.failedAt.set(key, this.now());
+  }
+
+  succeeded(key: string): void {
+    this.forget(key);
+  }
+
+  forget(prefix: string): void {
+    this.backoff.forget(prefix);
+    for (const key of this.failedAt.keys()) if (key.startsWith(prefix)) this.failedAt.delete(key);
   }
 }

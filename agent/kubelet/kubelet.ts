@@ -19,6 +19,7 @@ import { activeDeadlinePassed, DEADLINE_EXCEEDED } from './active-deadline.ts';
 import { ConfigSources } from './config-sources.ts';
 import type { CriClient } from './cri/index.ts';
 import { CrashBackoff } from './crash-backoff.ts';
+import { ImagePullBackoff } from './images.ts';
 import { KubeletEvent, kubeletEventRecorder, podObject, type EventRecorder } from './events.ts';
 import { sleep } from './node-status.ts';
 import { computePodStatus } from './pod-status.ts';
@@ -83,6 +84,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
     sources: new ConfigSources(client),
     probes,
     backoff: new CrashBackoff(),
+    imageBackoff: new ImagePullBackoff(),
     hostIP: opts.nodeIP,
     events,
     tokens,
@@ -99,6 +101,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       await killPod(cri, uid, 0);
       await removePodRuntime(cri, uid);
       ctx.backoff.forget(`${uid}/`);
+      ctx.imageBackoff?.forget(`${uid}/`);
       tokens.forget(uid);
       startTimes.delete(uid);
       return;

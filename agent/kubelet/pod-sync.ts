@@ -12,7 +12,7 @@ import { CrashBackoff } from './crash-backoff.ts';
 import { containerEnv } from './env.ts';
 import { KubeletEvent, podObject, type EventRecorder } from './events.ts';
 import { runHook } from './hooks.ts';
-import { ensureImage, ImagePullError, type PullReport } from './images.ts';
+import { ensureImage, ImagePullBackoff, ImagePullError, type PullReport } from './images.ts';
 import { instancesOf, type Waiting } from './pod-status.ts';
 import type { ProbeManager } from './probes.ts';
 import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
@@ -25,6 +25,8 @@ export interface SyncContext extends SandboxContext {
   sources: ConfigSources;
   probes: ProbeManager;
   backoff: CrashBackoff;
+  /** Waits between failed image pulls (ImagePullBackOff); none when unset. */
+  imageBackoff?: ImagePullBackoff;
   hostIP: string;
   nodeAllocatable: { cpu: string; memory: string };
   logger: Logger;
@@ -99,8 +101,18 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
   const volumes = mounted.paths;
   const start = async (container: Container, kind: 'init' | 'regular', previous?: RuntimeContainer) => {
     const attempt = previous ? (previous.metadata?.attempt ?? 0) + 1 : 0;
+    const pullKey = `${uid}/${container.name}`;
+    const pullWait = ctx.imageBackoff?.remainingMs(pullKey) ?? 0;
+    if (pullWait > 0) {
+      const message = `Back-off pulling image "${container.image}"`;
+      waiting.set(container.name, { reason: 'ImagePullBackOff', message });
+      event('Normal', KubeletEvent.BackOff, message);
+      retryAfterMs = Math.min(retryAfterMs ?? Infinity, pullWait + 100);
+      return;
+    }
     try {
       const image = await ensureImage(ctx.cri, container, (r) => pullEvent(container.image ?? '', r));
+      ctx.imageBackoff?.succeeded(pullKey);
       const env = await containerEnv(container, {
         pod,
         podIP,
@@ -150,6 +162,7 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
       if (err instanceof ImagePullError) {
         waiting.set(container.name, { reason: err.reason, message: err.message });
         event('Warning', KubeletEvent.FailedToPull, err.message);
+        if (err.reason === 'ErrImagePull') ctx.imageBackoff?.failed(pullKey);
       } else if (err instanceof ContainerConfigError)
         waiting.set(container.name, { reason: 'CreateContainerConfigError', message: err.message });
       else waiting.set(container.name, { reason: 'CreateContainerError', message: (err as Error).message });

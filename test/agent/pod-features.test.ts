@@ -308,6 +308,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
         containers: [sleeper({ image: 'flotilla.local/not-here:1', imagePullPolicy: 'Never' })],
       });
       await createPod('crashing', { containers: [sleeper({ command: ['sh', '-c', 'exit 3'] })] });
+      // Nothing listens on port 1 of the node's loopback: every pull fails at once.
+      await createPod('bad-pull', {
+        containers: [sleeper({ image: '127.0.0.1:1/nothing:1', imagePullPolicy: 'Always' })],
+      });
       const describe = async (pod: string, pattern: RegExp) =>
         waitFor(
           async () => {
@@ -327,6 +331,13 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
         /Warning\s+Failed\s+.*Container image "flotilla\.local\/not-here:1" is not present/,
       );
       await describe('no-image', /Warning\s+Failed\s+.*Error: ErrImageNeverPull/);
+      await describe('bad-pull', /Warning\s+Failed\s+.*failed to pull image "127\.0\.0\.1:1\/nothing:1"/);
+      await describe('bad-pull', /Normal\s+BackOff\s+.*Back-off pulling image "127\.0\.0\.1:1\/nothing:1"/);
+      await waitForPod(
+        'bad-pull',
+        'ImagePullBackOff',
+        (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff',
+      );
       await describe(
         'crashing',
         /Warning\s+BackOff\s+.*Back-off restarting failed container main in pod crashing_default/,

@@ -143,8 +143,9 @@ export class IngressProxy {
         const out: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
         res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
-        // Send the headers now: a streaming backend may take long for its first bytes.
-        res.flushHeaders();
+        // A streamed answer (no length) may take long for its first bytes: send the headers now.
+        // Others go out with the first body chunk, one packet fewer.
+        if (up.headers['content-length'] === undefined) res.flushHeaders();
         up.pipe(res);
         up.on('error', () => res.destroy());
       });

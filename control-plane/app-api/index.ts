@@ -1,6 +1,7 @@
 // The app's own API under /app/v1 (the Kubernetes API stays at /api and /apis): clusters and
 // their live creation progress, for the renderer's "Create cluster" wizard. Served by the API
 // server as a mount, so the same authentication (session cookie, client certificate) applies.
+//   GET    /app/v1/providers                 which providers work on this computer
 //   GET    /app/v1/clusters                  list
 //   POST   /app/v1/clusters                  create (202; progress follows)
 //   GET    /app/v1/clusters/NAME/progress    progress events, NDJSON, streamed until done/failed
@@ -9,9 +10,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
+import { detectProviders } from './providers.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
 export { loadClusterLibrary } from './cluster-library.ts';
+export { detectProviders, type ProviderAvailability } from './providers.ts';
 
 export interface AppApiOptions {
   /** The cluster library, or a promise of it (loaded lazily); undefined = not available here. */
@@ -64,6 +67,10 @@ export function createAppApi(opts: AppApiOptions): Mount {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const parts = url.pathname.split('/').filter(Boolean); // app v1 clusters NAME sub
+    if (parts[0] === 'app' && parts[1] === 'v1' && parts[2] === 'providers' && parts.length === 3) {
+      json(res, 200, { items: detectProviders() });
+      return;
+    }
     if (parts[0] !== 'app' || parts[1] !== 'v1' || parts[2] !== 'clusters') {
       problem(res, 404, `no such app API path: ${url.pathname}`);
       return;

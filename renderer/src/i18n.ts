@@ -84,6 +84,7 @@ const en = {
   'wizard.step': 'Step',
   'wizard.elapsed': 'Elapsed',
   'wizard.unavailable': 'Cluster creation is not available here: {message}',
+  'wizard.ready': 'Cluster {name} is ready: every node is Ready. Use it with kubectl:',
   'search.placeholder': 'Filter by name',
 } as const;
 
@@ -167,6 +168,7 @@ const zh: Partial<Record<MessageKey, string>> = {
   'wizard.step': '步骤',
   'wizard.elapsed': '耗时',
   'wizard.unavailable': '此处无法创建集群：{message}',
+  'wizard.ready': '集群 {name} 已就绪：所有节点均为 Ready。用 kubectl 访问：',
   'search.placeholder': '按名称筛选',
 };
 

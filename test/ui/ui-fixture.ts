@@ -2,7 +2,7 @@
 // its one-time login link, N simulated nodes, the renderer built when missing, and headless
 // Debian Chromium driven by playwright-core. Everything is stopped and removed by close().
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -49,9 +49,20 @@ export async function gotoRetry(page: Page, url: string): Promise<Response | nul
   }
 }
 
-/** Builds dist/renderer once when it is missing (a test run on a fresh clone). */
+/** Newest modification time of the renderer's sources. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/renderer when it is missing or older than its sources, so tests see this tree. */
 export function ensureRendererBuilt(): void {
-  if (existsSync(join(repoRoot, 'dist', 'renderer', 'index.html'))) return;
+  const index = join(repoRoot, 'dist', 'renderer', 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource(join(repoRoot, 'renderer'))) return;
   execFileSync(
     process.execPath,
     [
@@ -94,7 +105,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function startUiCluster(opts: { nodes?: number } = {}): Promise<UiCluster> {
+export async function startUiCluster(
+  opts: { nodes?: number; env?: Record<string, string> } = {},
+): Promise<UiCluster> {
   ensureRendererBuilt();
   mkdirSync(screenshotDir, { recursive: true });
   const root = mkdtempSync(join(tmpdir(), 'flotilla-ui-'));
@@ -104,7 +117,7 @@ export async function startUiCluster(opts: { nodes?: number } = {}): Promise<UiC
   const serve = spawn(
     process.execPath,
     [bin, 'serve', '--data-dir', join(root, 'data'), '--port', '0', '--output', 'json'],
-    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
   );
   children.push(serve);
   let browser: Browser | undefined;

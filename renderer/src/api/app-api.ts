@@ -1,5 +1,5 @@
 // The app's own API (control-plane/app-api): clusters and their creation progress.
-import { sendJson, streamLines } from './client.ts';
+import { getJson, sendJson, streamLines } from './client.ts';
 
 export interface ClusterSpec {
   name: string;
@@ -56,4 +56,21 @@ export function progressTable(events: ProgressEvent[]): Map<string, Map<string, 
       .set(e.step, { status: e.status, elapsedMs: e.elapsedMs, message: e.message, hint: e.hint });
   }
   return table;
+}
+
+export interface ProviderAvailability {
+  name: string;
+  available: boolean;
+  reason?: string;
+}
+
+export const listProviders = () =>
+  getJson<{ items: ProviderAvailability[] }>('/app/v1/providers').then((l) => l.items);
+
+/** Every node has finished its last step. */
+export function allNodesReady(events: ProgressEvent[], nodes: number): boolean {
+  const ready = new Set(
+    events.filter((e) => e.step === 'node Ready' && e.status === 'done').map((e) => e.node),
+  );
+  return ready.size >= nodes;
 }

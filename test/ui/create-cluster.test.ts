@@ -1,0 +1,67 @@
+// The "Create cluster" wizard end to end: a 2-node netns cluster created from the browser UI
+// (app API -> control-plane/cluster), its progress shown per node and step until both nodes are
+// Ready. The cluster lives in a private FLOTILLA_HOME and is deleted afterwards.
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeStaleTestHomes, testHome, type TestHome } from '../cluster/cluster-cli.ts';
+import { netnsSkipReason } from '../helpers/netns.ts';
+import { kubectl } from '../helpers/server.ts';
+import { chromiumPath, gotoRetry, startUiCluster, type UiCluster } from './ui-fixture.ts';
+
+const LONG = 600_000;
+
+describe.skipIf(!existsSync(chromiumPath) || netnsSkipReason() !== undefined)('Create cluster wizard', () => {
+  let ui: UiCluster;
+  let page: Page;
+  let t: TestHome;
+
+  beforeAll(async () => {
+    await removeStaleTestHomes();
+    t = testHome();
+    ui = await startUiCluster({ env: { FLOTILLA_HOME: t.home } });
+    ({ page } = await ui.newPage());
+    await gotoRetry(page, ui.loginUrl);
+    await page.waitForURL(`${ui.url}/ui/`);
+  }, LONG);
+
+  afterAll(async () => {
+    await t?.cleanup();
+    await ui?.close();
+  }, LONG);
+
+  it('offers the providers this computer has, and shows the config as YAML', async () => {
+    await gotoRetry(page, `${ui.url}/ui/create`);
+    const netns = page.locator('[data-testid="cluster-provider"] option[value="netns"]');
+    await expect.poll(() => netns.isDisabled()).toBe(false);
+    await page.getByTestId('cluster-name').fill(t.cluster);
+    await page.locator('summary', { hasText: 'Cluster config as YAML' }).click();
+    const yaml = page.getByTestId('cluster-yaml');
+    expect(await yaml.inputValue()).toContain(`name: ${t.cluster}`);
+    // The YAML is editable: what is typed there goes back into the form.
+    await yaml.fill((await yaml.inputValue()).replace(/nodes: \d+/, 'nodes: 3'));
+    await yaml.press('Tab'); // leaving the field commits the edit (change)
+    await expect.poll(() => page.getByTestId('cluster-nodes').inputValue()).toBe('3');
+  });
+
+  it(
+    'creates a 2-node netns cluster and shows both nodes turn Ready',
+    async () => {
+      await page.getByTestId('cluster-nodes').fill('2');
+      await page.getByTestId('create-cluster').click();
+      await page.getByTestId('progress').waitFor({ timeout: 60_000 });
+      await ui.screenshot(page, 'create-cluster-progress');
+      await page.getByTestId('wizard-done').waitFor({ timeout: LONG - 60_000 });
+      const rows = await page.locator('[data-testid="progress"] tbody tr').allTextContents();
+      for (const node of ['node-1', 'node-2']) {
+        const row = rows.find((r) => r.includes(node));
+        expect(row, rows.join('\n')).toBeDefined();
+        expect(row!.match(/done/g)?.length).toBe(5);
+      }
+      await ui.screenshot(page, 'create-cluster-ready');
+      const nodes = await kubectl(['get', 'nodes', '-o', 'name'], { kubeconfig: t.kubeconfig });
+      expect(nodes.stdout.trim().split('\n').sort()).toEqual(['node/node-1', 'node/node-2']);
+    },
+    LONG,
+  );
+});

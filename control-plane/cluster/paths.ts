@@ -25,6 +25,8 @@ export function clusterPaths(name: string, env?: NodeJS.ProcessEnv) {
     supervisorLog: join(dir, 'supervisor.log'),
     supervisorSocket: join(dir, 'supervisor.sock'),
     kubeconfig: join(dir, 'kubeconfig.yaml'),
+    /** Image archives loaded with `image load`, imported into nodes added later. */
+    images: join(dir, 'images.json'),
   };
 }
 

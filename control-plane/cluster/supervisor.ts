@@ -29,6 +29,7 @@ import {
 import type { NodeProvider, ProvisionContext, ProvisionedNode } from '../provision/provider.ts';
 import { startControlPlane, type RunningControlPlane } from '../serve.ts';
 import { bringUpNode, connectWhenUp, nodeObject, sleep, type BringUpContext } from './node-bring-up.ts';
+import { importArchive, rememberedArchives } from './images.ts';
 import { nextNodeName, readNodes, writeNodes } from './nodes-file.ts';
 import { clusterPaths, type ClusterPaths } from './paths.ts';
 import { CLUSTER_STEP, ProgressLog } from './progress.ts';
@@ -312,12 +313,30 @@ class Supervisor {
       const node = await this.createOneNode(requested);
       try {
         await this.cp!.addListenAddress(node.apiServerAddress);
+        await this.importRememberedImages(node);
         await bringUpNode(node, this.bringUpContext(), { install: true });
         await this.syncPodRoutes();
         return node;
       } catch (error) {
         await this.forgetNode(node);
         throw error;
+      }
+    });
+  }
+
+  /** What `image load` put on the other nodes goes on a new one before it can get pods. */
+  private async importRememberedImages(node: ProvisionedNode): Promise<void> {
+    const archives = rememberedArchives(this.paths.images);
+    if (archives.length === 0) return;
+    await this.log.step('load images', node.name, async (progress) => {
+      const ssh = await connectWhenUp(node, this.privateKey, { signal: this.abort.signal });
+      try {
+        for (const archive of archives) {
+          progress(`importing ${archive}`);
+          await importArchive(ssh, node, archive);
+        }
+      } finally {
+        ssh.close();
       }
     });
   }

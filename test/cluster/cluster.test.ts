@@ -1,7 +1,7 @@
 // `flotilla cluster create` end to end on this machine, as a user runs it: a control plane and
 // two netns nodes with the agent installed over SSH, used with the real kubectl. One cluster is
 // shared by the tests of this file, in order; the last one deletes it and checks the host.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +69,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
       const obj = listed.items.find((n: any) => n.metadata.name === node.name);
       expect(obj.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
     }
+    // Pods reach the API server where the nodes do: the `kubernetes` Service's endpoint.
+    const endpoints = await getJson('get', 'endpoints', 'kubernetes');
+    expect(endpoints.subsets[0].addresses[0].ip).toBe(nodes()[0]!.apiServerAddress);
   });
 
   it(
@@ -140,6 +143,17 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
       const ready = await getJson('get', 'node', 'node-3');
       expect(ready.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
       expect((await t.flotilla(['node', 'list', t.cluster])).stdout).toContain('node-3');
+      // The images loaded before came along, checked on the node itself over `node shell`.
+      const node3 = nodes().find((n) => n.name === 'node-3')!;
+      const images = await t.flotilla([
+        'node',
+        'shell',
+        t.cluster,
+        'node-3',
+        `ctr --address ${node3.agent.containerRuntimeEndpoint} -n k8s.io images ls -q`,
+      ]);
+      expect(images.code, images.stderr).toBe(0);
+      expect(images.stdout).toContain(HTTPD_IMAGE);
 
       const removed = await t.flotilla(['node', 'remove', t.cluster, 'node-3']);
       expect(removed.code, `${removed.stdout}\n${removed.stderr}`).toBe(0);
@@ -161,6 +175,36 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
     (await connectSsh(node, { privateKey })).close();
     await waitFor(() => countOf(readFileSync(sshdLog, 'utf8'), 'Accepted publickey') === acceptedBefore + 1);
   });
+
+  it(
+    'restarts an agent that crashed',
+    async () => {
+      const node = nodes()[0]!;
+      const pidFile = join(node.agent.installDir, 'agent.pid');
+      const crashed = readPid(pidFile)!;
+      process.kill(crashed, 'SIGKILL');
+      await waitFor(
+        () => {
+          const pid = readPid(pidFile);
+          return pid !== undefined && pid !== crashed && existsSync(`/proc/${pid}`);
+        },
+        LONG,
+        'a new agent process',
+        500,
+      );
+      await waitFor(
+        async () => {
+          const n = await getJson('get', 'node', node.name);
+          const ready = n.status.conditions.find((c: any) => c.type === 'Ready');
+          return ready.status === 'True' && Date.parse(ready.lastHeartbeatTime) > Date.now() - 30_000;
+        },
+        LONG,
+        'the node Ready with a fresh heartbeat',
+        1_000,
+      );
+    },
+    LONG,
+  );
 
   it(
     'makes a node NotReady when its agent stops, and its pods are recreated on the other node',

@@ -1,10 +1,14 @@
 // A create that fails part-way says which step failed and why, and removes everything it had
 // made: here the API port is taken, so the control plane cannot start after the node exists.
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsSkipReason } from '../helpers/netns.ts';
 import { jsonLines, removeStaleTestHomes, testHome, type TestHome } from './cluster-cli.ts';
 import { waitForNoTraces } from './host-traces.ts';
+
+const bin = resolve(import.meta.dirname, '..', '..', 'cli', 'bin.mjs');
 
 describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster create failing', () => {
   let t: TestHome;
@@ -46,5 +50,29 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster create failin
     expect(events.at(-1)).toMatchObject({ step: 'control plane' });
     expect(await waitForNoTraces(t.cluster, t.clusterDir)).toEqual([]);
     expect((await t.flotilla(['cluster', 'list'])).stdout).not.toContain(t.cluster);
+  }, 300_000);
+
+  it('Ctrl-C during create cancels it and removes what was made', async () => {
+    const child = spawn(
+      process.execPath,
+      [bin, 'cluster', 'create', t.cluster, '--nodes', '2', '--output', 'json'],
+      { env: { ...process.env, FLOTILLA_HOME: t.home }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+        // The first node exists: interrupt while the cluster is half made.
+        if (jsonLines(stdout).some((e) => e.step === 'create node' && e.status === 'done')) resolve();
+      });
+      child.on('close', () => resolve());
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stderr).toContain('cancelled');
+    expect(await waitForNoTraces(t.cluster, t.clusterDir)).toEqual([]);
   }, 300_000);
 });

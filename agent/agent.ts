@@ -13,6 +13,8 @@ import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
 import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
 import { configurePodNetwork } from './kubelet/pod-cidr.ts';
 import { runPodRoutes } from './cni/routes.ts';
+import { runClusterDns } from './dns/run.ts';
+import { runIngress } from './ingress/run.ts';
 import { runProxy } from './proxy/index.ts';
 
 export function agentClient(config: AgentConfig): Client {
@@ -82,6 +84,29 @@ export async function runAgent(
       config.podRoutes !== 'none' &&
         runPodRoutes({ ...base, mode: config.podRoutes, clusterCIDR: config.clusterCIDR }, signal),
       runProxy({ client, nodeName: config.nodeName, config: config.proxy, logger }, signal),
+      config.dns.enabled &&
+        runClusterDns(
+          {
+            client,
+            listen: config.dns.listen,
+            clusterDomain: config.clusterDomain,
+            nodeName: config.nodeName,
+            logger,
+          },
+          signal,
+        ),
+      config.ingress.enabled &&
+        runIngress(
+          {
+            client,
+            address: config.nodeIP,
+            httpPort: config.ingress.httpPort,
+            httpsPort: config.ingress.httpsPort,
+            nodeName: config.nodeName,
+            logger,
+          },
+          signal,
+        ),
     ]);
   } finally {
     cri.close();

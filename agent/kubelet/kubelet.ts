@@ -66,16 +66,10 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const probes = new ProbeManager(
     cri,
     (uid) => queue.add(uid),
-    (uid, container, kind) => {
+    (uid, _container, kind, output) => {
       const pod = informer.byIndex(UID_INDEX, uid)[0];
-      const what = `${kind[0]!.toUpperCase()}${kind.slice(1)} probe failed`;
-      if (pod)
-        events.event(
-          podObject(pod),
-          'Warning',
-          KubeletEvent.Unhealthy,
-          `${what} (container ${container.name})`,
-        );
+      const what = `${kind[0]!.toUpperCase()}${kind.slice(1)} probe failed: ${output}`;
+      if (pod) events.event(podObject(pod), 'Warning', KubeletEvent.Unhealthy, what);
     },
   );
   const ctx: SyncContext = {

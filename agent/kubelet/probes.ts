@@ -27,7 +27,12 @@ export class ProbeManager {
     private readonly cri: CriClient,
     private readonly onChange: (podUid: string) => void,
     /** Every failed attempt, for the kubelet's Unhealthy events. */
-    private readonly onFailure: (podUid: string, container: Container, kind: ProbeKind) => void = () => {},
+    private readonly onFailure: (
+      podUid: string,
+      container: Container,
+      kind: ProbeKind,
+      output: string,
+    ) => void = () => {},
   ) {}
 
   /** Starts the container's probes if its instance is new; stops those of older instances. */
@@ -52,10 +57,12 @@ export class ProbeManager {
         if (kind !== 'startup' && this.startupPending(podUid, container)) return;
         worker.running = true;
         let ok: boolean;
+        let output = '';
         try {
-          ok = await runProbe(this.cri, probe, containerId, podIP, container);
-        } catch {
+          ({ ok, output } = await probeWithOutput(this.cri, probe, containerId, podIP, container));
+        } catch (err) {
           ok = false;
+          output = (err as Error).message;
         }
         worker.running = false;
         if (this.workers.get(key) !== worker) return;
@@ -65,7 +72,7 @@ export class ProbeManager {
         } else {
           worker.failures++;
           worker.successes = 0;
-          this.onFailure(podUid, container, kind);
+          this.onFailure(podUid, container, kind, output);
         }
         const before = worker.result;
         if (ok && worker.successes >= (probe.successThreshold ?? 1)) worker.result = 'success';
@@ -136,20 +143,35 @@ export async function runProbe(
   podIP: string,
   container?: Container,
 ): Promise<boolean> {
+  return (await probeWithOutput(cri, probe, containerId, podIP, container)).ok;
+}
+
+/** Runs the probe once; `output` says why it failed, as upstream's Unhealthy events do. */
+export async function probeWithOutput(
+  cri: CriClient,
+  probe: Probe,
+  containerId: string,
+  podIP: string,
+  container?: Container,
+): Promise<{ ok: boolean; output: string }> {
   const timeoutSeconds = probe.timeoutSeconds ?? 1;
   if (probe.exec) {
     const res = await cri.execSync(containerId, probe.exec.command ?? [], timeoutSeconds);
-    return res.exitCode === 0;
+    const output = (res.stdout.toString() + res.stderr.toString()).trim();
+    return { ok: res.exitCode === 0, output: output || `command exited with code ${res.exitCode}` };
   }
   if (probe.httpGet) {
     const get = probe.httpGet;
     const https = get.scheme === 'HTTPS';
     const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
-    return new Promise<boolean>((resolve) => {
+    const host = get.host || podIP;
+    const port = probePort(get.port, container);
+    const url = `${https ? 'https' : 'http'}://${host}:${port}${get.path ?? '/'}`;
+    return new Promise((resolve) => {
       const req = (https ? httpsRequest : httpRequest)(
         {
-          host: get.host || podIP,
-          port: probePort(get.port, container),
+          host,
+          port,
           path: get.path ?? '/',
           headers: { 'User-Agent': 'kube-probe/1.32', ...headers },
           timeout: timeoutSeconds * 1000,
@@ -158,26 +180,29 @@ export async function runProbe(
         (res) => {
           res.resume();
           const code = res.statusCode ?? 0;
-          resolve(code >= 200 && code < 400);
+          resolve({ ok: code >= 200 && code < 400, output: `HTTP probe failed with statuscode: ${code}` });
         },
       );
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', () => resolve(false));
+      req.on('timeout', () => req.destroy(new Error('context deadline exceeded')));
+      req.on('error', (err) => resolve({ ok: false, output: `Get "${url}": ${err.message}` }));
       req.end();
     });
   }
   if (probe.tcpSocket) {
     const tcp = probe.tcpSocket;
-    return new Promise<boolean>((resolve) => {
-      const socket = connect({ host: tcp.host || podIP, port: probePort(tcp.port, container) });
+    const host = tcp.host || podIP;
+    const port = probePort(tcp.port, container);
+    return new Promise((resolve) => {
+      const socket = connect({ host, port });
+      let error = 'i/o timeout';
       socket.setTimeout(timeoutSeconds * 1000, () => socket.destroy());
       socket.once('connect', () => {
         socket.destroy();
-        resolve(true);
+        resolve({ ok: true, output: '' });
       });
-      socket.once('error', () => resolve(false));
-      socket.once('close', () => resolve(false));
+      socket.once('error', (err) => (error = err.message));
+      socket.once('close', () => resolve({ ok: false, output: `dial tcp ${host}:${port}: ${error}` }));
     });
   }
-  return true; // no handler (grpc is not supported yet): treat as passing
+  return { ok: true, output: '' }; // no handler (grpc is not supported yet): treat as passing
 }

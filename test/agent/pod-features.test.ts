@@ -300,7 +300,11 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
       await createPod('unwell', {
         containers: [
           sleeper({
-            livenessProbe: { exec: { command: ['false'] }, periodSeconds: 1, failureThreshold: 1 },
+            livenessProbe: {
+              exec: { command: ['sh', '-c', 'echo not feeling well; exit 1'] },
+              periodSeconds: 1,
+              failureThreshold: 1,
+            },
           }),
         ],
       });
@@ -321,7 +325,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
           LONG,
           `${pod}: ${pattern}`,
         );
-      await describe('unwell', /Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed/);
+      await describe('unwell', /Warning\s+Unhealthy\s+.*kubelet\s+Liveness probe failed: not feeling well/);
       await describe(
         'unwell',
         /Normal\s+Killing\s+.*Container main failed liveness probe, will be restarted/,

@@ -53,7 +53,7 @@ describe('@kubernetes/client-node and CertificateSigningRequests', () => {
       60_000,
       'certificate issued',
     );
-    const cert = new X509Certificate(Buffer.from(issued, 'base64'));
+    const cert = new X509Certificate(Buffer.from(issued!, 'base64'));
     expect(cert.subject).toContain('CN=robot');
     expect(cert.subject).toContain('O=bots');
   });

@@ -1,6 +1,7 @@
 // What provider tests share: a cluster folder with its SSH key (as the cluster lifecycle makes
 // it), a ProvisionContext that records progress, a fake-VM state dir with its own network, and
 // an SSH command runner that pins the node's host key.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureSshKeyPair } from '../../control-plane/provision/netns/keys.ts';
@@ -10,6 +11,16 @@ import { destroyFakeHost, type FakeHost } from '../fakes/fake-vm.ts';
 import { removeStaleTestClusters, testClusterName } from '../helpers/netns.ts';
 
 export const FAKES_DIR = resolve(import.meta.dirname, '../fakes');
+
+/** The fake VBoxManage reads seed ISOs back with isoinfo (genisoimage, scripts/system-packages.mjs). */
+export function hasIsoinfo(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v isoinfo'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface ProviderFixture {
   cluster: string;

@@ -11,9 +11,9 @@ import {
   vmName,
 } from '../../control-plane/provision/virtualbox/provider.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
-import { FAKES_DIR, providerFixture, sshRun, type ProviderFixture } from './fixtures.ts';
+import { FAKES_DIR, hasIsoinfo, providerFixture, sshRun, type ProviderFixture } from './fixtures.ts';
 
-const skip = netnsSkipReason();
+const skip = netnsSkipReason() ?? (hasIsoinfo() ? undefined : 'no isoinfo (genisoimage)');
 
 describe.skipIf(skip)('VirtualBox provider (fake VBoxManage, netns VMs)', () => {
   let f: ProviderFixture;

@@ -101,4 +101,21 @@ describe('createAuthorizer: node object checks', () => {
     );
     expect(await may(n1, 'GET', '/apis/certificates.k8s.io/v1/certificatesigningrequests/mine')).toBe(false);
   });
+
+  it('lets the ingress on a node read Ingresses, their classes and the TLS Secrets they name', async () => {
+    await h.r('networking.k8s.io/v1/ingresses').create(ctx(), 'default', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web' },
+      spec: {
+        tls: [{ hosts: ['shop.test'], secretName: 'shop-tls' }],
+        defaultBackend: { service: { name: 'web', port: { number: 80 } } },
+      },
+    });
+    expect(await may(n1, 'GET', '/apis/networking.k8s.io/v1/ingresses')).toBe(true);
+    expect(await may(n1, 'GET', '/apis/networking.k8s.io/v1/ingressclasses')).toBe(true);
+    expect(await may(n1, 'GET', '/api/v1/namespaces/default/secrets/shop-tls')).toBe(true);
+    expect(await may(n1, 'GET', '/api/v1/namespaces/other/secrets/shop-tls')).toBe(false);
+    expect(await may(n1, 'DELETE', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/web')).toBe(false);
+  });
 });

@@ -36,6 +36,18 @@ async function getOrUndefined(
   }
 }
 
+/** Secrets named by the spec.tls of the namespace's Ingresses. */
+async function ingressTlsSecrets(registries: Registries, namespace: string): Promise<Set<string>> {
+  const ingresses = registries.get('networking.k8s.io/v1/ingresses');
+  if (!ingresses) return new Set();
+  const list = await ingresses.list(ctx, namespace, {});
+  return new Set(
+    ((list.items ?? []) as KubeObject[]).flatMap((i) =>
+      (i.spec?.tls ?? []).map((t: { secretName?: string }) => t.secretName ?? ''),
+    ),
+  );
+}
+
 type Kind = 'secret' | 'configmap' | 'pvc';
 
 /** Every object of `kind` a pod refers to (volumes, projected sources, env, envFrom, pull secrets). */
@@ -96,7 +108,9 @@ export async function nodeMayAccessObject(
   if (referenced) {
     if (!r.name) return false;
     const pods = await podsOnNode(registries, nodeName, r.namespace);
-    return pods.some((p) => podReferences(p, referenced).has(r.name));
+    if (pods.some((p) => podReferences(p, referenced).has(r.name))) return true;
+    // The agent's ingress controller serves the TLS Secrets Ingresses name (agent/ingress).
+    return referenced === 'secret' && (await ingressTlsSecrets(registries, r.namespace)).has(r.name);
   }
   switch (key) {
     case '/persistentvolumes': {

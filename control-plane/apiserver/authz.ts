@@ -73,8 +73,7 @@ function nodeMay(nodeName: string, r: ResourceRequest): boolean {
     case '/endpoints':
     case 'discovery.k8s.io/endpointslices':
     case '/namespaces':
-    // The agent's ingress controller (agent/ingress) routes by these.
-    case 'networking.k8s.io/ingresses':
+    case 'networking.k8s.io/ingresses': // the agent's ingress controller routes by these
     case 'networking.k8s.io/ingressclasses':
       return readVerbs.has(r.verb);
     case '/configmaps':

@@ -116,6 +116,8 @@ describe('createAuthorizer: node object checks', () => {
     expect(await may(n1, 'GET', '/apis/networking.k8s.io/v1/ingressclasses')).toBe(true);
     expect(await may(n1, 'GET', '/api/v1/namespaces/default/secrets/shop-tls')).toBe(true);
     expect(await may(n1, 'GET', '/api/v1/namespaces/other/secrets/shop-tls')).toBe(false);
-    expect(await may(n1, 'DELETE', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/web')).toBe(false);
+    expect(await may(n1, 'DELETE', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/web')).toBe(
+      false,
+    );
   });
 });

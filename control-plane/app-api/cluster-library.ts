@@ -45,6 +45,8 @@ export interface ClusterLibrary {
   deleteCluster(name: string): Promise<unknown>;
   startCluster?(name: string): Promise<unknown>;
   stopCluster?(name: string): Promise<unknown>;
+  /** The cluster's admin kubeconfig (throws when the cluster has none yet). */
+  kubeconfigPath?(name: string): string;
   readProgress(name: string): Promise<ProgressEvent[]> | ProgressEvent[];
   /** Calls back for each new event; returns a function that stops following. */
   followProgress(

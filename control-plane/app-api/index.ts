@@ -7,9 +7,11 @@
 //   GET    /app/v1/clusters/NAME/progress    progress events, NDJSON, streamed until done/failed
 //   POST   /app/v1/clusters/NAME/cancel      abort a creation in progress
 //   DELETE /app/v1/clusters/NAME             delete
+//   *      /app/v1/clusters/NAME/k8s/PATH    the cluster's Kubernetes API (cluster-proxy.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
+import { proxyToCluster } from './cluster-proxy.ts';
 import { detectProviders } from './providers.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
@@ -114,6 +116,11 @@ export function createAppApi(opts: AppApiOptions): Mount {
         return json(res, 200, { cancelled: name });
       }
       if (name && sub === 'progress' && method === 'GET') return streamProgress(lib, name, req, res);
+      if (name && sub === 'k8s' && lib.kubeconfigPath) {
+        const prefix = `/app/v1/clusters/${name}/k8s`;
+        const rest = (req.url ?? '').slice(prefix.length) || '/';
+        return proxyToCluster(lib.kubeconfigPath(name), rest, req, res);
+      }
       problem(res, 405, `${method} ${url.pathname} is not supported`);
     } catch (err) {
       problem(res, 500, err instanceof Error ? err.message : String(err));

@@ -86,6 +86,9 @@ const en = {
   'wizard.unavailable': 'Cluster creation is not available here: {message}',
   'wizard.ready': 'Cluster {name} is ready: every node is Ready. Use it with kubectl:',
   'search.placeholder': 'Filter by name',
+  'cluster.local': 'This control plane',
+  'cluster.stopped': 'stopped',
+  'cluster.open': 'Open cluster',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -170,6 +173,9 @@ const zh: Partial<Record<MessageKey, string>> = {
   'wizard.unavailable': '此处无法创建集群：{message}',
   'wizard.ready': '集群 {name} 已就绪：所有节点均为 Ready。用 kubectl 访问：',
   'search.placeholder': '按名称筛选',
+  'cluster.local': '本控制平面',
+  'cluster.stopped': '已停止',
+  'cluster.open': '打开集群',
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zh };

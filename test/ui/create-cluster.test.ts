@@ -6,7 +6,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeStaleTestHomes, testHome, type TestHome } from '../cluster/cluster-cli.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
+import { BUSYBOX_IMAGE, testImageArchives } from '../helpers/images.ts';
 import { kubectl } from '../helpers/server.ts';
+import { YamlEditorPage } from './pages.ts';
 import { chromiumPath, gotoRetry, startUiCluster, type UiCluster } from './ui-fixture.ts';
 
 const LONG = 600_000;
@@ -61,6 +63,59 @@ describe.skipIf(!existsSync(chromiumPath) || netnsSkipReason() !== undefined)('C
       await ui.screenshot(page, 'create-cluster-ready');
       const nodes = await kubectl(['get', 'nodes', '-o', 'name'], { kubeconfig: t.kubeconfig });
       expect(nodes.stdout.trim().split('\n').sort()).toEqual(['node/node-1', 'node/node-2']);
+    },
+    LONG,
+  );
+
+  it(
+    'opens the new cluster: its nodes, a Deployment applied from the YAML editor, its pod logs',
+    async () => {
+      const loaded = await t.flotilla(['image', 'load', testImageArchives().busybox, '--cluster', t.cluster]);
+      expect(loaded.code, loaded.stderr).toBe(0);
+      await page.getByTestId('open-cluster').click();
+      await page.waitForLoadState();
+      await gotoRetry(page, `${ui.url}/ui/`);
+      expect(await page.getByTestId('cluster-switch').inputValue()).toBe(t.cluster);
+      await expect.poll(() => page.getByTestId('node-card').count(), { timeout: 60_000 }).toBe(2);
+      await page.getByTestId('node-cards').getByText('Ready').first().waitFor();
+      await ui.screenshot(page, 'created-cluster-overview');
+
+      const editor = new YamlEditorPage(page);
+      await editor.open(ui.url);
+      await editor.setText(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: hello
+  namespace: default
+spec:
+  replicas: 1
+  selector:
+    matchLabels: { app: hello }
+  template:
+    metadata:
+      labels: { app: hello }
+    spec:
+      containers:
+        - name: hello
+          image: ${BUSYBOX_IMAGE}
+          imagePullPolicy: Never
+          command: ['sh', '-c', 'echo hello from flotilla; while true; do sleep 2; echo tick; done']
+`);
+      await editor.apply();
+      await editor.ok().filter({ hasText: 'Applied 1' }).waitFor();
+      await gotoRetry(page, `${ui.url}/ui/pods`);
+      const row = page.locator('[data-testid="pod-row"][data-pod^="hello-"]');
+      await row.getByText('Running').waitFor({ timeout: LONG - 120_000 });
+      await row.locator('a').click();
+      await page.getByTestId('logs').filter({ hasText: 'hello from flotilla' }).waitFor({ timeout: 60_000 });
+      // Follow: new lines keep arriving.
+      const before = ((await page.getByTestId('logs').textContent()) ?? '').split('tick').length;
+      await expect
+        .poll(async () => ((await page.getByTestId('logs').textContent()) ?? '').split('tick').length, {
+          timeout: 30_000,
+        })
+        .toBeGreaterThan(before);
+      await ui.screenshot(page, 'created-cluster-pod-logs');
     },
     LONG,
   );

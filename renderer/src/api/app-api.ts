@@ -74,3 +74,17 @@ export function allNodesReady(events: ProgressEvent[], nodes: number): boolean {
   );
   return ready.size >= nodes;
 }
+
+export interface ClusterSummary {
+  name: string;
+  provider?: string;
+  state?: 'running' | 'stopped';
+  nodes?: string[];
+}
+
+/** The clusters the app made; empty where cluster management is not available. */
+export const listClusters = () =>
+  getJson<{ items: ClusterSummary[] }>('/app/v1/clusters').then(
+    (l) => l.items,
+    () => [] as ClusterSummary[],
+  );

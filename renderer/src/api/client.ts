@@ -1,6 +1,7 @@
 // The renderer's HTTP client. Every URL is relative: in the browser the page and the API share
 // an origin and the session cookie; in the desktop app the app:// protocol forwards the same
 // paths to the control plane. Nothing here knows about tokens.
+import { kubernetesUrl } from './current-cluster.ts';
 import { errorFromResponse } from './errors.ts';
 
 export interface KubeObject {
@@ -26,7 +27,7 @@ export interface KubeList<T> {
 }
 
 async function request(path: string, init: RequestInit = {}): Promise<Response> {
-  const res = await fetch(path, { credentials: 'same-origin', ...init });
+  const res = await fetch(kubernetesUrl(path), { credentials: 'same-origin', ...init });
   if (!res.ok) throw await errorFromResponse(res);
   return res;
 }

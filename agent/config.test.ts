@@ -15,6 +15,23 @@ describe('agent config', () => {
     });
   });
 
+  it('leaves cluster DNS and the ingress off by default, on the node IP and 53/80/443 when on', () => {
+    const base = { nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' };
+    const off = parseAgentConfig(base);
+    expect(off.dns).toEqual({ enabled: false, listen: '10.0.0.2:53' });
+    expect(off.ingress).toEqual({ enabled: false, httpPort: 80, httpsPort: 443 });
+    expect(off.clusterDNS).toEqual(['10.96.0.10']);
+    const on = parseAgentConfig({
+      ...base,
+      dns: { enabled: true, listen: '10.0.0.2:5353' },
+      ingress: { enabled: true, httpPort: 8080 },
+      clusterDNS: [],
+    });
+    expect(on.dns).toEqual({ enabled: true, listen: '10.0.0.2:5353' });
+    expect(on.ingress).toEqual({ enabled: true, httpPort: 8080, httpsPort: 443 });
+    expect(on.clusterDNS).toEqual([]);
+  });
+
   it('leaves kube-proxy off unless proxy.mode is iptables', () => {
     const base = { nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' };
     expect(parseAgentConfig(base).proxy).toEqual({

@@ -4,7 +4,7 @@
 //   - creates the nodes (create) or brings them back (start), then starts the control plane on
 //     127.0.0.1 and on the address the nodes reach it at, then installs/starts every agent and
 //     waits for each Node to be Ready, writing progress to events.jsonl;
-//   - restarts a detached agent that died, and keeps host-gw routes between netns nodes;
+//   - restarts a detached agent that died (agents route pods between nodes themselves);
 //   - answers `node add`/`node remove`/`stop` on a unix socket (supervisor.sock);
 //   - on SIGTERM stops the agents, the nodes and the control plane (pods are kept for start).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +15,6 @@ import { Client } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
 import { TokenStore } from '../auth/index.ts';
 import { ensureSshKeyPair } from '../provision/netns/keys.ts';
-import { removePodRoute, setPodRoutes } from '../provision/netns/routes.ts';
-import type { NetnsNodeState } from '../provision/netns-provider.ts';
 import {
   agentServiceRunning,
   connectSsh,
@@ -36,7 +34,6 @@ import { CLUSTER_STEP, ProgressLog } from './progress.ts';
 import { providerFor } from './providers.ts';
 import { memoryMiB, readSpec, type ClusterSpec } from './spec.ts';
 
-const CLUSTER_CIDR = '10.244.0.0/16';
 const SUPERVISE_EVERY_MS = 5_000;
 
 export interface SupervisorOptions {
@@ -64,7 +61,6 @@ class Supervisor {
   private publicKey = '';
   private ready = false;
   private stopping?: Promise<void>;
-  private routesSignature = '';
   /** Node operations one at a time (add, remove, supervision). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly sessions = new Map<string, SshSession>();
@@ -94,7 +90,6 @@ class Supervisor {
       else await this.startNodes();
       await this.startControlPlane();
       await this.bringUpAll(this.mode === 'create');
-      await this.syncPodRoutes();
       this.ready = true;
       this.log.emit({
         step: CLUSTER_STEP,
@@ -241,24 +236,6 @@ class Supervisor {
     return { nodeToken: issued.token };
   }
 
-  /** netns nodes share the cluster bridge: route every node's podCIDR via its node IP. */
-  private async syncPodRoutes(): Promise<void> {
-    if (this.spec.provider !== 'netns' || !this.client) return;
-    const routeNodes = [];
-    for (const node of this.nodes) {
-      const obj = await nodeObject(this.client, node.name).catch(() => undefined);
-      routeNodes.push({
-        namespace: (node.state as unknown as NetnsNodeState).namespace,
-        nodeIp: node.address,
-        podCIDR: obj?.spec?.podCIDR as string | undefined,
-      });
-    }
-    const signature = JSON.stringify(routeNodes);
-    if (signature === this.routesSignature) return;
-    await setPodRoutes(routeNodes, CLUSTER_CIDR);
-    this.routesSignature = signature;
-  }
-
   private serialized<T>(work: () => Promise<T>): Promise<T> {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
@@ -279,7 +256,7 @@ class Supervisor {
     this.sessions.delete(name);
   }
 
-  /** Restarts detached agents that died, and keeps pod routes current. */
+  /** Restarts detached agents that died. */
   private async superviseLoop(): Promise<void> {
     while (!this.abort.signal.aborted) {
       await sleep(SUPERVISE_EVERY_MS, this.abort.signal);
@@ -303,7 +280,6 @@ class Supervisor {
             this.dropSession(node.name);
           }
         }
-        await this.syncPodRoutes().catch(() => undefined);
       });
     }
   }
@@ -315,7 +291,6 @@ class Supervisor {
         await this.cp!.addListenAddress(node.apiServerAddress);
         await this.importRememberedImages(node);
         await bringUpNode(node, this.bringUpContext(), { install: true });
-        await this.syncPodRoutes();
         return node;
       } catch (error) {
         await this.forgetNode(node);
@@ -366,14 +341,6 @@ class Supervisor {
     const nodes = this.client!.resource('v1', 'Node');
     const obj = await nodeObject(this.client!, node.name).catch(() => undefined);
     if (obj) await nodes.delete(node.name).catch(() => undefined);
-    if (this.spec.provider === 'netns' && obj?.spec?.podCIDR) {
-      const remaining = this.nodes.map((n) => ({
-        namespace: (n.state as unknown as NetnsNodeState).namespace,
-        nodeIp: n.address,
-      }));
-      await removePodRoute(remaining, obj.spec.podCIDR);
-    }
-    this.routesSignature = '';
   }
 
   private async drain(name: string): Promise<void> {

@@ -5,6 +5,8 @@ import { stringify } from 'yaml';
 import { buildKubeconfig, kubeconfigToYaml } from '../../kubeconfig.ts';
 import type { ProvisionedNode } from '../provider.ts';
 
+const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
+
 export type NodeCredential = { bootstrapToken: string } | { nodeToken: string };
 
 export interface AgentInstallSettings {
@@ -15,6 +17,8 @@ export interface AgentInstallSettings {
   credential: NodeCredential;
   /** Pod network routes between nodes, set by the agent (KUBELET-EXTRAS): host-gw for one L2 link. */
   podRoutes?: 'none' | 'host-gw' | 'vxlan';
+  /** All pods' addresses (the controller manager's --cluster-cidr). Default 10.244.0.0/16. */
+  clusterCIDR?: string;
   /** Extra agent config keys (proxy, dns, ingress ...) as those features land. */
   extra?: Record<string, unknown>;
 }
@@ -68,7 +72,13 @@ export function agentConfigYaml(node: ProvisionedNode, settings: AgentInstallSet
     dataDir: node.agent.dataDir,
     nodeIP: node.address,
     ...(node.agent.cgroupParent ? { cgroupParent: node.agent.cgroupParent } : {}),
+    // The agent runs inside its node: it routes pods between nodes, and runs kube-proxy,
+    // cluster DNS and the ingress controller there.
     podRoutes: settings.podRoutes ?? 'host-gw',
+    clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
+    proxy: { mode: 'iptables', clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR },
+    dns: { enabled: true },
+    ingress: { enabled: true },
     ...settings.extra,
   };
   return `# Written by flotilla (control-plane/provision/install) for cluster ${settings.cluster}.\n${stringify(config)}`;

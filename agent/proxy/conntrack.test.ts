@@ -24,8 +24,17 @@ const withEndpoints = (...ips: string[]) =>
 describe('stale UDP flows', () => {
   it('forgets flows to an endpoint that went away, for the ClusterIP and the NodePort', () => {
     expect(staleUdpFlows(withEndpoints('10.244.1.2', '10.244.1.3'), withEndpoints('10.244.1.3'))).toEqual([
-      ['--orig-dst', '10.96.0.10', '--orig-port-dst', '53', '--dst-nat', '10.244.1.2:53'],
-      ['--orig-port-dst', '30053', '--dst-nat', '10.244.1.2:53'],
+      [
+        '--orig-dst',
+        '10.96.0.10',
+        '--orig-port-dst',
+        '53',
+        '--reply-src',
+        '10.244.1.2',
+        '--reply-port-src',
+        '53',
+      ],
+      ['--orig-port-dst', '30053', '--reply-src', '10.244.1.2', '--reply-port-src', '53'],
     ]);
   });
 

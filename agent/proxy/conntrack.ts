@@ -24,9 +24,11 @@ export function staleUdpFlows(
     const vips = [old.clusterIP, ...old.externalIPs, ...old.loadBalancerIPs];
     for (const ep of categorizeEndpoints(old).reachable) {
       if (nowAddresses.has(ep.address)) continue;
+      // Matched by the reply's source, the endpoint (upstream does the same).
+      const endpoint = ['--reply-src', ep.ip, '--reply-port-src', String(ep.port)];
       for (const ip of vips)
-        filters.push(['--orig-dst', ip, '--orig-port-dst', String(old.port), '--dst-nat', ep.address]);
-      if (old.nodePort > 0) filters.push(['--orig-port-dst', String(old.nodePort), '--dst-nat', ep.address]);
+        filters.push(['--orig-dst', ip, '--orig-port-dst', String(old.port), ...endpoint]);
+      if (old.nodePort > 0) filters.push(['--orig-port-dst', String(old.nodePort), ...endpoint]);
     }
   }
   for (const now of after) {

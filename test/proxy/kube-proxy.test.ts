@@ -1,0 +1,373 @@
+// kube-proxy end to end: a real `flotilla serve`, two netns nodes, and `flotilla agent` running
+// inside each node's network namespace with proxy.mode iptables. Clients are real pods (busybox
+// wget through CRI exec) and the host; answers name the pod that served them.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CriClient } from '../../agent/kubelet/cri/index.ts';
+import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
+import { CLUSTER_CIDR, createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
+import {
+  pidOfContainer,
+  startAgentInNetns,
+  writeProxyAgentConfig,
+  type NetnsAgent,
+} from './agent-in-netns.ts';
+
+const LONG = 180_000;
+const udpPeer = resolve(import.meta.dirname, 'udp-peer.mjs');
+
+describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', () => {
+  let cluster: TestCluster;
+  let server: TestServer;
+  let agents: NetnsAgent[] = [];
+  let cris: CriClient[] = [];
+  let dir: string;
+  const udpServers: ReturnType<typeof spawn>[] = [];
+
+  const kubectl = (args: string[], input?: string) => server.kubectl(args, input ? { input } : undefined);
+  async function getJson(args: string[]): Promise<any> {
+    const res = await kubectl([...args, '-o', 'json']);
+    return res.code === 0 ? JSON.parse(res.stdout) : undefined;
+  }
+  async function apply(...objects: object[]): Promise<void> {
+    const res = await kubectl(
+      ['apply', '-f', '-'],
+      objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
+    );
+    expect(res.stderr).toBe('');
+  }
+  const agentLogs = () => agents.map((a, i) => `--- node-${i + 1}:\n${a.output.slice(-2500)}`).join('\n');
+
+  const pod = (
+    name: string,
+    node: number,
+    labels: Record<string, string>,
+    image = HTTPD_IMAGE,
+    command?: string[],
+  ) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels },
+    spec: {
+      nodeName: cluster.nodes[node - 1]!.name,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'main', image, imagePullPolicy: 'Never', ...(command ? { command } : {}) }],
+    },
+  });
+  const service = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace: 'default' },
+    spec: { ports: [{ port: 80, targetPort: 80 }], ...spec },
+  });
+
+  async function running(name: string): Promise<any> {
+    return waitFor(
+      async () => {
+        const p = await getJson(['get', 'pod', name]);
+        return p?.status?.containerStatuses?.[0]?.state?.running && p.status.podIP ? p : undefined;
+      },
+      LONG,
+      `pod ${name} running\n${agentLogs()}`,
+    );
+  }
+  async function clusterIP(name: string): Promise<string> {
+    return (await getJson(['get', 'service', name])).spec.clusterIP;
+  }
+
+  /** Runs a shell command in the client pod (on node-2) and returns its output. */
+  async function inClient(script: string): Promise<string> {
+    const p = await getJson(['get', 'pod', 'client']);
+    const id = p.status.containerStatuses[0].containerID.replace('containerd://', '');
+    const res = await cris[1]!.execSync(id, ['sh', '-c', script], 120);
+    return res.stdout.toString() + res.stderr.toString();
+  }
+  /** `n` requests to http://ip:port from the client pod; the name of each answering pod, or the error. */
+  async function fetchFromClient(ip: string, port: number, n: number): Promise<string[]> {
+    const out = await inClient(
+      `for i in $(seq ${n}); do timeout 10 wget -qO- http://${ip}:${port}/ 2>&1 || echo FAILED; done`,
+    );
+    return out
+      .trim()
+      .split('\n')
+      .map((l) => l.replace(/^hello from /, ''));
+  }
+  function fetchFromHost(ip: string, port: number): Promise<string> {
+    return new Promise((ok, fail) => {
+      const req = request({ host: ip, port, path: '/', timeout: 10_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (c: string) => (body += c));
+        res.on('end', () => ok(body.trim().replace(/^hello from /, '')));
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', fail);
+      req.end();
+    });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flotilla-proxy-test-'));
+    cluster = await createTestCluster({ nodes: 2, withTestImages: true });
+    server = await startServer({ args: ['--address', cluster.gateway] });
+    for (const node of cluster.nodes) {
+      // Each node keeps the podCIDR the netns cluster routed for it (setPodRoutes, host-gw):
+      // node IPAM could hand out others, which the routes between nodes would not match.
+      const config = writeProxyAgentConfig(node, server.kubeconfig, dir, CLUSTER_CIDR, node.podCIDR!);
+      agents.push(startAgentInNetns(node, config));
+      cris.push(new CriClient(node.containerdSocket));
+    }
+    await apply(
+      pod('client', 2, { role: 'client' }, BUSYBOX_IMAGE, ['sleep', '3600']),
+      pod('web-1', 1, { app: 'web' }),
+      pod('web-2', 1, { app: 'web' }),
+      pod('web-3', 2, { app: 'web' }),
+      service('web', { selector: { app: 'web' } }),
+    );
+    for (const name of ['client', 'web-1', 'web-2', 'web-3']) await running(name);
+  }, 400_000);
+
+  afterAll(async () => {
+    for (const s of udpServers) s.kill('SIGKILL');
+    for (const a of agents) await a.stop();
+    for (const c of cris) c.close();
+    await server?.stop();
+    await cluster?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  it(
+    'programs the upstream chains in each node, visible with iptables -t nat -L',
+    async () => {
+      const ip = await clusterIP('web');
+      for (const node of cluster.nodes) {
+        const listing = await waitFor(
+          async () => {
+            const out = await run('nsenter', [
+              `--net=/run/netns/${node.namespace}`,
+              'iptables',
+              '-t',
+              'nat',
+              '-L',
+              'KUBE-SERVICES',
+              '-n',
+            ]);
+            return out.includes(ip) ? out : undefined;
+          },
+          LONG,
+          `KUBE-SERVICES on ${node.name} has ${ip}\n${agentLogs()}`,
+        );
+        expect(listing).toMatch(/^Chain KUBE-SERVICES/);
+        expect(listing).toMatch(
+          new RegExp(
+            `KUBE-SVC-[A-Z2-7]{16} .*${ip.replace(/\./g, '\\.')}\\s+/\\* default/web cluster IP \\*/ tcp dpt:80`,
+          ),
+        );
+        expect(listing).toContain('KUBE-NODEPORTS');
+      }
+    },
+    LONG,
+  );
+
+  it(
+    'a pod reaches a ClusterIP service and the load spreads over every endpoint, on both nodes',
+    async () => {
+      const ip = await clusterIP('web');
+      const seen = await waitFor(
+        async () => {
+          const answers = await fetchFromClient(ip, 80, 30);
+          const names = new Set(answers);
+          return names.size === 3 && !names.has('FAILED') ? names : undefined;
+        },
+        LONG,
+        `all three web pods answer through ${ip}\n${agentLogs()}`,
+      );
+      expect([...seen!].sort()).toEqual(['web-1', 'web-2', 'web-3']);
+    },
+    LONG,
+  );
+
+  it(
+    'NodePort answers on every node, also the one without an endpoint',
+    async () => {
+      await apply(
+        pod('solo', 1, { app: 'solo' }),
+        service('solo', { type: 'NodePort', selector: { app: 'solo' } }),
+      );
+      await running('solo');
+      const nodePort = (await getJson(['get', 'service', 'solo'])).spec.ports[0].nodePort;
+      expect(nodePort).toBeGreaterThanOrEqual(30000);
+      for (const node of cluster.nodes) {
+        const answer = await waitFor(
+          () => fetchFromHost(node.nodeIp, nodePort).catch(() => undefined),
+          LONG,
+          `NodePort ${nodePort} on ${node.name}\n${agentLogs()}`,
+        );
+        expect(answer).toBe('solo');
+      }
+    },
+    LONG,
+  );
+
+  it(
+    'a service without endpoints refuses connections instead of hanging',
+    async () => {
+      await apply(service('nothing', { selector: { app: 'nothing-matches' } }));
+      const ip = await clusterIP('nothing');
+      const answer = await waitFor(
+        async () => {
+          const [out] = await fetchFromClient(ip, 80, 1);
+          return out && /refused/i.test(out) ? out : undefined;
+        },
+        LONG,
+        `${ip} refuses\n${agentLogs()}`,
+      );
+      expect(answer).toMatch(/Connection refused/);
+    },
+    LONG,
+  );
+
+  it(
+    'scaling the endpoints updates the rules',
+    async () => {
+      const ip = await clusterIP('web');
+      await kubectl(['delete', 'pod', 'web-1', 'web-2', '--wait=false']);
+      await waitFor(
+        async () => {
+          const answers = await fetchFromClient(ip, 80, 10);
+          return answers.every((a) => a === 'web-3') ? answers : undefined;
+        },
+        LONG,
+        `only web-3 answers\n${agentLogs()}`,
+      );
+      await apply(pod('web-4', 1, { app: 'web' }));
+      await running('web-4');
+      const names = await waitFor(
+        async () => {
+          const set = new Set(await fetchFromClient(ip, 80, 20));
+          return set.has('web-4') && set.has('web-3') ? set : undefined;
+        },
+        LONG,
+        `web-3 and web-4 answer\n${agentLogs()}`,
+      );
+      expect([...names!].sort()).toEqual(['web-3', 'web-4']);
+    },
+    LONG,
+  );
+
+  it(
+    'sessionAffinity ClientIP keeps a client on one endpoint',
+    async () => {
+      await apply(service('sticky', { selector: { app: 'web' }, sessionAffinity: 'ClientIP' }));
+      const ip = await clusterIP('sticky');
+      const answers = await waitFor(
+        async () => {
+          const got = await fetchFromClient(ip, 80, 15);
+          return got.every((a) => a === 'web-3' || a === 'web-4') ? got : undefined;
+        },
+        LONG,
+        `sticky answers\n${agentLogs()}`,
+      );
+      expect(new Set(answers).size).toBe(1);
+    },
+    LONG,
+  );
+
+  it(
+    'UDP reaches a service, and a flow moves on when its endpoint is removed (stale conntrack entries flushed)',
+    async () => {
+      await apply(
+        pod('udp-a', 1, { app: 'udp', active: 'yes' }, BUSYBOX_IMAGE, ['sleep', '3600']),
+        pod('udp-b', 2, { app: 'udp', active: 'no' }, BUSYBOX_IMAGE, ['sleep', '3600']),
+        service('udp', {
+          selector: { app: 'udp', active: 'yes' },
+          ports: [{ port: 5300, targetPort: 5300, protocol: 'UDP' }],
+        }),
+      );
+      for (const name of ['udp-a', 'udp-b']) {
+        const p = await running(name);
+        const pid = pidOfContainer(p.status.containerStatuses[0].containerID.replace('containerd://', ''));
+        udpServers.push(
+          spawn('nsenter', [`--net=/proc/${pid}/ns/net`, process.execPath, udpPeer, 'serve', '5300', name], {
+            stdio: 'ignore',
+          }),
+        );
+      }
+      const ip = await clusterIP('udp');
+      const client = await getJson(['get', 'pod', 'client']);
+      const clientPid = pidOfContainer(
+        client.status.containerStatuses[0].containerID.replace('containerd://', ''),
+      );
+      // Always the same source port: one conntrack flow, as a long-lived UDP client has.
+      const ask = () =>
+        run('nsenter', [
+          `--net=/proc/${clientPid}/ns/net`,
+          process.execPath,
+          udpPeer,
+          'ask',
+          ip,
+          '5300',
+          '40123',
+        ]).then((s) => s.trim());
+      await waitFor(
+        async () => ((await ask()) === 'udp-a' ? true : undefined),
+        LONG,
+        `udp-a answers\n${agentLogs()}`,
+      );
+      await kubectl(['label', 'pod', 'udp-a', 'active=no', '--overwrite']);
+      await kubectl(['label', 'pod', 'udp-b', 'active=yes', '--overwrite']);
+      // udp-a still runs and would answer this flow if its conntrack entry survived.
+      await waitFor(
+        async () => ((await ask()) === 'udp-b' ? true : undefined),
+        LONG,
+        `udp-b answers\n${agentLogs()}`,
+      );
+    },
+    LONG,
+  );
+
+  it(
+    'restarting the agent keeps traffic flowing and converges to the same rules',
+    async () => {
+      const ip = await clusterIP('web');
+      const node2 = cluster.nodes[1]!;
+      const save = () =>
+        run('nsenter', [`--net=/run/netns/${node2.namespace}`, 'iptables-save', '-t', 'nat']);
+      const rulesOf = (text: string) =>
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('-A KUBE-'))
+          .sort();
+      const before = rulesOf(await save());
+      const during = fetchFromClient(ip, 80, 40);
+      await agents[1]!.kill9();
+      const config = join(dir, `agent-${node2.name}.yaml`);
+      agents[1] = startAgentInNetns(node2, config);
+      expect((await during).filter((a) => a !== 'web-3' && a !== 'web-4')).toEqual([]);
+      await waitFor(
+        async () => (/iptables synced full=true/.test(agents[1]!.output) ? true : undefined),
+        LONG,
+        `restarted agent synced\n${agentLogs()}`,
+      );
+      expect(rulesOf(await save())).toEqual(before);
+      expect((await fetchFromClient(ip, 80, 5)).filter((a) => a !== 'web-3' && a !== 'web-4')).toEqual([]);
+    },
+    LONG,
+  );
+});
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${cmd} ${args.join(' ')}: ${err}`))));
+  });
+}

@@ -75,7 +75,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
   });
 
   it(
-    'loads images into every node, and a Deployment runs on both nodes with imagePullPolicy Never',
+    'loads images into every node; a Deployment runs on both nodes with imagePullPolicy Never, reachable across nodes by pod IP and by Service name',
     async () => {
       const images = testImageArchives();
       for (const archive of [images.busybox, images.httpd]) {
@@ -94,12 +94,39 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
       );
       expect(pods!.every((p) => p.spec.containers[0].imagePullPolicy === 'Never')).toBe(true);
       await kube.apply(deployment('shell', 1, BUSYBOX_IMAGE, ['sleep', '100000']));
-      await waitFor(
-        async () => running(await podsOf('shell')).length === 1,
+      const [shell] = (await waitFor(
+        async () => {
+          const r = running(await podsOf('shell'));
+          return r.length === 1 ? r : undefined;
+        },
         LONG,
         'busybox pod Running',
         1_000,
+      ))!;
+      // Pod to pod across nodes by IP (the agents' host-gw routes), and through a Service by
+      // name (cluster DNS and kube-proxy on the nodes).
+      const remote = pods!.find((p) => p.spec.nodeName !== shell.spec.nodeName)!;
+      const byIp = await kube.k(
+        'exec',
+        shell.metadata.name,
+        '--',
+        'wget',
+        '-q',
+        '-O',
+        '-',
+        `http://${remote.status.podIP}/`,
       );
+      expect(byIp).toContain(`hello from ${remote.metadata.name}`);
+      await kube.k('expose', 'deployment', 'web', '--port', '80');
+      const byName = await waitFor(
+        async () =>
+          (await kube.kubectl(['exec', shell.metadata.name, '--', 'wget', '-q', '-O', '-', 'http://web/']))
+            .stdout,
+        LONG,
+        'the web Service answering by name',
+        1_000,
+      );
+      expect(byName).toMatch(/hello from web-/);
     },
     LONG,
   );

@@ -5,7 +5,7 @@ import { Client, type Logger } from '../api/client/index.ts';
 import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
-import { ensureNodeCredentials } from './bootstrap/index.ts';
+import { ensureNodeCredentials, rotatingNodeClient } from './bootstrap/index.ts';
 import { CriClient } from './kubelet/cri/index.ts';
 import { KubeletEvent, kubeletEventRecorder, nodeObject } from './kubelet/events.ts';
 import { runKubelet } from './kubelet/kubelet.ts';
@@ -36,7 +36,8 @@ export async function runAgent(
 ): Promise<void> {
   // A node joining with a bootstrap token first trades it for its own credential.
   config = await ensureNodeCredentials(config, { logger, signal });
-  const client = agentClient(config);
+  // Its certificate then renews itself before it expires.
+  const client = config.bootstrapKubeconfig ? rotatingNodeClient(config, { logger }) : agentClient(config);
   const cri = new CriClient(config.containerRuntimeEndpoint);
   try {
     const base = { client, cri, nodeName: config.nodeName, nodeIP: config.nodeIP, logger };

@@ -8,3 +8,4 @@ export {
 export { ensureNodeCredentials, writeNodeKubeconfig, type BootstrapOptions } from './node-credentials.ts';
 export { CertificateRequestError, requestCertificate, type IssuedCredential } from './request-certificate.ts';
 export { ensureServingCertificate, kubeletApiConfig, withServingCertificate } from './serving-certificate.ts';
+export { RotatingTransport, rotatingNodeClient, type RotationOptions } from './rotating-transport.ts';

@@ -88,7 +88,7 @@ export function currentCredential(kubeconfig: string, now = Date.now()): 'valid'
 }
 
 /** Ask for a client certificate with `credential` (the bootstrap token, or the node renewing). */
-async function requestClientCertificate(
+export async function requestClientCertificate(
   config: AgentConfig,
   credential: ConnectionConfig,
   logger: Logger,

@@ -10,7 +10,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
-import { ensureNodeCredentials, ensureServingCertificate } from '../../agent/bootstrap/index.ts';
+import {
+  ensureNodeCredentials,
+  ensureServingCertificate,
+  RotatingTransport,
+} from '../../agent/bootstrap/index.ts';
 import { parseAgentConfig, type AgentConfig } from '../../agent/config.ts';
 import { writeKubeconfig } from '../../control-plane/kubeconfig.ts';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
@@ -116,6 +120,17 @@ describe('node join with a bootstrap token', () => {
       const renewal = (await csrs()).find((c) => c.spec.username === 'system:node:join-a');
       expect(renewal?.status?.conditions?.[0]).toMatchObject({ type: 'Approved', reason: 'AutoApproved' });
       expect((await whoami(config.kubeconfig!)).username).toBe('system:node:join-a');
+
+      // While the agent runs, its client renews the certificate and goes on with the new one.
+      const transport = new RotatingTransport(config, { renewAt: () => Date.now() + 100 });
+      clients.push(new Client(transport)); // closed with the others
+      const serial = new X509Certificate(readFileSync(certFile)).serialNumber;
+      await waitFor(() => transport.rotations >= 1, LONG, 'certificate rotated');
+      expect(new X509Certificate(readFileSync(certFile)).serialNumber).not.toBe(serial);
+      const review = await transport.request('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', {
+        body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+      });
+      expect((review.body as any).status.userInfo.username).toBe('system:node:join-a');
     },
     LONG,
   );

@@ -24,8 +24,8 @@ const udpPeer = resolve(import.meta.dirname, 'udp-peer.mjs');
 describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', () => {
   let cluster: TestCluster;
   let server: TestServer;
-  let agents: NetnsAgent[] = [];
-  let cris: CriClient[] = [];
+  const agents: NetnsAgent[] = [];
+  const cris: CriClient[] = [];
   let dir: string;
   const udpServers: ReturnType<typeof spawn>[] = [];
 

@@ -218,16 +218,13 @@ class Supervisor {
   }
 
   /**
-   * A bootstrap token bound to the node when the control plane can issue one (the agent then
-   * trades it for its own certificate); until then a bearer token for system:node:<name>.
+   * A short-lived bootstrap token bound to the node: the agent trades it for its own client
+   * certificate (CSR). FLOTILLA_NODE_CREDENTIAL=token gives a bearer token for
+   * system:node:<name> instead, to tell a join problem from anything else.
    */
   private async credentialFor(nodeName: string): Promise<NodeCredential> {
-    const cp = this.cp as RunningControlPlane & {
-      issueBootstrapToken?: (o: { nodeName: string; ttlSeconds?: number }) => Promise<string>;
-    };
-    // FLOTILLA_NODE_CREDENTIAL=token: skip the CSR bootstrap (diagnosing a node that cannot join).
-    if (typeof cp.issueBootstrapToken === 'function' && process.env['FLOTILLA_NODE_CREDENTIAL'] !== 'token')
-      return { bootstrapToken: await cp.issueBootstrapToken({ nodeName, ttlSeconds: 3600 }) };
+    if (process.env['FLOTILLA_NODE_CREDENTIAL'] !== 'token')
+      return { bootstrapToken: await this.cp!.issueBootstrapToken({ nodeName, ttlSeconds: 3600 }) };
     const tokens = TokenStore.open(join(this.paths.dir, 'tokens.json'));
     const issued = tokens.issue(
       { username: `system:node:${nodeName}`, groups: ['system:nodes'] },

@@ -2,7 +2,7 @@
 // whether an issued certificate on disk is still good to use.
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
-import { readTextIfExists, writePrivateFile } from '../../control-plane/pki/files.ts';
+import { readTextIfExists, writePrivateFile } from './private-file.ts';
 
 export interface CertificateFiles {
   certFile: string;

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { Client, silentLogger, type ConnectionConfig, type Logger } from '../../api/client/index.ts';
 import { loadKubeconfig, NodeTransport } from '../../api/client/transport-node.ts';
-import { writePrivateFile } from '../../control-plane/pki/files.ts';
+import { writePrivateFile } from './private-file.ts';
 import type { AgentConfig } from '../config.ts';
 import { clientCertificateFiles, writeCertificateFiles, type CertificateFiles } from './credential-files.ts';
 import { requestCertificate } from './request-certificate.ts';

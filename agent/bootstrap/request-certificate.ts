@@ -3,7 +3,7 @@
 // certificate is issued, the request is denied or fails, or time runs out.
 import type { Client, KubeObject, Logger } from '../../api/client/index.ts';
 import type { CertificateSigningRequest, KeyUsage } from '../../api/types/index.ts';
-import { createCertificateRequest } from '../../control-plane/pki/csr.ts';
+import { createCertificateRequest } from './pkcs10.ts';
 
 type CsrObj = CertificateSigningRequest & KubeObject;
 
@@ -39,7 +39,7 @@ export async function requestCertificate(
   client: Client,
   opts: CertificateRequestOptions,
 ): Promise<IssuedCredential> {
-  const { csrPem, keyPem } = await createCertificateRequest(opts.subject, opts.altNames);
+  const { csrPem, keyPem } = createCertificateRequest(opts.subject, opts.altNames);
   const csrs = client.resource<CsrObj>('certificates.k8s.io/v1', 'CertificateSigningRequest');
   const created = await csrs.create({
     apiVersion: 'certificates.k8s.io/v1',

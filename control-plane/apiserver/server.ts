@@ -45,7 +45,12 @@ export interface Mount {
   prefix: string;
   /** Served without credentials (static UI assets). */
   public?: boolean;
-  handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+  /** `upgrade` is set for upgrade requests (WebSocket): a handler that accepts takes the socket. */
+  handle: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    upgrade?: { socket: Duplex; head: Buffer },
+  ) => void | Promise<void>;
 }
 
 export interface ApiServerOptions {
@@ -146,7 +151,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     }
     for (const m of opts.mounts ?? []) {
       if (path === m.prefix.replace(/\/$/, '') || path.startsWith(m.prefix)) {
-        await m.handle(call.req, call.res);
+        await m.handle(call.req, call.res, call.upgrade);
         return;
       }
     }

@@ -11,7 +11,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
-import { proxyToCluster } from './cluster-proxy.ts';
+import { proxyToCluster, proxyUpgradeToCluster } from './cluster-proxy.ts';
+import type { Duplex } from 'node:stream';
 import { detectProviders } from './providers.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
@@ -66,7 +67,11 @@ export function validateSpec(body: unknown): { spec?: ClusterSpec; error?: strin
 export function createAppApi(opts: AppApiOptions): Mount {
   const creating = new Map<string, AbortController>();
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    upgrade?: { socket: Duplex; head: Buffer },
+  ): Promise<void> => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const parts = url.pathname.split('/').filter(Boolean); // app v1 clusters NAME sub
     if (parts[0] === 'app' && parts[1] === 'v1' && parts[2] === 'providers' && parts.length === 3) {
@@ -119,6 +124,7 @@ export function createAppApi(opts: AppApiOptions): Mount {
       if (name && sub === 'k8s' && lib.kubeconfigPath) {
         const prefix = `/app/v1/clusters/${name}/k8s`;
         const rest = (req.url ?? '').slice(prefix.length) || '/';
+        if (upgrade) return proxyUpgradeToCluster(lib.kubeconfigPath(name), rest, req, upgrade);
         return proxyToCluster(lib.kubeconfigPath(name), rest, req, res);
       }
       problem(res, 405, `${method} ${url.pathname} is not supported`);

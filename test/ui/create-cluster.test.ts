@@ -116,6 +116,20 @@ spec:
         })
         .toBeGreaterThan(before);
       await ui.screenshot(page, 'created-cluster-pod-logs');
+
+      // A terminal in the container (exec over WebSocket, through the app API to the cluster).
+      await page.getByTestId('exec-open').click();
+      const terminal = page.getByTestId('terminal');
+      await terminal.locator('.xterm-rows').waitFor();
+      await expect
+        .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .toMatch(/[#$]/);
+      await terminal.click();
+      await page.keyboard.type('echo hi $((40+2))\n');
+      await expect
+        .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .toContain('hi 42');
+      await ui.screenshot(page, 'created-cluster-exec');
     },
     LONG,
   );

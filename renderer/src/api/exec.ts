@@ -1,0 +1,70 @@
+// `kubectl exec` from the browser: a WebSocket to pods/exec speaking the Kubernetes channel
+// protocol (v5.channel.k8s.io, v4 as fallback). Every binary frame starts with its channel:
+// 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 terminal size, 255 close (v5).
+import { kubernetesUrl } from './current-cluster.ts';
+
+export interface ExecOptions {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  tty: boolean;
+}
+
+export interface ExecSession {
+  send(data: string | Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  close(): void;
+}
+
+export interface ExecHandlers {
+  onOutput(data: Uint8Array): void;
+  /** The process ended (status from channel 3) or the connection closed. */
+  onExit(message: string): void;
+}
+
+export function execPath(o: ExecOptions): string {
+  const q = new URLSearchParams({
+    stdin: 'true',
+    stdout: 'true',
+    stderr: String(!o.tty),
+    tty: String(o.tty),
+  });
+  if (o.container) q.set('container', o.container);
+  for (const c of o.command) q.append('command', c);
+  return `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods/${encodeURIComponent(o.pod)}/exec?${q}`;
+}
+
+export function openExec(o: ExecOptions, h: ExecHandlers): ExecSession {
+  const url = new URL(kubernetesUrl(execPath(o)), location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+  ws.binaryType = 'arraybuffer';
+  const encoder = new TextEncoder();
+  let status = '';
+  const frame = (channel: number, data: Uint8Array) => {
+    const out = new Uint8Array(data.length + 1);
+    out[0] = channel;
+    out.set(data, 1);
+    return out;
+  };
+  const pending: Uint8Array[] = [];
+  const write = (f: Uint8Array) => (ws.readyState === WebSocket.OPEN ? ws.send(f) : pending.push(f));
+  ws.onopen = () => pending.splice(0).forEach((f) => ws.send(f));
+  ws.onmessage = (e) => {
+    const bytes = new Uint8Array(e.data as ArrayBuffer);
+    if (bytes.length === 0) return;
+    const body = bytes.subarray(1);
+    if (bytes[0] === 1 || bytes[0] === 2) h.onOutput(body);
+    else if (bytes[0] === 3) {
+      const s = JSON.parse(new TextDecoder().decode(body)) as { status?: string; message?: string };
+      status = s.status === 'Success' ? 'exited' : (s.message ?? 'failed');
+    }
+  };
+  ws.onclose = (e) => h.onExit(status || (e.code === 1000 ? 'exited' : `connection closed (${e.code})`));
+  return {
+    send: (data) => write(frame(0, typeof data === 'string' ? encoder.encode(data) : data)),
+    resize: (cols, rows) => write(frame(4, encoder.encode(JSON.stringify({ Width: cols, Height: rows })))),
+    close: () => ws.close(),
+  };
+}

@@ -19,6 +19,7 @@ import type { Controller, ControllerConfig } from './controller.ts';
 import { ClusterDnsController } from './cluster-dns.ts';
 import { CronJobController } from './cronjob.ts';
 import { CsrApprovingController } from './csr-approving.ts';
+import { CsrCleaner } from './csr-cleaner.ts';
 import { CsrSigningController } from './csr-signing.ts';
 import { DaemonSetController } from './daemonset.ts';
 import { DeploymentController } from './deployment.ts';
@@ -67,6 +68,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   // Node credentials: approve what nodes may have, sign what was approved.
   csrapproving: (c) => new CsrApprovingController(c),
   csrsigning: (c) => new CsrSigningController(c),
+  csrcleaner: (c) => new CsrCleaner(c),
   // Service edge (docs/networking.md).
   'cluster-dns': (c) => new ClusterDnsController(c),
   'service-lb': (c) => new ServiceLbController(c),

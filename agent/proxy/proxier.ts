@@ -9,7 +9,7 @@ import type { Service } from '../../api/types/service.ts';
 import { isServiceChain } from './chain-names.ts';
 import { deleteUdpFlows, staleUdpFlows, type ConntrackFilter } from './conntrack.ts';
 import type { Iptables } from './iptables.ts';
-import { buildRules } from './rules.ts';
+import { buildRules, type TopLevelRules } from './rules.ts';
 import { SERVICE_NAME_LABEL, servicePortsOf, type ProxyServicePort } from './service-ports.ts';
 
 export interface ProxierOptions {
@@ -45,6 +45,8 @@ export class Proxier {
   private changed = new Set<string>();
   /** Per-service chains in the kernel after the last successful sync. */
   private written = new Set<string>();
+  /** Each service's rules in the top-level chains after the last successful sync. */
+  private topLevel = new Map<string, TopLevelRules>();
   private needFull = true;
   private lastFull = 0;
   private readonly now: () => number;
@@ -146,6 +148,7 @@ export class Proxier {
       }
       const rules = buildRules(all, {
         changed: full ? 'all' : changed,
+        previousTopLevel: this.topLevel,
         staleChains: stale,
         clusterCIDR: this.opts.clusterCIDR,
         nodePortIPs: this.opts.nodePortIPs?.(),
@@ -153,6 +156,7 @@ export class Proxier {
       });
       await iptables.restore(rules.text);
       this.written = rules.natChains;
+      this.topLevel = rules.topLevel;
       const flows: ConntrackFilter[] = [];
       for (const key of changed)
         flows.push(...staleUdpFlows(this.applied.get(key) ?? [], next.get(key) ?? []));

@@ -107,29 +107,52 @@ describe('buildRules', () => {
     ]);
   });
 
-  it('in a partial sync writes the top-level chains whole but only the changed services’ own chains', async () => {
+  it('in a partial sync touches only the changed service: its own chains, and its lines in the shared chains one by one', async () => {
     const ports = sample();
     const full = buildRules(ports, { changed: 'all', clusterCIDR: CLUSTER_CIDR });
-    const partial = buildRules(ports, { changed: new Set(['shop/api']), clusterCIDR: CLUSTER_CIDR });
+    // shop/api loses its endpoints: its chains go, its KUBE-SERVICES jumps are deleted and
+    // REJECT rules are inserted; nothing else is flushed or rewritten.
+    const withoutApi = ports.map((p) => (p.service === 'shop/api' ? { ...p, endpoints: [] } : p));
+    const partial = buildRules(withoutApi, {
+      changed: new Set(['shop/api']),
+      clusterCIDR: CLUSTER_CIDR,
+      previousTopLevel: full.topLevel,
+      staleChains: full.natChains,
+    });
     await expect(partial.text).toMatchFileSnapshot('testdata/partial-sync.rules');
-    const chainLines = (t: string) => t.split('\n').filter((l) => /^:KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(l));
-    const api = ports.filter((p) => p.service === 'shop/api');
-    expect(chainLines(partial.text).sort()).toEqual(
-      chainLines(full.text)
-        .filter((l) =>
-          [
-            api[0]!.chains.cluster,
-            api[0]!.chains.external,
-            api[0]!.chains.firewall,
-            ...api[0]!.endpoints.map((e) => e.chain),
-          ].some((c) => l.startsWith(`:${c} `)),
-        )
-        .sort(),
+    const lines = partial.text.split('\n');
+    expect(lines.filter((l) => /^:KUBE-(SERVICES|NODEPORTS|POSTROUTING|MARK-MASQ|FORWARD)/.test(l))).toEqual(
+      [],
     );
-    // Every service is still reachable from KUBE-SERVICES, and the same chains are in use.
-    const services = (t: string) => t.split('\n').filter((l) => l.startsWith('-A KUBE-SERVICES'));
-    expect(services(partial.text)).toEqual(services(full.text));
-    expect(partial.natChains).toEqual(full.natChains);
+    expect(lines.filter((l) => !l.includes('shop/api') && /^-[ADI] /.test(l))).toEqual([]);
+    expect(lines.filter((l) => l.startsWith('-D KUBE-SERVICES'))).toHaveLength(2);
+    expect(lines.filter((l) => l.startsWith('-I KUBE-SERVICES 1') && l.endsWith('-j REJECT'))).toHaveLength(
+      1,
+    );
+    const api = ports.find((p) => p.service === 'shop/api')!;
+    for (const chain of [
+      api.chains.cluster,
+      api.chains.external,
+      api.chains.firewall,
+      ...api.endpoints.map((e) => e.chain),
+    ])
+      expect(lines).toContain(`-X ${chain}`);
+    // The kernel now holds what a full sync of the new state would write.
+    expect(partial.natChains).toEqual(
+      buildRules(withoutApi, { changed: 'all', clusterCIDR: CLUSTER_CIDR }).natChains,
+    );
+  });
+
+  it('in a partial sync writes nothing in the shared chains when a service’s entry points stay the same', () => {
+    const ports = sample();
+    const full = buildRules(ports, { changed: 'all', clusterCIDR: CLUSTER_CIDR });
+    const partial = buildRules(ports, {
+      changed: new Set(['default/web']),
+      previousTopLevel: full.topLevel,
+      clusterCIDR: CLUSTER_CIDR,
+    });
+    expect(partial.text.split('\n').filter((l) => /^-[DI] /.test(l))).toEqual([]);
+    expect(partial.text).toContain(':KUBE-SVC-CDGGSHYLG3RE2FKL - [0:0]');
   });
 
   it('deletes stale chains no rule uses any more, and only those', () => {

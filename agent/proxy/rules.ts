@@ -27,12 +27,25 @@ export interface RuleOptions {
   clusterCIDR?: string;
   /** Node IPs NodePorts answer on; undefined: every local address but 127.0.0.0/8. */
   nodePortIPs?: string[];
-  /** Write every service's chains (full sync), or only those of these services ("ns/name"). */
+  /**
+   * 'all': a full sync, every chain flushed and written. Otherwise a partial sync for these
+   * services ("ns/name"): their own chains are rewritten and their rules in the top-level chains
+   * are changed one by one (-D/-I against `previousTopLevel`), so the cost follows what changed,
+   * not the size of KUBE-SERVICES.
+   */
   changed: 'all' | ReadonlySet<string>;
+  /** What the last sync put in the top-level chains, per service (RuleSet.topLevel). */
+  previousTopLevel?: ReadonlyMap<string, TopLevelRules>;
   /** Per-service chains to flush and delete (no longer used). */
   staleChains?: Iterable<string>;
   /** MASQUERADE --random-fully (iptables >= 1.6.2 with kernel support). */
   randomFully?: boolean;
+}
+
+/** One service's rules in the shared chains (KUBE-SERVICES, KUBE-NODEPORTS, ...), as -A lines. */
+export interface TopLevelRules {
+  filter: string[];
+  nat: string[];
 }
 
 export interface RuleSet {
@@ -40,6 +53,8 @@ export interface RuleSet {
   text: string;
   /** Every per-service nat chain the rules use, written now or left from an earlier sync. */
   natChains: Set<string>;
+  /** Every service's rules in the top-level chains, for the next partial sync. */
+  topLevel: Map<string, TopLevelRules>;
 }
 
 /** A quoted comment, as upstream writes those with spaces. */
@@ -56,27 +71,43 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
   const natChains: string[] = [];
   const natRules: string[] = [];
   const active = new Set<string>();
+  const topLevel = new Map<string, TopLevelRules>();
   const mark = `${MASQUERADE_MARK}/${MASQUERADE_MARK}`;
+  const full = opts.changed === 'all';
+  const changed = opts.changed === 'all' ? new Set<string>() : opts.changed;
 
-  for (const c of [KUBE_SERVICES, KUBE_EXTERNAL_SERVICES, KUBE_FORWARD, KUBE_NODEPORTS, KUBE_PROXY_FIREWALL])
-    filterChains.push(`:${c} - [0:0]`);
-  for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ])
-    natChains.push(`:${c} - [0:0]`);
+  if (full) {
+    for (const c of [
+      KUBE_SERVICES,
+      KUBE_EXTERNAL_SERVICES,
+      KUBE_FORWARD,
+      KUBE_NODEPORTS,
+      KUBE_PROXY_FIREWALL,
+    ])
+      filterChains.push(`:${c} - [0:0]`);
+    for (const c of [KUBE_SERVICES, KUBE_NODEPORTS, KUBE_POSTROUTING, KUBE_MARK_MASQ])
+      natChains.push(`:${c} - [0:0]`);
+  }
 
-  natRules.push(
-    `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark} -j RETURN`,
-    // Clear the mark so a packet that passes through the stack again is not masqueraded twice.
-    `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${MASQUERADE_MARK}`,
-    `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE` +
-      (opts.randomFully ? ' --random-fully' : ''),
-    `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${MASQUERADE_MARK}`,
-  );
+  if (full)
+    natRules.push(
+      `-A ${KUBE_POSTROUTING} -m mark ! --mark ${mark} -j RETURN`,
+      // Clear the mark so a packet that passes through the stack again is not masqueraded twice.
+      `-A ${KUBE_POSTROUTING} -j MARK --xor-mark ${MASQUERADE_MARK}`,
+      `-A ${KUBE_POSTROUTING} -m comment --comment ${q('kubernetes service traffic requiring SNAT')} -j MASQUERADE` +
+        (opts.randomFully ? ' --random-fully' : ''),
+      `-A ${KUBE_MARK_MASQ} -j MARK --or-mark ${MASQUERADE_MARK}`,
+    );
 
   const ifLocal = opts.clusterCIDR ? `-s ${opts.clusterCIDR}` : undefined;
   const ifNotLocal = opts.clusterCIDR ? `! -s ${opts.clusterCIDR}` : undefined;
 
   for (const sp of ports) {
     const { name, protocol: proto, chains } = sp;
+    let top = topLevel.get(sp.service);
+    if (!top) topLevel.set(sp.service, (top = { filter: [], nat: [] }));
+    const topFilterStart = top.filter.length;
+    const topNatStart = top.nat.length;
     const { cluster, local, reachable, any: hasEndpoints } = categorizeEndpoints(sp);
     const match = `-m ${proto} -p ${proto}`;
     const vip = (ip: string, port: number) => `${match} -d ${ip} --dport ${port}`;
@@ -112,59 +143,64 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
 
     // Capture the ClusterIP.
     if (hasInternal)
-      natRules.push(
+      top.nat.push(
         `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} cluster IP`)} ${vip(sp.clusterIP, sp.port)} -j ${internalChain}`,
       );
     else
-      filterRules.push(
+      top.filter.push(
         `-A ${KUBE_SERVICES} ${internalFilter} ${vip(sp.clusterIP, sp.port)} -j ${internalTarget}`,
       );
 
     for (const ip of sp.externalIPs) {
       if (hasEndpoints)
-        natRules.push(
+        top.nat.push(
           `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} external IP`)} ${vip(ip, sp.port)} -j ${chains.external}`,
         );
       if (!hasExternal)
-        filterRules.push(
+        top.filter.push(
           `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} ${vip(ip, sp.port)} -j ${externalTarget}`,
         );
     }
 
     for (const ip of sp.loadBalancerIPs) {
       if (hasEndpoints)
-        natRules.push(
+        top.nat.push(
           `-A ${KUBE_SERVICES} -m comment --comment ${q(`${name} loadbalancer IP`)} ${vip(ip, sp.port)} -j ${lbChain}`,
         );
       if (usesFwChain)
-        filterRules.push(
+        top.filter.push(
           `-A ${KUBE_PROXY_FIREWALL} -m comment --comment ${q(`${name} traffic not accepted by ${chains.firewall}`)} ${vip(ip, sp.port)} -j DROP`,
         );
     }
     if (!hasExternal)
       for (const ip of sp.loadBalancerIPs)
-        filterRules.push(
+        top.filter.push(
           `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} ${vip(ip, sp.port)} -j ${externalTarget}`,
         );
 
     if (sp.nodePort > 0) {
       if (hasEndpoints)
-        natRules.push(
+        top.nat.push(
           `-A ${KUBE_NODEPORTS} -m comment --comment ${name} ${match} --dport ${sp.nodePort} -j ${chains.external}`,
         );
       if (!hasExternal)
-        filterRules.push(
+        top.filter.push(
           `-A ${KUBE_EXTERNAL_SERVICES} ${externalFilter} -m addrtype --dst-type LOCAL ${match} --dport ${sp.nodePort} -j ${externalTarget}`,
         );
     }
 
     if (sp.healthCheckNodePort > 0)
-      filterRules.push(
+      top.filter.push(
         `-A ${KUBE_NODEPORTS} -m comment --comment ${q(`${name} health check node port`)} -m tcp -p tcp --dport ${sp.healthCheckNodePort} -j ACCEPT`,
       );
 
-    // Unchanged services keep the chains an earlier sync wrote.
-    if (opts.changed !== 'all' && !opts.changed.has(sp.service)) continue;
+    if (full) {
+      filterRules.push(...top.filter.slice(topFilterStart));
+      natRules.push(...top.nat.slice(topNatStart));
+    }
+
+    // Unchanged services keep the chains and rules an earlier sync wrote.
+    if (!full && !changed.has(sp.service)) continue;
 
     if (hasInternal) {
       const args = `-m comment --comment ${q(`${name} cluster IP`)} ${vip(sp.clusterIP, sp.port)}`;
@@ -232,36 +268,64 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
     natRules.push(`-X ${chain}`);
   }
 
-  // NodePorts last: after every ClusterIP, external IP and load balancer rule.
-  const nodePortsComment = `-m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')}`;
-  if (opts.nodePortIPs === undefined)
-    natRules.push(
-      `-A ${KUBE_SERVICES} ${nodePortsComment} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`,
-    );
-  else
-    for (const ip of opts.nodePortIPs)
-      if (!ip.startsWith('127.'))
-        natRules.push(`-A ${KUBE_SERVICES} ${nodePortsComment} -d ${ip} -j ${KUBE_NODEPORTS}`);
+  const filterDelta: string[] = [];
+  const natDelta: string[] = [];
+  if (full) {
+    // NodePorts last: after every ClusterIP, external IP and load balancer rule.
+    const nodePortsComment = `-m comment --comment ${q('kubernetes service nodeports; NOTE: this must be the last rule in this chain')}`;
+    if (opts.nodePortIPs === undefined)
+      natRules.push(
+        `-A ${KUBE_SERVICES} ${nodePortsComment} -m addrtype --dst-type LOCAL ! -d 127.0.0.0/8 -j ${KUBE_NODEPORTS}`,
+      );
+    else
+      for (const ip of opts.nodePortIPs)
+        if (!ip.startsWith('127.'))
+          natRules.push(`-A ${KUBE_SERVICES} ${nodePortsComment} -d ${ip} -j ${KUBE_NODEPORTS}`);
 
-  filterRules.push(
-    `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
-    // Let marked (service) traffic through even where the FORWARD policy is DROP.
-    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark} -j ACCEPT`,
-    `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
-  );
+    filterRules.push(
+      `-A ${KUBE_FORWARD} -m conntrack --ctstate INVALID -j DROP`,
+      // Let marked (service) traffic through even where the FORWARD policy is DROP.
+      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding rules')} -m mark --mark ${mark} -j ACCEPT`,
+      `-A ${KUBE_FORWARD} -m comment --comment ${q('kubernetes forwarding conntrack rule')} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+    );
+  } else {
+    // Only the changed services' lines move. New ones go first in their chain, which keeps the
+    // NodePorts catch-all last in KUBE-SERVICES; service rules match disjoint traffic, so
+    // their order does not matter otherwise.
+    const empty: TopLevelRules = { filter: [], nat: [] };
+    for (const key of changed) {
+      const before = opts.previousTopLevel?.get(key) ?? empty;
+      const after = topLevel.get(key) ?? empty;
+      for (const [old, now, out] of [
+        [before.filter, after.filter, filterDelta],
+        [before.nat, after.nat, natDelta],
+      ] as const) {
+        const keep = new Set(now);
+        const had = new Set(old);
+        for (const line of old) if (!keep.has(line)) out.push(`-D ${line.slice(3)}`);
+        for (const line of now) {
+          if (had.has(line)) continue;
+          const [, chain, rest] = /^-A (\S+) (.*)$/.exec(line)!;
+          out.push(`-I ${chain} 1 ${rest}`);
+        }
+      }
+    }
+  }
 
   const text = [
     '*filter',
     ...filterChains,
+    ...filterDelta,
     ...filterRules,
     'COMMIT',
     '*nat',
     ...natChains,
+    ...natDelta,
     ...natRules,
     'COMMIT',
     '',
   ].join('\n');
-  return { text, natChains: active };
+  return { text, natChains: active, topLevel };
 }
 
 /** Session affinity first (a known client goes back to its endpoint), then the random spread. */

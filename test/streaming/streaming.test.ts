@@ -1,13 +1,16 @@
 // Logs, exec, attach, port-forward and cp through our API server to a real kubelet API on a
 // netns node, with the real kubectl: WebSockets (v5 channels, SPDY tunnelled for port-forward)
 // from kubectl to the API server to the kubelet, SPDY from the kubelet to containerd.
+import { Exec, KubeConfig, Log, type V1Status } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { kubectl as runKubectl, startServer, waitFor, type TestServer } from '../helpers/server.ts';
@@ -100,9 +103,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubectl logs, exec, attach, po
   }
 
   /** A long-running kubectl (logs -f, port-forward, attach) whose output we watch. */
-  function spawnKubectl(args: string[]) {
+  function spawnKubectl(args: string[], env: Record<string, string> = {}) {
     const child = spawn('kubectl', args, {
-      env: { ...process.env, KUBECONFIG: server.kubeconfig },
+      env: { ...process.env, KUBECONFIG: server.kubeconfig, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -155,6 +158,15 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubectl logs, exec, attach, po
       expect(ok).toEqual({ status: 200, body: 'one\ntwo\nthree\n' });
     });
 
+    it('is reachable through nodes/proxy', async () => {
+      const res = await server.kubectl([
+        'get',
+        '--raw',
+        `/api/v1/nodes/${cluster.nodes[0]!.name}/proxy/healthz`,
+      ]);
+      expect(res).toMatchObject({ code: 0, stdout: 'ok' });
+    });
+
     it('reports its port in the Node status', async () => {
       const n = await getJson(['get', 'node', cluster.nodes[0]!.name]);
       expect(n.status.daemonEndpoints.kubeletEndpoint.Port).toBe(10250);
@@ -196,6 +208,23 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubectl logs, exec, attach, po
       expect((await server.kubectl(['logs', 'restarts', '--previous'])).stdout).toBe('first run\n');
     });
 
+    it('streams a log to @kubernetes/client-node Log', async () => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(server.kubeconfig);
+      let text = '';
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          text += String(chunk);
+          done();
+        },
+      });
+      // client-node 1.3 pipes the body into the stream (its done callback is never called).
+      const ended = new Promise<void>((resolve) => sink.once('finish', () => resolve()));
+      await new Log(kc).log('default', 'shell', 'main', sink, { tailLines: 2 });
+      await ended;
+      expect(text).toBe('two\nthree\n');
+    });
+
     it('says why when the container name is wrong', async () => {
       const res = await server.kubectl(['logs', 'shell', '-c', 'nope']);
       expect(res.code).not.toBe(0);
@@ -223,20 +252,84 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubectl logs, exec, attach, po
       expect(res.stdout.trim()).toBe('3');
     });
 
-    it('gives -it a terminal of the caller size', async () => {
-      // `script` gives kubectl a terminal; kubectl sends its size on the resize channel.
-      const out = await new Promise<string>((resolve) => {
-        const child = spawn(
-          'script',
-          ['-qec', `stty rows 33 cols 101; kubectl exec -it shell -- stty size`, '/dev/null'],
-          { env: { ...process.env, KUBECONFIG: server.kubeconfig }, stdio: ['pipe', 'pipe', 'pipe'] },
-        );
-        let text = '';
-        child.stdout.setEncoding('utf8').on('data', (c: string) => (text += c));
-        child.stderr.setEncoding('utf8').on('data', (c: string) => (text += c));
-        child.on('exit', () => resolve(text));
+    it('gives a TTY the size sent on the resize channel', async () => {
+      // What `kubectl exec -it` does, spoken directly: v5 channel 4 carries the terminal size.
+      // The size may land just after the process starts, and containerd may drop what a TTY
+      // prints before it has attached, so the command prints the size until it reads a line.
+      const pki = join(server.dataDir, 'pki');
+      const query = new URLSearchParams([
+        ['command', 'sh'],
+        ['command', '-c'],
+        ['command', 'while true; do stty size 2>/dev/null; read -t 1 line && exit 0; done'],
+        ['stdin', 'true'],
+        ['stdout', 'true'],
+        ['tty', 'true'],
+      ]);
+      const ws = new WebSocket(
+        `${server.url}/api/v1/namespaces/default/pods/shell/exec?${query}`,
+        ['v5.channel.k8s.io'],
+        {
+          ca: readFileSync(join(pki, 'ca.crt')),
+          cert: readFileSync(join(pki, 'admin.crt')),
+          key: readFileSync(join(pki, 'admin.key')),
+        },
+      );
+      let stdout = '';
+      let status = '';
+      ws.on('message', (data: Buffer) => {
+        if (data[0] === 1) {
+          stdout += data.subarray(1).toString();
+          if (stdout.includes('33 101')) ws.send(Buffer.from('\x00\n'));
+        }
+        if (data[0] === 3) status += data.subarray(1).toString();
       });
-      expect(out).toContain('33 101');
+      ws.once('open', () =>
+        ws.send(Buffer.concat([Buffer.from([4]), Buffer.from('{"Width":101,"Height":33}')])),
+      );
+      await new Promise((resolve) => ws.once('close', resolve));
+      expect(ws.protocol).toBe('v5.channel.k8s.io');
+      expect(stdout).toContain('33 101');
+      expect(JSON.parse(status)).toMatchObject({ status: 'Success' });
+    });
+
+    it('works over SPDY too, when WebSockets are turned off in kubectl', async () => {
+      const env = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+      expect(await server.kubectl(['exec', 'shell', '--', 'hostname'], { env })).toMatchObject({
+        code: 0,
+        stdout: 'shell\n',
+      });
+      expect((await server.kubectl(['exec', 'shell', '--', 'sh', '-c', 'exit 4'], { env })).code).toBe(4);
+      const res = await server.kubectl(['exec', '-i', 'shell', '--', 'wc', '-c'], { env, input: 'abcd' });
+      expect(res.stdout.trim()).toBe('4');
+    });
+
+    it('answers @kubernetes/client-node Exec with output and status', async () => {
+      const kc = new KubeConfig();
+      kc.loadFromFile(server.kubeconfig);
+      let stdout = '';
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          stdout += String(chunk);
+          done();
+        },
+      });
+      const status = await new Promise<V1Status>((resolve, reject) => {
+        new Exec(kc)
+          .exec(
+            'default',
+            'shell',
+            'main',
+            ['sh', '-c', 'echo via client-node'],
+            sink,
+            null,
+            null,
+            false,
+            resolve,
+          )
+          .catch(reject);
+      });
+      expect(status.status).toBe('Success');
+      expect(stdout).toBe('via client-node\n');
     });
   });
 
@@ -257,8 +350,11 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubectl logs, exec, attach, po
   });
 
   describe('kubectl port-forward', () => {
-    it('forwards a local port to the pod', async () => {
-      const forward = spawnKubectl(['port-forward', 'pod/web', ':80']);
+    it.each([
+      ['SPDY tunnelled in a WebSocket', {}],
+      ['plain SPDY', { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+    ])('forwards a local port to the pod (%s)', async (_how, env: Record<string, string>) => {
+      const forward = spawnKubectl(['port-forward', 'pod/web', ':80'], env);
       try {
         const port = await waitFor(
           async () => /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(forward.output)?.[1],

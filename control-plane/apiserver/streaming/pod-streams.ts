@@ -1,10 +1,11 @@
-// pods/log, pods/exec, pods/attach, pods/portforward: find the pod's node and container,
+// pods/log, pods/exec, pods/attach, pods/portforward (and nodes/proxy): find the pod's node and container,
 // then hand the request to that node's kubelet (kubelet-proxy.ts). exec/attach/portforward
 // must be upgrade requests (WebSocket or SPDY); log is a plain GET, streamed with follow.
 import type { HttpSubresourceHandler } from '../handlers/resource.ts';
 import type { ResourceRegistry } from '../registry/types.ts';
 import { badRequest, methodNotAllowed } from '../status.ts';
 import { kubeletLocation, nodeNameOf, resolveContainer } from './kubelet-location.ts';
+import { nodeProxyHandler } from './node-proxy.ts';
 import { proxyKubeletGet, proxyKubeletUpgrade, type KubeletClientTls } from './kubelet-proxy.ts';
 
 const kubeletPaths = { exec: 'exec', attach: 'attach', portforward: 'portForward' } as const;
@@ -62,5 +63,6 @@ export function podStreamingHandlers(
     ['/pods/exec', stream('exec')],
     ['/pods/attach', stream('attach')],
     ['/pods/portforward', stream('portforward')],
+    ['/nodes/proxy', nodeProxyHandler(tls)],
   ]);
 }

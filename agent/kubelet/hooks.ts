@@ -50,26 +50,18 @@ function httpGetHook(
   const headers = Object.fromEntries((get.httpHeaders ?? []).map((h) => [h.name, h.value]));
   const port = probePort(get.port, target.container);
   const host = get.host || target.podIP;
+  const url = `${https ? 'https' : 'http'}://${host}:${port}${get.path ?? '/'}`;
   return new Promise((resolve) => {
     const req = (https ? httpsRequest : httpRequest)(
-      {
-        host,
-        port,
-        path: get.path ?? '/',
-        headers,
-        timeout: seconds * 1000,
-        rejectUnauthorized: false,
-      },
+      { host, port, path: get.path ?? '/', headers, timeout: seconds * 1000, rejectUnauthorized: false },
       (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
-        resolve(
-          code >= 200 && code < 400 ? undefined : `HTTP lifecycle hook (${get.path ?? '/'}) answered ${code}`,
-        );
+        resolve(code >= 200 && code < 400 ? undefined : `Get "${url}": HTTP status ${code}`);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${seconds}s`)));
-    req.on('error', (err) => resolve(`Get "http://${host}:${port}${get.path ?? '/'}": ${err.message}`));
+    req.on('error', (err) => resolve(`Get "${url}": ${err.message}`));
     req.end();
   });
 }

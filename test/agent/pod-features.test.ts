@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
-import { BUSYBOX_IMAGE } from '../helpers/images.ts';
+import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { rawRequest, startServer, waitFor, type TestServer } from '../helpers/server.ts';
 import { startAgent, writeAgentConfig, type AgentProcess } from './agent-process.ts';
@@ -189,6 +189,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
             projected: {
               sources: [
                 { serviceAccountToken: { path: 'token', expirationSeconds: 3607 } },
+                { serviceAccountToken: { path: 'vault-token', audience: 'vault', expirationSeconds: 600 } },
                 { configMap: { name: 'root-ca', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
                 {
                   downwardAPI: {
@@ -216,6 +217,11 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
       );
       const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
       expect(claims['kubernetes.io'].pod.name).toBe('projected');
+      expect(claims.exp - claims.iat).toBe(3607);
+      const vault = await exec('projected', ['cat', `${sa}/vault-token`]);
+      const vaultClaims = JSON.parse(Buffer.from(vault.split('.')[1]!, 'base64url').toString());
+      expect(vaultClaims.aud).toEqual(['vault']);
+      expect(vaultClaims.exp - vaultClaims.iat).toBe(600);
     },
     LONG,
   );
@@ -377,6 +383,32 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
       const res = await server.kubectl(['delete', 'pod', 'hooks', '--wait=true', '--timeout=120s']);
       expect(res.code, res.stderr).toBe(0);
       expect(readFileSync(join(marks, 'log'), 'utf8')).toBe('post-start\npre-stop\nterm\n');
+    },
+    LONG,
+  );
+
+  it(
+    'kills a container whose postStart hook fails and says so in an event',
+    async () => {
+      await createPod('bad-hook', {
+        containers: [
+          sleeper({
+            image: HTTPD_IMAGE,
+            command: undefined,
+            // Nothing listens on port 81: the HTTP hook cannot succeed.
+            lifecycle: { postStart: { httpGet: { path: '/ready', port: 81 } } },
+          }),
+        ],
+      });
+      await waitFor(
+        async () => {
+          const out = (await server.kubectl(['describe', 'pod', 'bad-hook'])).stdout;
+          return /Warning\s+FailedPostStartHook\s+.*:81\/ready/.test(out) ? out : undefined;
+        },
+        LONG / 2,
+        'FailedPostStartHook event',
+      );
+      await waitForPod('bad-hook', 'restarted', (p) => p.status?.containerStatuses?.[0]?.restartCount >= 1);
     },
     LONG,
   );

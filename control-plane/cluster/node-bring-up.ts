@@ -12,6 +12,7 @@ import {
   type SshSession,
 } from '../provision/install/index.ts';
 import type { ProvisionedNode } from '../provision/provider.ts';
+import { checkNodeClock, describeSkew, MAX_CLOCK_SKEW_SECONDS, mayCorrectClock } from './node-clock.ts';
 import type { ProgressLog } from './progress.ts';
 
 export interface BringUpContext {
@@ -54,14 +55,16 @@ export async function bringUpNode(
   const timeoutMs = c.timeoutMs ?? 180_000;
   // After a restart the Node may still say Ready from before: only a newer heartbeat counts.
   const since = Date.now() - 2_000;
-  const ssh = await c.log.step('SSH up', node.name, () =>
-    connectWhenUp(node, c.privateKey, { signal: c.signal, timeoutMs }),
-  );
+  const ssh = await c.log.step('SSH up', node.name, async (progress) => {
+    const session = await connectWhenUp(node, c.privateKey, { signal: c.signal, timeoutMs });
+    await correctClockBeforeCertificates(session, node, progress);
+    return session;
+  });
   try {
     if (opts.install) {
       await c.log.step('install agent', node.name, async (progress) => {
         progress('uploading the agent and writing its config');
-        await installAgent(ssh, node, await c.settings(node));
+        await installAgent(ssh, node, await c.settings(node), { progress, signal: c.signal });
       });
     }
     await c.log.step('agent up', node.name, async () => {
@@ -79,6 +82,21 @@ export async function bringUpNode(
   await c.log.step('node Ready', node.name, () =>
     waitUntil(async () => isReady(await nodeObject(c.client, node.name), since), timeoutMs, c.signal),
   );
+}
+
+/** Resumed VMs may have a stale clock; a skew is reported, and corrected where we may. */
+async function correctClockBeforeCertificates(
+  ssh: SshSession,
+  node: ProvisionedNode,
+  progress: (message: string) => void,
+): Promise<void> {
+  try {
+    const check = await checkNodeClock(ssh, { correct: mayCorrectClock(node.provider) });
+    if (check.skewSeconds !== 0 && (check.corrected || Math.abs(check.skewSeconds) > MAX_CLOCK_SKEW_SECONDS))
+      progress(describeSkew(check));
+  } catch (error) {
+    progress(`warning: could not check the node's clock: ${(error as Error).message}`);
+  }
 }
 
 export async function nodeObject(client: Client, name: string): Promise<any> {

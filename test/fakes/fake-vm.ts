@@ -142,24 +142,26 @@ async function declareLayout(node: NetnsNode): Promise<void> {
   await restartSshd(node, [[writeLayout(node), '/etc/flotilla']]);
 }
 
-/** Writes the node's agent-host.json (its own containerd, CNI and agent dirs); returns its folder. */
-export function writeLayout(node: NetnsNode): string {
+/**
+ * Writes the node's agent-host.json (its own containerd, CNI and agent dirs); returns its folder.
+ * `without` leaves keys out (a host that declares no Node runtime gets one from the installer).
+ */
+export function writeLayout(node: NetnsNode, without: string[] = []): string {
   const etc = join(node.nodeDir, 'etc-flotilla');
   mkdirSync(etc, { recursive: true });
-  writeFileSync(
-    join(etc, 'agent-host.json'),
-    JSON.stringify({
-      installDir: join(node.nodeDir, 'agent'),
-      dataDir: join(node.nodeDir, 'agent-data'),
-      containerRuntimeEndpoint: node.containerdSocket,
-      // The Node runtime that runs this fake: a real VM gets one from the installer.
-      nodeBinary: process.execPath,
-      cniConfDir: node.cniConfDir,
-      cniBinDir: '/usr/lib/cni',
-      cgroupParent: node.cgroupParent,
-      installPackages: false,
-    }),
-  );
+  const layout: Record<string, unknown> = {
+    installDir: join(node.nodeDir, 'agent'),
+    dataDir: join(node.nodeDir, 'agent-data'),
+    containerRuntimeEndpoint: node.containerdSocket,
+    // The Node runtime that runs this fake: a real VM gets one from the installer.
+    nodeBinary: process.execPath,
+    cniConfDir: node.cniConfDir,
+    cniBinDir: '/usr/lib/cni',
+    cgroupParent: node.cgroupParent,
+    installPackages: false,
+  };
+  for (const key of without) delete layout[key];
+  writeFileSync(join(etc, 'agent-host.json'), JSON.stringify(layout));
   return etc;
 }
 

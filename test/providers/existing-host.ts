@@ -16,11 +16,19 @@ export interface ExistingHost {
   sshdLog(): string;
 }
 
+export interface ExistingHostOptions {
+  /** Keys agent-host.json leaves out (nodeBinary: the installer must ship a Node runtime). */
+  layoutWithout?: string[];
+  /** PATH of SSH sessions (sshd SetEnv), e.g. one without node. */
+  sessionPath?: string;
+}
+
 export async function existingHost(
   host: FakeHost,
   name: string,
   index: number,
   userKey: string,
+  options: ExistingHostOptions = {},
 ): Promise<ExistingHost> {
   const subnet = await withLock(host, () => ensureNetwork(host));
   const node = await createNode({
@@ -37,14 +45,15 @@ export async function existingHost(
   const authorizedKeysFile = join(rootSsh, 'authorized_keys');
   writeFileSync(authorizedKeysFile, userKey.trim() + '\n', { mode: 0o600 });
   const paths = sshdPaths(node.nodeDir);
-  const config = sshdConfig(paths, node.nodeIp).replace(
+  let config = sshdConfig(paths, node.nodeIp).replace(
     /^AuthorizedKeysFile .*$/m,
     'AuthorizedKeysFile .ssh/authorized_keys',
   );
+  if (options.sessionPath) config += `\nSetEnv PATH=${options.sessionPath}\n`;
   await restartSshd(
     node,
     [
-      [writeLayout(node), '/etc/flotilla'],
+      [writeLayout(node, options.layoutWithout), '/etc/flotilla'],
       [rootSsh, '/root/.ssh'],
     ],
     config,

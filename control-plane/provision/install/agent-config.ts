@@ -29,6 +29,9 @@ export function installPaths(node: ProvisionedNode) {
   return {
     dir,
     bundle: `${dir}/agent.mjs`,
+    /** The Node runtime Flotilla ships when the host declares none (provision/runtime/). */
+    runtime: `${dir}/node`,
+    runtimeId: `${dir}/node.id`,
     config: `${dir}/agent.yaml`,
     bootstrapKubeconfig: `${dir}/bootstrap-kubeconfig.yaml`,
     tokenKubeconfig: `${dir}/kubeconfig.yaml`,

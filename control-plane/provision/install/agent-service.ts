@@ -7,8 +7,9 @@ import { shellQuote, type SshSession } from './ssh.ts';
 
 export const AGENT_UNIT = 'flotilla-agent.service';
 
+/** The host's own Node runtime if it declares one, else the one the installer shipped. */
 function nodeBinary(node: ProvisionedNode): string {
-  return node.agent.nodeBinary ?? 'node';
+  return node.agent.nodeBinary ?? installPaths(node).runtime;
 }
 
 export function systemdUnit(node: ProvisionedNode): string {

@@ -10,27 +10,56 @@ import {
   type AgentInstallSettings,
 } from './agent-config.ts';
 import { removeAgentService, startAgentService, stopAgentService } from './agent-service.ts';
+import { writingOnNode } from './disk-space.ts';
+import { shipNodeRuntime } from './node-runtime.ts';
 import { shellQuote, type SshSession } from './ssh.ts';
 import type { ProvisionedNode } from '../provider.ts';
 
-/** Uploads the bundle and writes the agent's files; does not start it. */
+export interface InstallOptions {
+  /** Progress within the step (downloading or uploading the Node runtime). */
+  progress?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Uploads the bundle (and the Node runtime, when the host declares none) and writes the agent's
+ * files; does not start it. A full disk on the node fails as NoSpaceLeftError (node and path).
+ */
 export async function installAgent(
+  ssh: SshSession,
+  node: ProvisionedNode,
+  settings: AgentInstallSettings,
+  opts: InstallOptions = {},
+): Promise<void> {
+  const paths = installPaths(node);
+  const bundle = await ensureAgentBundle();
+  await writingOnNode(ssh, node, paths.dir, () =>
+    ssh.run(
+      `mkdir -p ${shellQuote(paths.dir)} ${shellQuote(node.agent.dataDir)} && chmod 700 ${shellQuote(paths.dir)}`,
+    ),
+  );
+  if (node.agent.installPackages) await installPackages(ssh);
+  if (!node.agent.nodeBinary) await shipNodeRuntime(ssh, node, opts);
+  await writingOnNode(ssh, node, paths.dir, async () => {
+    await ssh.upload(bundle, paths.bundle, 0o644);
+    const kubeconfig = nodeKubeconfigYaml(node, settings);
+    const kubeconfigPath =
+      'bootstrapToken' in settings.credential ? paths.bootstrapKubeconfig : paths.tokenKubeconfig;
+    await ssh.writeFile(kubeconfigPath, kubeconfig, 0o600);
+    await ssh.writeFile(paths.config, agentConfigYaml(node, settings), 0o600);
+  });
+}
+
+/** Rewrites only agent.yaml (the node's address changed); the agent reads it when restarted. */
+export async function writeAgentConfig(
   ssh: SshSession,
   node: ProvisionedNode,
   settings: AgentInstallSettings,
 ): Promise<void> {
   const paths = installPaths(node);
-  const bundle = await ensureAgentBundle();
-  await ssh.run(
-    `mkdir -p ${shellQuote(paths.dir)} ${shellQuote(node.agent.dataDir)} && chmod 700 ${shellQuote(paths.dir)}`,
+  await writingOnNode(ssh, node, paths.config, () =>
+    ssh.writeFile(paths.config, agentConfigYaml(node, settings), 0o600),
   );
-  if (node.agent.installPackages) await installPackages(ssh);
-  await ssh.upload(bundle, paths.bundle, 0o644);
-  const kubeconfig = nodeKubeconfigYaml(node, settings);
-  const kubeconfigPath =
-    'bootstrapToken' in settings.credential ? paths.bootstrapKubeconfig : paths.tokenKubeconfig;
-  await ssh.writeFile(kubeconfigPath, kubeconfig, 0o600);
-  await ssh.writeFile(paths.config, agentConfigYaml(node, settings), 0o600);
 }
 
 export async function startAgent(ssh: SshSession, node: ProvisionedNode): Promise<void> {

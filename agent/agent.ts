@@ -12,6 +12,7 @@ import { runKubelet } from './kubelet/kubelet.ts';
 import { runNodeLeaseLoop } from './kubelet/node-lease.ts';
 import { machineStatus, registerNode, runNodeStatusLoop, sleep } from './kubelet/node-status.ts';
 import { configurePodNetwork } from './kubelet/pod-cidr.ts';
+import { runKubeletApi } from './kubelet/server/run.ts';
 import { runPodRoutes } from './cni/routes.ts';
 import { runClusterDns } from './dns/run.ts';
 import { runIngress } from './ingress/run.ts';
@@ -40,7 +41,14 @@ export async function runAgent(
   const client = config.bootstrapKubeconfig ? rotatingNodeClient(config, { logger }) : agentClient(config);
   const cri = new CriClient(config.containerRuntimeEndpoint);
   try {
-    const base = { client, cri, nodeName: config.nodeName, nodeIP: config.nodeIP, logger };
+    const base = {
+      client,
+      cri,
+      nodeName: config.nodeName,
+      nodeIP: config.nodeIP,
+      kubeletPort: config.kubeletPort,
+      logger,
+    };
     let node;
     for (;;) {
       try {
@@ -64,6 +72,7 @@ export async function runAgent(
         `Node ${config.nodeName} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`,
       );
     await Promise.all([
+      runKubeletApi(config, cri, logger, signal),
       runNodeStatusLoop({ ...base, onReadyChange }, signal),
       runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
       configurePodNetwork(

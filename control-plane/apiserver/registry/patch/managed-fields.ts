@@ -80,7 +80,8 @@ export function recordUpdate(
   subresource?: string,
 ): void {
   const schema = schemaForKind(obj.apiVersion, obj.kind);
-  const scope = subresource === 'status' ? 'status' : 'main';
+  // CSRs' /approval writes status (the Approved/Denied conditions), like /status.
+  const scope = subresource === 'status' || subresource === 'approval' ? 'status' : 'main';
   const after = fieldSetOf(obj as JsonObject, schema, scope);
   const before = old ? fieldSetOf(old as JsonObject, schema, scope) : new Set<string>();
   const parents = prefixesOf(after);

@@ -3,6 +3,7 @@
 // kube-dns Service (10.96.0.10), whose endpoints the control plane's cluster-dns controller
 // points at every Ready node running it.
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { SharedInformerFactory, silentLogger, type Client, type Logger } from '../../api/client/index.ts';
 import {
   ClusterRecords,
@@ -12,7 +13,7 @@ import {
   type SliceObject,
 } from './cluster-records.ts';
 import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './forwarder.ts';
-import { DnsServer } from './server.ts';
+import { DnsServer, renderDnsMetrics } from './server.ts';
 
 export interface ClusterDnsOptions {
   client: Client;
@@ -22,6 +23,8 @@ export interface ClusterDnsOptions {
   /** Upstream resolvers; default the nameservers of `resolvConf`. */
   upstreams?: string[];
   resolvConf?: string;
+  /** Prometheus metrics on `<listen host>:metricsPort` (/metrics); default 9153, 0 for none. */
+  metricsPort?: number;
   /** The Node to mark as serving DNS (annotation `clusterDnsAnnotation`), for the kube-dns endpoints. */
   nodeName?: string;
   logger?: Logger;
@@ -63,6 +66,7 @@ export async function startClusterDns(
     logger,
   });
   const port = await server.listen(self.host, self.port);
+  const metrics = await serveMetrics(server, self.host, opts.metricsPort ?? 9153, logger);
   logger.info('cluster DNS serving', {
     listen: `${self.host}:${port}`,
     upstreams: upstreams.map((u) => `${u.host}:${u.port}`).join(','),
@@ -70,7 +74,10 @@ export async function startClusterDns(
   return {
     port,
     informers,
-    close: () => server.close(),
+    close: async () => {
+      metrics?.close();
+      await server.close();
+    },
   };
 }
 
@@ -117,5 +124,26 @@ function readText(file: string): string {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+/** The kube-dns `metrics` port: counters for Prometheus; a port we cannot have is only a warning. */
+async function serveMetrics(
+  dns: DnsServer,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<Server | undefined> {
+  if (port === 0) return undefined;
+  const http = createServer((req, res) => {
+    if (req.url !== '/metrics') return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(renderDnsMetrics(dns.metrics));
+  });
+  try {
+    await new Promise<void>((resolve, reject) => http.once('error', reject).listen(port, host, resolve));
+    return http;
+  } catch (err) {
+    logger.warn('cluster DNS metrics not served', { port, error: String(err) });
+    return undefined;
   }
 }

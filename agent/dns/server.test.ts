@@ -11,7 +11,7 @@ import {
 } from './cluster-records.ts';
 import { Forwarder } from './forwarder.ts';
 import { queryDns, type DnsQuery, type DnsReply } from './query.ts';
-import { DnsServer } from './server.ts';
+import { DnsServer, renderDnsMetrics } from './server.ts';
 
 const services = new Store<ServiceObject>(serviceIndexers);
 const slices = new Store<SliceObject>(sliceIndexers);
@@ -265,6 +265,14 @@ describe('cluster DNS', () => {
     } finally {
       await lonely.close();
     }
+  });
+
+  it('counts requests, response codes and forwards like CoreDNS metrics', () => {
+    const text = renderDnsMetrics(server.metrics);
+    expect(text).toMatch(/^coredns_dns_requests_total\{proto="udp"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^coredns_dns_requests_total\{proto="tcp"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^coredns_dns_responses_total\{rcode="NXDOMAIN"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^coredns_forward_requests_total [1-9]\d*$/m);
   });
 
   it('answers several queries on one TCP connection', async () => {

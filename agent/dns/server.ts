@@ -22,6 +22,16 @@ export interface DnsServerOptions {
 }
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4 } as const;
+const RCODE_NAMES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** Counters since start, served as Prometheus text on the kube-dns `metrics` port (9153). */
+export interface DnsMetrics {
+  requests: { udp: number; tcp: number };
+  /** By rcode name. */
+  responses: Map<string, number>;
+  /** Queries passed to the upstream resolvers. */
+  forwarded: number;
+}
 /** The EDNS size we advertise (the DNS flag day 2020 value) and the most we ever send. */
 const EDNS_SIZE = 1232;
 const MAX_UDP = 4096;
@@ -34,6 +44,7 @@ export class DnsServer {
   private readonly connections = new Set<TcpSocket>();
   private readonly zone: string;
   private readonly logger: Logger;
+  readonly metrics: DnsMetrics = { requests: { udp: 0, tcp: 0 }, responses: new Map(), forwarded: 0 };
 
   constructor(private readonly opts: DnsServerOptions) {
     this.zone = opts.zone ?? 'cluster.local';
@@ -102,6 +113,16 @@ export class DnsServer {
 
   /** The reply bytes for one query, or undefined to stay silent (garbage, or a response). */
   async answer(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
+    this.metrics.requests[transport]++;
+    const reply = await this.respond(msg, transport);
+    if (reply && reply.length >= 4) {
+      const rcode = RCODE_NAMES[reply[3]! & 0xf] ?? String(reply[3]! & 0xf);
+      this.metrics.responses.set(rcode, (this.metrics.responses.get(rcode) ?? 0) + 1);
+    }
+    return reply;
+  }
+
+  private async respond(msg: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
     let query: Packet & { opcode?: string };
     try {
       query = dnsPacket.decode(msg);
@@ -125,6 +146,7 @@ export class DnsServer {
       return encodeReply({ id, flags: rd | RCODE.SERVFAIL, questions: [question] });
     }
     if (!result) {
+      if (this.opts.forwarder) this.metrics.forwarded++;
       const forwarded = await this.opts.forwarder?.forward(msg, transport);
       if (forwarded) return forwarded;
       return encodeReply({
@@ -178,4 +200,21 @@ function header(id: number, rcode: number, query: Buffer): Buffer {
   out.writeUInt16BE(id, 0);
   out.writeUInt16BE(0x8000 | (query.readUInt16BE(2) & 0x7800) | rcode, 2);
   return out;
+}
+
+/** The counters in the Prometheus text format, named like CoreDNS's. */
+export function renderDnsMetrics(m: DnsMetrics): string {
+  const lines = [
+    '# HELP coredns_dns_requests_total Counter of DNS requests made per protocol.',
+    '# TYPE coredns_dns_requests_total counter',
+    `coredns_dns_requests_total{proto="udp"} ${m.requests.udp}`,
+    `coredns_dns_requests_total{proto="tcp"} ${m.requests.tcp}`,
+    '# HELP coredns_dns_responses_total Counter of response status codes.',
+    '# TYPE coredns_dns_responses_total counter',
+    ...[...m.responses].map(([rcode, n]) => `coredns_dns_responses_total{rcode="${rcode}"} ${n}`),
+    '# HELP coredns_forward_requests_total Counter of requests made to the upstream resolvers.',
+    '# TYPE coredns_forward_requests_total counter',
+    `coredns_forward_requests_total ${m.forwarded}`,
+  ];
+  return `${lines.join('\n')}\n`;
 }

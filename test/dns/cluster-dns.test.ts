@@ -162,6 +162,17 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
   );
 
   it(
+    'serves query counters on the metrics port (9153) of the node',
+    async () => {
+      const node = cluster.nodes[0]!;
+      const text = await (await fetch(`http://${node.nodeIp}:9153/metrics`)).text();
+      expect(text).toMatch(/^coredns_dns_requests_total\{proto="udp"\} [1-9]\d*$/m);
+      expect(text).toMatch(/^coredns_dns_responses_total\{rcode="NOERROR"\} [1-9]\d*$/m);
+    },
+    LONG,
+  );
+
+  it(
     'lists the node in the kube-dns Service endpoints (10.96.0.10) once it is Ready',
     async () => {
       const node = cluster.nodes[0]!;

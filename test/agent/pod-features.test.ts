@@ -296,6 +296,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
       expect(lines).toMatch(/Normal\s+Started\s+.*kubelet\s+Started container main/);
       const nodeEvents = (await server.kubectl(['describe', 'node', cluster.nodes[0]!.name])).stdout;
       expect(nodeEvents).toMatch(/Starting\s+.*Starting kubelet\./);
+      expect(nodeEvents).toMatch(/NodeReady\s+.*Node node-1 status is now: NodeReady/);
     },
     LONG,
   );

@@ -41,5 +41,7 @@ if (missing.length > 0) {
 }
 
 run('npx', ['tsc', '--noEmit', '-p', '.']);
+// The renderer (Vue templates too) and the Electron shell have their own tsconfigs.
+run('npm', ['run', '--silent', 'typecheck:ui']);
 run('npx', ['eslint', '.']);
 run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

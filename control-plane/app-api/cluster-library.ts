@@ -3,6 +3,7 @@
 // independently of the real library; `loadClusterLibrary` finds the real one when it exists.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProvisionedNode } from '../provision/provider.ts';
 
 export type ProgressStatus = 'started' | 'progress' | 'done' | 'failed';
 
@@ -45,6 +46,10 @@ export interface ClusterLibrary {
   deleteCluster(name: string): Promise<unknown>;
   startCluster?(name: string): Promise<unknown>;
   stopCluster?(name: string): Promise<unknown>;
+  /** The cluster's nodes as its provider made them (nodes.json). */
+  listNodes?(name: string): ProvisionedNode[];
+  /** The cluster's folders and files; the UI needs `sshKey` for node terminals. */
+  clusterPaths?(name: string): { sshKey: string };
   /** The cluster's admin kubeconfig (throws when the cluster has none yet). */
   kubeconfigPath?(name: string): string;
   readProgress(name: string): Promise<ProgressEvent[]> | ProgressEvent[];

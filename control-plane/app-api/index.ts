@@ -8,11 +8,13 @@
 //   POST   /app/v1/clusters/NAME/cancel      abort a creation in progress
 //   DELETE /app/v1/clusters/NAME             delete
 //   *      /app/v1/clusters/NAME/k8s/PATH    the cluster's Kubernetes API (cluster-proxy.ts)
+//   GET    /app/v1/clusters/NAME/nodes/NODE/shell   WebSocket: a shell on the node (node-shell.ts)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
 import { proxyToCluster, proxyUpgradeToCluster } from './cluster-proxy.ts';
 import type { Duplex } from 'node:stream';
+import { openNodeShell } from './node-shell.ts';
 import { detectProviders } from './providers.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
@@ -121,6 +123,11 @@ export function createAppApi(opts: AppApiOptions): Mount {
         return json(res, 200, { cancelled: name });
       }
       if (name && sub === 'progress' && method === 'GET') return streamProgress(lib, name, req, res);
+      if (name && sub === 'nodes' && parts[6] === 'shell' && upgrade && lib.listNodes && lib.clusterPaths) {
+        const node = lib.listNodes(name).find((n) => n.name === parts[5]);
+        if (!node) return problem(res, 404, `cluster ${name} has no node ${parts[5]}`);
+        return openNodeShell(node, lib.clusterPaths(name).sshKey, req, upgrade);
+      }
       if (name && sub === 'k8s' && lib.kubeconfigPath) {
         const prefix = `/app/v1/clusters/${name}/k8s`;
         const rest = (req.url ?? '').slice(prefix.length) || '/';

@@ -2,7 +2,7 @@
 import { toBytes, toMilli } from '../../api/quantity.ts';
 
 /** `3m`, `2h`, `5d`, like kubectl's AGE column. */
-export function age(timestamp: string | undefined, now = Date.now()): string {
+export function age(timestamp: string | null | undefined, now = Date.now()): string {
   if (!timestamp) return '';
   const s = Math.max(0, Math.floor((now - Date.parse(timestamp)) / 1000));
   if (s < 120) return `${s}s`;

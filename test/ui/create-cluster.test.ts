@@ -130,6 +130,21 @@ spec:
         .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 30_000 })
         .toContain('hi 42');
       await ui.screenshot(page, 'created-cluster-exec');
+
+      // A shell on a node (SSH with the cluster's key, through the app API).
+      await gotoRetry(page, `${ui.url}/ui/nodes`);
+      await page.locator('tr[data-node="node-2"]').getByTestId('node-terminal').click();
+      const shell = page.getByTestId('terminal');
+      await shell.locator('.xterm-rows').waitFor();
+      await expect
+        .poll(() => shell.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .toMatch(/[#$]/);
+      await shell.click();
+      await page.keyboard.type('echo node-$(hostname)-$((6*7))\n');
+      await expect
+        .poll(() => shell.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .toContain('node-node-2-42');
+      await ui.screenshot(page, 'created-cluster-node-shell');
     },
     LONG,
   );

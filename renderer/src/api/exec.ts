@@ -35,8 +35,15 @@ export function execPath(o: ExecOptions): string {
   return `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods/${encodeURIComponent(o.pod)}/exec?${q}`;
 }
 
-export function openExec(o: ExecOptions, h: ExecHandlers): ExecSession {
-  const url = new URL(kubernetesUrl(execPath(o)), location.href);
+/** The URL of `kubectl exec` on the current cluster. */
+export const execUrl = (o: ExecOptions) => kubernetesUrl(execPath(o));
+
+/**
+ * Opens a terminal WebSocket: pods/exec, or a node shell from the app API (which speaks the
+ * same channel layout).
+ */
+export function openTerminalSocket(path: string, h: ExecHandlers): ExecSession {
+  const url = new URL(path, location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
   ws.binaryType = 'arraybuffer';

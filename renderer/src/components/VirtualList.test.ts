@@ -9,7 +9,7 @@ describe('VirtualList', () => {
     const items = Array.from({ length: 5000 }, (_, i) => `pod-${i}`);
     const wrapper = mount(VirtualList, {
       props: { items, rowHeight: 30, height: '600px' },
-      slots: { default: ({ item }: { item: string }) => h('span', { class: 'cell' }, item) },
+      slots: { default: ({ item }: { item: unknown }) => h('span', { class: 'cell' }, String(item)) },
     });
     const rendered = wrapper.findAll('.cell');
     expect(rendered.length).toBeGreaterThan(0);

@@ -73,7 +73,7 @@ export async function runAgent(
       );
     await Promise.all([
       runKubeletApi(config, cri, logger, signal),
-      runNodeStatusLoop({ ...base, onReadyChange }, signal),
+      runNodeStatusLoop({ ...base, onReadyChange, dataDir: config.dataDir }, signal),
       runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
       configurePodNetwork(
         { ...base, podCIDR: config.podCIDR, cniConfDir: config.cniConfDir, dataDir: config.dataDir },

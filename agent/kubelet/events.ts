@@ -26,6 +26,8 @@ export const KubeletEvent = {
   Starting: 'Starting',
   NodeReady: 'NodeReady',
   NodeNotReady: 'NodeNotReady',
+  NodeHasDiskPressure: 'NodeHasDiskPressure',
+  NodeHasNoDiskPressure: 'NodeHasNoDiskPressure',
 } as const;
 
 export function kubeletEventRecorder(client: Client, nodeName: string, logger: Logger): EventRecorder {

@@ -8,6 +8,8 @@ import { isAlreadyExists, type Client, type Logger } from '../../api/client/inde
 import type { KubeObject } from '../../api/client/index.ts';
 import type { Node, NodeCondition, NodeStatus } from '../../api/types/node.ts';
 import type { CriClient } from './cri/index.ts';
+import { checkDiskPressure, containerdRoot } from './disk-pressure.ts';
+import { KubeletEvent, kubeletEventRecorder, nodeObject } from './events.ts';
 
 export const KUBELET_VERSION = 'v1.32.0-flotilla';
 export const MAX_PODS = 110;
@@ -23,6 +25,14 @@ export interface NodeStatusOptions {
   kubeletPort?: number;
   /** Told when the Ready condition changes (the kubelet's NodeReady/NodeNotReady events). */
   onReadyChange?: (ready: boolean) => void;
+  /** The agent's data dir (nodefs) watched for DiskPressure with containerd's root (imagefs). */
+  dataDir?: string;
+}
+
+/** Whether the node's disks are (nearly) full, and why. */
+export interface DiskState {
+  pressure: boolean;
+  reasons: string[];
 }
 
 export async function registerNode(opts: NodeStatusOptions): Promise<Node> {
@@ -80,6 +90,7 @@ export async function machineStatus(opts: NodeStatusOptions): Promise<NodeStatus
 export async function nodeConditions(
   cri: CriClient,
   previous: NodeCondition[] = [],
+  disk?: DiskState,
 ): Promise<NodeCondition[]> {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   let problems: string[];
@@ -101,7 +112,14 @@ export async function nodeConditions(
           message: `container runtime network not ready: ${problems.join('; ')}`,
         },
     pressure('MemoryPressure'),
-    pressure('DiskPressure'),
+    disk?.pressure
+      ? {
+          type: 'DiskPressure',
+          status: 'True',
+          reason: 'KubeletHasDiskPressure',
+          message: `kubelet has disk pressure: ${disk.reasons.join('; ')}`,
+        }
+      : pressure('DiskPressure'),
     pressure('PIDPressure'),
   ];
   return wanted.map((c) => {
@@ -124,7 +142,7 @@ const PRESSURE: Record<string, { reason: string; message: string }> = {
   PIDPressure: { reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
 };
 
-// Eviction thresholds are not implemented yet: no pressure is ever reported.
+// Memory and PID eviction thresholds are not implemented yet: no such pressure is reported.
 function pressure(type: string): Omit<NodeCondition, 'lastHeartbeatTime' | 'lastTransitionTime'> {
   return { type, status: 'False', ...PRESSURE[type]! };
 }
@@ -136,13 +154,33 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
   let lastWritten = '';
   let lastWriteAt = 0;
   let conditions: NodeCondition[] = [];
+  let imagefs: string | undefined;
+  let hadDiskPressure = false;
+  const events = kubeletEventRecorder(opts.client, opts.nodeName, opts.logger);
   while (!signal.aborted) {
     try {
       const machine = await machineStatus(opts);
       const wasReady = readyStatus(conditions);
-      conditions = await nodeConditions(opts.cri, conditions);
+      imagefs ??= await containerdRoot(opts.cri);
+      const disk = await checkDiskPressure([
+        ...(opts.dataDir ? [{ path: opts.dataDir, kind: 'nodefs' as const }] : []),
+        { path: imagefs, kind: 'imagefs' },
+      ]);
+      conditions = await nodeConditions(opts.cri, conditions, disk);
       const ready = readyStatus(conditions);
       if (ready !== wasReady) opts.onReadyChange?.(ready === 'True');
+      if (disk.pressure !== hadDiskPressure) {
+        hadDiskPressure = disk.pressure;
+        const reason = disk.pressure ? KubeletEvent.NodeHasDiskPressure : KubeletEvent.NodeHasNoDiskPressure;
+        events.event(
+          nodeObject(opts.nodeName),
+          disk.pressure ? 'Warning' : 'Normal',
+          reason,
+          `Node ${opts.nodeName} status is now: ${reason}${disk.pressure ? ` (${disk.reasons.join('; ')})` : ''}`,
+        );
+        if (disk.pressure)
+          opts.logger.warn('disk pressure', { node: opts.nodeName, reasons: disk.reasons.join('; ') });
+      }
       // Heartbeat times change on every pass, so compare without them.
       const fingerprint = JSON.stringify({
         machine,

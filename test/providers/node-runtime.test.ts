@@ -170,6 +170,43 @@ describe.skipIf(skip)('a node without Node.js (existing SSH host, netns)', () =>
     expect(again.join('\n')).not.toMatch(/uploading the node runtime/);
   }, 600_000);
 
+  it('reports DiskPressure with an event when the data dir fills up, and clears it', async () => {
+    // A 4 MiB file system over the agent's data dir, in the node's mount namespace, filled up.
+    const dataDir = node.agent.dataDir;
+    const inNode = ['-t', String(host.node.sshdPid), '-m', '--'];
+    execFileSync('nsenter', [...inNode, 'mount', '-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dataDir]);
+    const condition = async () =>
+      (
+        await kubectl(
+          ['get', 'node', node.name, '-o', 'jsonpath={.status.conditions[?(@.type=="DiskPressure")].status}'],
+          { kubeconfig: cp.kubeconfigPath },
+        )
+      ).stdout;
+    try {
+      await ssh.exec(`dd if=/dev/zero of=${dataDir}/fill bs=64k 2>/dev/null`);
+      await waitFor(async () => (await condition()) === 'True', 120_000, 'DiskPressure=True', 1_000);
+      const events = await waitFor(
+        async () => {
+          const r = await kubectl(
+            ['get', 'events', '-A', '--field-selector', 'reason=NodeHasDiskPressure', '-o', 'json'],
+            { kubeconfig: cp.kubeconfigPath },
+          );
+          const items = (JSON.parse(r.stdout || '{"items":[]}') as { items: any[] }).items;
+          return items.length > 0 ? items : undefined;
+        },
+        60_000,
+        'the NodeHasDiskPressure event',
+        1_000,
+      );
+      expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: node.name } });
+      expect(events[0].message).toContain(dataDir);
+      await ssh.run(`rm -f ${dataDir}/fill`);
+      await waitFor(async () => (await condition()) === 'False', 120_000, 'DiskPressure=False', 1_000);
+    } finally {
+      execFileSync('nsenter', [...inNode, 'umount', '-l', dataDir]);
+    }
+  }, 300_000);
+
   it('sets a node clock that is off by more than a few seconds, and only where allowed', async () => {
     bin.setOffset(-3600);
     const reported = await checkNodeClock(ssh, { correct: false });

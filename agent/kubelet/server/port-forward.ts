@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { CriClient } from '../cri/index.ts';
+import { sendPaced, writePaced } from './backpressure.ts';
 import { dialRuntime } from './runtime-dial.ts';
 import { podSandbox } from './runtime-pod.ts';
 import { KubeletError } from './status.ts';
@@ -51,8 +52,8 @@ export async function servePortForward(
   });
   server.handleUpgrade(req, socket, head, (client) => {
     if (runtime.head.length) client.send(runtime.head);
-    runtime.socket.on('data', (chunk: Buffer) => client.send(chunk));
-    client.on('message', (data: Buffer) => runtime.socket.write(data));
+    runtime.socket.on('data', (chunk: Buffer) => sendPaced(client, chunk, runtime.socket));
+    client.on('message', (data: Buffer) => writePaced(runtime.socket, data, client));
     runtime.socket.once('close', () => client.close(1000));
     runtime.socket.on('error', () => client.terminate());
     client.once('close', () => runtime.socket.destroy());

@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CriClient, StreamOptions } from '../cri/index.ts';
+import { sendPaced } from './backpressure.ts';
 import { SpdyClientSession, type SpdyStream } from './spdy/session.ts';
 import { dialRuntime } from './runtime-dial.ts';
 import { runningContainer } from './runtime-pod.ts';
@@ -88,9 +89,9 @@ function bridge(client: WebSocket, session: SpdyClientSession, opts: Required<St
   const resize = opts.tty ? open('resize') : undefined;
 
   const forward = (stream: SpdyStream | undefined, channel: number) =>
-    stream?.on('data', (data) => {
-      if (client.readyState === client.OPEN) client.send(Buffer.concat([Buffer.from([channel]), data]));
-    });
+    stream?.on('data', (data) =>
+      sendPaced(client, Buffer.concat([Buffer.from([channel]), data]), session.transport),
+    );
   forward(stdout, Channel.stdout);
   forward(stderr, Channel.stderr);
   forward(error, Channel.error);
@@ -101,6 +102,11 @@ function bridge(client: WebSocket, session: SpdyClientSession, opts: Required<St
     switch (message[0]) {
       case Channel.stdin:
         stdin?.write(data);
+        // A runtime slower than the client: stop reading the client until it drains.
+        if (session.transport.writableNeedDrain && !client.isPaused) {
+          client.pause();
+          session.transport.once('drain', () => client.resume());
+        }
         break;
       case Channel.resize:
         resize?.write(data);

@@ -104,6 +104,11 @@ export class SpdyClientSession extends EventEmitter<SpdySessionEvents> {
     this.finish();
   }
 
+  /** The connection itself, for flow control (pause reading it, wait for its drain). */
+  get transport(): Duplex {
+    return this.socket;
+  }
+
   destroy(): void {
     this.socket.destroy();
     this.finish();

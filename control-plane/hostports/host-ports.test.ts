@@ -1,6 +1,7 @@
 // Host ports end to end on loopback: "nodes" are 127.0.0.2 (a backend answers there, like
 // kube-proxy would on a real node) and 127.0.0.3 (nothing listens: a node that went away),
 // the forwarder listens on 127.0.0.1. Services come from a real API server.
+import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +80,7 @@ describe('host ports', () => {
     });
     // Round robin puts every other connection on the dead node first: each must still answer.
     for (let i = 0; i < 6; i++) expect(await get(nodePort)).toBe('hello from the node');
-    expect(hostPorts.open().get(nodePort)).toBe('default/web');
+    expect(hostPorts.open().get(`${nodePort}/TCP`)).toBe('default/web');
   });
 
   it('forwards the port of a LoadBalancer service to its nodePort', async () => {
@@ -115,7 +116,7 @@ describe('host ports', () => {
     expect(event.message).toContain('EADDRINUSE');
     // Once the port is free it is retried and taken.
     await new Promise<void>((resolve) => squatter.close(() => resolve()));
-    await pollUntil(() => hostPorts.open().get(nodePort) === 'default/clash', {
+    await pollUntil(() => hostPorts.open().get(`${nodePort}/TCP`) === 'default/clash', {
       timeoutMs: 30_000,
       description: 'port taken after the squatter left',
     });
@@ -123,10 +124,44 @@ describe('host ports', () => {
   });
 
   it('closes the port when the service goes', async () => {
-    const port = [...hostPorts.open()].find(([, owner]) => owner === 'default/web')![0];
+    const key = [...hostPorts.open()].find(([, owner]) => owner === 'default/web')![0];
     await services().delete('web');
-    await pollUntil(() => !hostPorts.open().has(port), { timeoutMs: 30_000, description: 'port closed' });
-    expect(await canListen('127.0.0.1', port)).toBe(true);
+    await pollUntil(() => !hostPorts.open().has(key), { timeoutMs: 30_000, description: 'port closed' });
+    expect(await canListen('127.0.0.1', parseInt(key))).toBe(true);
+  });
+
+  it('forwards UDP nodePorts, answers going back to the client that asked', async () => {
+    const nodePort = await freePort(30000, 32767);
+    const echo = createSocket('udp4');
+    echo.on('message', (msg, from) => echo.send(`echo ${msg}`, from.port, from.address));
+    await new Promise<void>((resolve) => echo.bind(nodePort, '127.0.0.2', resolve));
+    closers.push(() => new Promise((resolve) => echo.close(() => resolve())));
+    await services().create({
+      metadata: { name: 'dns' },
+      spec: { type: 'NodePort', selector: { app: 'dns' }, ports: [{ port: 53, protocol: 'UDP', nodePort }] },
+    });
+    await pollUntil(() => hostPorts.open().get(`${nodePort}/UDP`) === 'default/dns', {
+      timeoutMs: 30_000,
+      description: 'UDP port open',
+    });
+    const client = createSocket('udp4');
+    try {
+      const reply = await pollUntil(
+        () =>
+          new Promise<string | undefined>((resolve) => {
+            const timer = setTimeout(() => resolve(undefined), 1000);
+            client.once('message', (m) => {
+              clearTimeout(timer);
+              resolve(m.toString());
+            });
+            client.send('ping', nodePort, '127.0.0.1');
+          }),
+        { timeoutMs: 30_000, description: 'UDP answer through the host port' },
+      );
+      expect(reply).toBe('echo ping');
+    } finally {
+      client.close();
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 // Host access: the control plane process forwards 127.0.0.1:<nodePort>, 127.0.0.1:<load
-// balancer port> and the ingress's host ports to the cluster's nodes, so `curl localhost:PORT`
+// balancer port> (TCP and UDP) and the ingress's host ports to the cluster's nodes, so `curl localhost:PORT`
 // and "open in browser" work on machines where node IPs are not routable (VMs on macOS and
 // Windows). It follows Services and Nodes through informers and reconciles the set of
 // listeners after every change. A port the host cannot give us (taken, privileged) is an event
@@ -14,7 +14,8 @@ import {
 import type { Node, Service } from '../../api/types/index.ts';
 import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { TcpForwarder } from './tcp-forwarder.ts';
-import { targets, wantedPorts, type IngressHostPorts, type WantedPort } from './wanted-ports.ts';
+import { UdpForwarder } from './udp-forwarder.ts';
+import { hostPortKey, targets, wantedPorts, type IngressHostPorts, type WantedPort } from './wanted-ports.ts';
 
 export interface HostPortsOptions {
   client: Client;
@@ -29,15 +30,15 @@ export interface HostPortsOptions {
 }
 
 export interface RunningHostPorts {
-  /** host port -> owner (`ns/name` or `ingress`) of the ports open right now. */
-  open(): Map<number, string>;
+  /** `port/protocol` (`30080/TCP`) -> owner (`ns/name` or `ingress`) of the ports open right now. */
+  open(): Map<string, string>;
   close(): Promise<void>;
 }
 
 type Kube<T> = T & KubeObject;
 
 interface Listener {
-  forwarder: TcpForwarder;
+  forwarder: TcpForwarder | UdpForwarder;
   wanted: WantedPort;
 }
 
@@ -51,7 +52,7 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
   const informers = new SharedInformerFactory(opts.client, { logger });
   const services = informers.informerFor<Kube<Service>>('v1', 'Service');
   const nodes = informers.informerFor<Kube<Node>>('v1', 'Node');
-  const listeners = new Map<number, Listener>();
+  const listeners = new Map<string, Listener>();
   /** Ports that failed to open, by `port/owner`, so each failure is reported once per cause. */
   const failed = new Map<string, string>();
   const reported = new Set<string>();
@@ -72,7 +73,7 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
 
   async function reconcile(): Promise<void> {
     const { ports, conflicts } = wantedPorts(services.list(), opts.ingress);
-    const wanted = new Map(ports.map((p) => [p.hostPort, p]));
+    const wanted = new Map(ports.map((p) => [hostPortKey(p), p]));
     for (const [port, l] of listeners) {
       const w = wanted.get(port);
       if (
@@ -89,15 +90,18 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
     const nodeList = nodes.list();
     failed.clear();
     for (const w of ports) {
-      const existing = listeners.get(w.hostPort);
+      const existing = listeners.get(hostPortKey(w));
       if (existing) {
         existing.forwarder.setTargets(targets(nodeList, w));
         continue;
       }
-      const forwarder = new TcpForwarder(address, w.hostPort, targets(nodeList, w));
+      const forwarder =
+        w.protocol === 'UDP'
+          ? new UdpForwarder(address, w.hostPort, targets(nodeList, w))
+          : new TcpForwarder(address, w.hostPort, targets(nodeList, w));
       try {
         await forwarder.listen();
-        listeners.set(w.hostPort, { forwarder, wanted: w });
+        listeners.set(hostPortKey(w), { forwarder, wanted: w });
         logger.info('host port open', { port: `${address}:${w.hostPort}`, owner: w.owner });
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? String(err);
@@ -109,7 +113,7 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
       }
     }
     for (const c of conflicts)
-      report(c.port, `${address}:${c.port.hostPort} on the host is already forwarded for ${c.holder}`);
+      report(c.port, `${address}:${hostPortKey(c.port)} on the host is already forwarded for ${c.holder}`);
     clearTimeout(retryTimer);
     if (failed.size > 0 && !ac.signal.aborted) retryTimer = setTimeout(schedule, retryMs);
   }

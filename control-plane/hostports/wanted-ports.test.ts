@@ -15,7 +15,7 @@ const node = (name: string, ip: string, ready: boolean, annotations: Record<stri
 });
 
 describe('wanted host ports', () => {
-  it('forwards TCP nodePorts and load balancer ports; ClusterIP and UDP ports stay on the nodes', () => {
+  it('forwards TCP and UDP nodePorts and load balancer ports; ClusterIP ports stay on the nodes', () => {
     const { ports } = wantedPorts(
       [
         svc('np', '2026-01-01T00:00:00Z', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }),
@@ -31,12 +31,14 @@ describe('wanted host ports', () => {
       ],
       { http: 8080, https: 0 },
     );
-    expect(ports.map((p) => `${p.hostPort}->${p.nodes}:${p.nodePort} ${p.owner}`)).toEqual([
-      '8080->ingress-http:0 ingress',
-      '30080->ready:30080 default/np',
-      '30443->ready:30443 default/lb',
-      '443->ready:30443 default/lb',
-      '8443->ready:8443 default/lb-no-nodeport',
+    expect(ports.map((p) => `${p.hostPort}/${p.protocol}->${p.nodes}:${p.nodePort} ${p.owner}`)).toEqual([
+      '8080/TCP->ingress-http:0 ingress',
+      '30080/TCP->ready:30080 default/np',
+      '30443/TCP->ready:30443 default/lb',
+      '443/TCP->ready:30443 default/lb',
+      '30053/UDP->ready:30053 default/lb',
+      '53/UDP->ready:30053 default/lb',
+      '8443/TCP->ready:8443 default/lb-no-nodeport',
     ]);
   });
 

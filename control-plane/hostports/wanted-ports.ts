@@ -1,5 +1,5 @@
 // Which host ports the control plane should forward, worked out from Services and Nodes alone:
-// every TCP nodePort of a NodePort or LoadBalancer Service, the port of every LoadBalancer
+// every TCP and UDP nodePort of a NodePort or LoadBalancer Service, the port of every LoadBalancer
 // Service (so `curl localhost:80` works like the load balancer address would), and the
 // ingress controller's HTTP and HTTPS ports. Each one forwards to some Ready node that can
 // answer it; kube-proxy there does the rest.
@@ -11,7 +11,7 @@ export const ingressPortsAnnotation = 'ingress.flotilla.io/ports';
 export interface WantedPort {
   /** The port on the host's loopback. */
   hostPort: number;
-  protocol: 'TCP';
+  protocol: 'TCP' | 'UDP';
   /** The port on the node: the nodePort or the service port (ingress ports come from the node). */
   nodePort: number;
   /** Which nodes may answer: all Ready nodes, or those running the ingress (HTTP or HTTPS port). */
@@ -63,8 +63,9 @@ export function wantedPorts(
     const type = svc.spec?.type;
     if (type !== 'NodePort' && type !== 'LoadBalancer') continue;
     for (const p of svc.spec?.ports ?? []) {
-      if ((p.protocol ?? 'TCP') !== 'TCP') continue;
-      const base = { protocol: 'TCP' as const, nodes: 'ready' as const, owner: key(svc), service: svc };
+      const protocol = p.protocol ?? 'TCP';
+      if (protocol !== 'TCP' && protocol !== 'UDP') continue;
+      const base = { protocol, nodes: 'ready' as const, owner: key(svc), service: svc };
       if (p.nodePort) all.push({ ...base, hostPort: p.nodePort, nodePort: p.nodePort });
       // The load balancer port: through the nodePort when there is one, else the node's
       // load balancer rule for the service port.
@@ -74,11 +75,11 @@ export function wantedPorts(
   }
   const ports: WantedPort[] = [];
   const conflicts: { port: WantedPort; holder: string }[] = [];
-  const taken = new Map<number, WantedPort>();
+  const taken = new Map<string, WantedPort>();
   for (const w of all) {
-    const holder = taken.get(w.hostPort);
+    const holder = taken.get(hostPortKey(w));
     if (!holder) {
-      taken.set(w.hostPort, w);
+      taken.set(hostPortKey(w), w);
       ports.push(w);
     } else if (holder.owner !== w.owner) conflicts.push({ port: w, holder: holder.owner });
   }
@@ -105,6 +106,11 @@ export function targets(
     if (port) out.push({ host, port });
   }
   return out.sort((a, b) => a.host.localeCompare(b.host));
+}
+
+/** `30080/TCP`, as kubectl prints ports: one host port per protocol. */
+export function hostPortKey(w: Pick<WantedPort, 'hostPort' | 'protocol'>): string {
+  return `${w.hostPort}/${w.protocol}`;
 }
 
 function key(svc: Service): string {

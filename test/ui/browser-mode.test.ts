@@ -138,4 +138,22 @@ describe.skipIf(!existsSync(chromiumPath))('UI in browser mode', () => {
     expect(await editor.errors().first().textContent()).toMatch(/Line 6:.*replicas/);
     await ui.screenshot(page, 'yaml-invalid-field');
   });
+
+  it('Ctrl+K jumps to a pod by name; dark theme and Simplified Chinese', async () => {
+    await gotoRetry(page, `${ui.url}/ui/`);
+    await page.getByTestId('node-card').first().waitFor();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('palette-input').fill('web-');
+    await page.getByRole('option').filter({ hasText: 'Pod' }).first().waitFor();
+    await ui.screenshot(page, 'palette');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/ui\/pods\/default\/web-/);
+
+    await page.getByTestId('theme-toggle').click();
+    const theme = await page.evaluate(() => (globalThis as any).document.documentElement.dataset.theme);
+    await page.getByTestId('locale').selectOption('zh-CN');
+    await page.getByRole('heading', { name: '容器' }).waitFor();
+    await ui.screenshot(page, `pod-detail-${theme}-zh`);
+    await page.getByTestId('locale').selectOption('en');
+  });
 });

@@ -1,0 +1,24 @@
+// What the command palette (Ctrl/Cmd+K) offers: the screens, then objects by name, ranked so
+// that names starting with the query come first.
+export interface PaletteItem {
+  label: string;
+  /** Kind or section, shown dimmed. */
+  hint: string;
+  to: string;
+}
+
+export function rankItems(items: PaletteItem[], query: string, limit = 12): PaletteItem[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return items.slice(0, limit);
+  const scored: { item: PaletteItem; score: number }[] = [];
+  for (const item of items) {
+    const label = item.label.toLowerCase();
+    const at = label.indexOf(q);
+    if (at < 0) continue;
+    scored.push({ item, score: (at === 0 ? 0 : 1000) + at * 10 + label.length });
+  }
+  return scored
+    .sort((a, b) => a.score - b.score)
+    .slice(0, limit)
+    .map((s) => s.item);
+}

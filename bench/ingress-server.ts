@@ -64,3 +64,6 @@ if (mode === 'backend') {
   });
   console.log(await proxy.listenHttp(0, '127.0.0.1'));
 }
+
+// Exit normally on kill, so `node --cpu-prof` writes its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -245,6 +245,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
               ...opts.controllers.settings?.csrapproving,
             },
             csrsigning: { authority: pki.authority, ...opts.controllers.settings?.csrsigning },
+            // Every namespace's kube-root-ca.crt, which pods see beside their token.
+            'root-ca-cert-publisher': {
+              rootCA: pki.ca,
+              ...opts.controllers.settings?.['root-ca-cert-publisher'],
+            },
             // The `kubernetes` Service points at this API server.
             'kubernetes-service': {
               endpointIP: opts.listenAddresses?.[0] ?? bound.host,

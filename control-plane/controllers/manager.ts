@@ -33,6 +33,7 @@ import { KubernetesServiceController } from './kubernetes-service.ts';
 import { LocalPathProvisioner } from './local-path-provisioner.ts';
 import { ReplicaSetController } from './replicaset.ts';
 import { ResourceQuotaController } from './resource-quota.ts';
+import { RootCaPublisher } from './root-ca-publisher.ts';
 import { ServiceAccountController } from './service-account.ts';
 import { ServiceLbController } from './service-lb.ts';
 import { StatefulSetController } from './statefulset.ts';
@@ -54,6 +55,7 @@ export const controllerFactories: Record<string, ControllerFactory> = {
   garbagecollector: (c) => new GarbageCollector(c),
   namespace: (c) => new NamespaceController(c),
   serviceaccount: (c) => new ServiceAccountController(c),
+  'root-ca-cert-publisher': (c) => new RootCaPublisher(c),
   resourcequota: (c) => new ResourceQuotaController(c),
   nodeipam: (c) => new NodeIpamController(c),
   nodelifecycle: (c) => new NodeLifecycleController(c),

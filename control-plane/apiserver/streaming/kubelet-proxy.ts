@@ -80,8 +80,10 @@ function messageOf(body: string, code: number): string {
   return body.trim() || `the kubelet answered ${code}`;
 }
 
+// Upstream's wording when the kubelet cannot be reached (a node without the kubelet API, a
+// stopped agent): `error dialing backend: dial tcp ...`.
 const dialError = (to: KubeletLocation, err: Error) =>
-  backendError(500, `Get "https://${to.host}:${to.port}": ${err.message}`);
+  backendError(500, `error dialing backend: ${to.host}:${to.port}: ${err.message}`);
 
 /** GET path on the kubelet and stream a 2xx body back as text/plain; errors become Status. */
 export function proxyKubeletGet(

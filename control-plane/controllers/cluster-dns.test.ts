@@ -11,7 +11,7 @@ describe('cluster DNS controller against a real API server', () => {
   const nodes = () => api.client.resource('v1', 'Node');
   const sliceIPs = async () => {
     const slice = await api.client
-      .resource('discovery.k8s.io/v1', 'EndpointSlice')
+      .resource<any>('discovery.k8s.io/v1', 'EndpointSlice')
       .namespace('kube-system')
       .get('kube-dns')
       .catch(() => undefined);
@@ -96,7 +96,7 @@ describe('cluster DNS controller against a real API server', () => {
       description: 'slice without the NotReady node',
     });
     const slice = await api.client
-      .resource('discovery.k8s.io/v1', 'EndpointSlice')
+      .resource<any>('discovery.k8s.io/v1', 'EndpointSlice')
       .namespace('kube-system')
       .get('kube-dns');
     expect(slice.endpoints[0]).toMatchObject({ nodeName: 'dns-a', conditions: { ready: true } });
@@ -106,7 +106,7 @@ describe('cluster DNS controller against a real API server', () => {
   });
 
   it('puts the Service back when someone deletes it', async () => {
-    const services = api.client.resource('v1', 'Service').namespace('kube-system');
+    const services = api.client.resource<any>('v1', 'Service').namespace('kube-system');
     const before = await services.get('kube-dns');
     await services.delete('kube-dns');
     await pollUntil(

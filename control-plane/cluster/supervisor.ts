@@ -28,6 +28,8 @@ import type { NodeProvider, ProvisionContext, ProvisionedNode } from '../provisi
 import { startControlPlane, type RunningControlPlane } from '../serve.ts';
 import { bringUpNode, connectWhenUp, nodeObject, sleep, type BringUpContext } from './node-bring-up.ts';
 import { importArchive, rememberedArchives } from './images.ts';
+import { moveNodeAgent } from './node-address.ts';
+import { checkNodeClock, mayCorrectClock } from './node-clock.ts';
 import { nextNodeName, readNodes, writeNodes } from './nodes-file.ts';
 import { clusterPaths, type ClusterPaths } from './paths.ts';
 import { CLUSTER_STEP, ProgressLog } from './progress.ts';
@@ -64,6 +66,8 @@ class Supervisor {
   /** Node operations one at a time (add, remove, supervision). */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly sessions = new Map<string, SshSession>();
+  /** Nodes that came back from `start` at another address: their agents must follow. */
+  private readonly movedAtStart = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -89,6 +93,7 @@ class Supervisor {
       if (this.mode === 'create') await this.createNodes();
       else await this.startNodes();
       await this.startControlPlane();
+      for (const name of this.movedAtStart) await this.followNewAddress(name);
       await this.bringUpAll(this.mode === 'create');
       this.ready = true;
       this.log.emit({
@@ -171,6 +176,7 @@ class Supervisor {
       this.nodes[i] = await this.log.step('start node', node.name, (progress) =>
         this.provider.startNode(node, this.ctx(progress)),
       );
+      if (this.nodes[i]!.address !== node.address) this.movedAtStart.add(node.name);
     }
     writeNodes(this.paths.nodes, this.nodes);
   }
@@ -253,11 +259,53 @@ class Supervisor {
     this.sessions.delete(name);
   }
 
-  /** Restarts detached agents that died. */
+  /**
+   * The provider's view of a node's address (a VM's may change after the host sleeps): when it
+   * differs from the stored one, the node is re-registered at the new address (moveNodeAgent).
+   */
+  private async followAddressChanges(): Promise<void> {
+    for (const node of [...this.nodes]) {
+      if (this.abort.signal.aborted) return;
+      const address = await this.provider.address(node, this.ctx()).catch(() => undefined);
+      if (!address || address === node.address) continue;
+      this.nodes = this.nodes.map((n) => (n.name === node.name ? { ...n, address } : n));
+      writeNodes(this.paths.nodes, this.nodes);
+      await this.followNewAddress(node.name, node.address).catch(() => {
+        // Logged as a failed step; the next pass tries again.
+        this.nodes = this.nodes.map((n) => (n.name === node.name ? node : n));
+        writeNodes(this.paths.nodes, this.nodes);
+      });
+    }
+  }
+
+  /** Points the node's agent at the node's (new) stored address and restarts it there. */
+  private async followNewAddress(name: string, from?: string): Promise<void> {
+    const node = this.nodes.find((n) => n.name === name)!;
+    this.dropSession(name);
+    await this.log.step('node address', name, async (progress) => {
+      progress(
+        `the node's address changed${from ? ` from ${from}` : ''} to ${node.address}: re-registering it`,
+      );
+      const ssh = await connectWhenUp(node, this.privateKey, {
+        signal: this.abort.signal,
+        timeoutMs: 60_000,
+      });
+      try {
+        // A node that slept with the host may have a stale clock: fix it before certificates.
+        await checkNodeClock(ssh, { correct: mayCorrectClock(node.provider) }).catch(() => undefined);
+        await moveNodeAgent(ssh, node, await this.bringUpContext().settings(node));
+      } finally {
+        ssh.close();
+      }
+    });
+  }
+
+  /** Follows address changes and restarts detached agents that died. */
   private async superviseLoop(): Promise<void> {
     while (!this.abort.signal.aborted) {
       await sleep(SUPERVISE_EVERY_MS, this.abort.signal);
       if (this.abort.signal.aborted) break;
+      await this.serialized(() => this.followAddressChanges());
       await this.serialized(async () => {
         for (const node of this.nodes) {
           if (node.agent.serviceManager !== 'detached' || this.abort.signal.aborted) continue;

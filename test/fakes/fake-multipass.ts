@@ -17,6 +17,9 @@
 //                         stuck-starting (launch returns, the instance stays Starting without an IP)
 //   FAKE_VM_NETWORK       name of the netns network the VMs share; FAKE_VM_IMAGES image archives (a:b)
 //   FAKE_VM_FOREIGN_HOST_KEY=1  the VM answers SSH with a host key other than the one in user-data
+// State files tests may drop (the supervisor runs detached, so its environment is fixed):
+//   STATE/slept-NAME      the host slept: on the next `info` the running instance has a new IPv4
+//                         (multipass reports the new DHCP lease), then the file is removed
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -24,6 +27,7 @@ import {
   ensureNetwork,
   fakeHost,
   recordCall,
+  renumberVm,
   shutdownVm,
   withLock,
   type FakeHost,
@@ -151,11 +155,17 @@ async function launch(args: string[]): Promise<void> {
   await start(instance, host);
 }
 
-function info(args: string[]): void {
+async function info(args: string[]): Promise<void> {
   const [name] = positional(args, ['--format']);
   if (option(args, '--format') !== 'json')
     throw new CliError('info failed: the fake only speaks --format json');
-  const instance = mustExist('info', name!);
+  let instance = mustExist('info', name!);
+  const slept = join(host.stateDir, `slept-${instance.name}`);
+  if (instance.state === 'Running' && existsSync(slept)) {
+    instance = { ...instance, ipv4: [await renumberVm(host, instance.name, instance.index)] };
+    save(instance);
+    rmSync(slept, { force: true });
+  }
   const entry = {
     cpu_count: instance.cpus,
     disks: { sda1: { total: '5116440064', used: '1478246400' } },

@@ -21,6 +21,12 @@ import { sshdPaths, waitForSshBanner } from '../../control-plane/provision/netns
 import { freeNodeSubnet, interfacesInSubnet } from '../../control-plane/provision/netns/subnet.ts';
 import { bridgeName } from '../../control-plane/provision/netns/names.ts';
 import { generateSshKeyPair } from '../../control-plane/provision/netns/keys.ts';
+import { namespaceName } from '../../control-plane/provision/netns/names.ts';
+import { nodeIpOf } from '../../control-plane/provision/netns/node.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
 
 export interface FakeHost {
   stateDir: string;
@@ -137,9 +143,35 @@ export async function bootVm(spec: BootSpec): Promise<NetnsNode> {
   return node;
 }
 
-// Restarts the node's sshd with /etc/flotilla bound to the node's own directory.
+// Restarts the node's sshd with /etc/flotilla bound to the node's own directory, listening on
+// every address of the VM (as a VM's sshd does), so it still answers after renumberVm.
 async function declareLayout(node: NetnsNode): Promise<void> {
-  await restartSshd(node, [[writeLayout(node), '/etc/flotilla']]);
+  const config = readFileSync(sshdPaths(node.nodeDir).config, 'utf8').replace(
+    /^ListenAddress .*$/m,
+    'ListenAddress 0.0.0.0:22',
+  );
+  await restartSshd(node, [[writeLayout(node), '/etc/flotilla']], config);
+}
+
+/**
+ * The host slept and the VM's DHCP lease changed: the VM gets another address (in the same
+ * network, 100 past its first) and answers there; returns the new address. The old address
+ * stays on the interface, so what still uses it fails only when it is removed by the caller.
+ */
+export async function renumberVm(host: FakeHost, name: string, index: number): Promise<string> {
+  const subnet = (JSON.parse(readFileSync(join(host.stateDir, 'network.json'), 'utf8')) as { subnet: string })
+    .subnet;
+  const address = nodeIpOf(subnet, index + 100);
+  await execFileAsync('ip', [
+    '-n',
+    namespaceName(host.network, name),
+    'addr',
+    'replace',
+    `${address}/${subnet.split('/')[1]}`,
+    'dev',
+    'eth0',
+  ]);
+  return address;
 }
 
 /**

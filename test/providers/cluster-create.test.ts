@@ -2,7 +2,7 @@
 // fake multipass and VBoxManage first on PATH. The fakes' VMs are real netns nodes booted from
 // our cloud-init, so the shared install path, the agent and the node reaching Ready run for real.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,6 +111,49 @@ describe.skipIf(skip).each(PROVIDERS)(
       const list = await flotilla(['cluster', 'list', '--output', 'json'], env);
       expect(list.stdout).toContain(name);
     }, 900_000);
+
+    it.runIf(provider === 'multipass')(
+      'follows a VM that got a new address after the host slept: same Node, new InternalIP',
+      async () => {
+        const kubeconfig = join(home, 'clusters', name, 'kubeconfig.yaml');
+        const nodeJson = async () => {
+          const r = await kubectl(['get', 'nodes', '-o', 'json'], { kubeconfig });
+          return (
+            JSON.parse(r.stdout) as {
+              items: {
+                metadata: { name: string; uid: string };
+                status: {
+                  addresses: { type: string; address: string }[];
+                  conditions: { type: string; status: string }[];
+                };
+              }[];
+            }
+          ).items[0]!;
+        };
+        const internalIP = (n: Awaited<ReturnType<typeof nodeJson>>) =>
+          n.status.addresses.find((a) => a.type === 'InternalIP')?.address;
+        const before = await nodeJson();
+        const [instance] = readdirSync(join(fake.stateDir, 'instances')).map((f) => f.replace(/\.json$/, ''));
+        writeFileSync(join(fake.stateDir, `slept-${instance}`), '');
+        const after = await waitFor(
+          async () => {
+            const n = await nodeJson();
+            const ready = n.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
+            return internalIP(n) !== internalIP(before) && ready ? n : undefined;
+          },
+          300_000,
+          'the node to be re-registered at its new address',
+          1_000,
+        );
+        expect(after!.metadata).toEqual(
+          expect.objectContaining({ name: before.metadata.name, uid: before.metadata.uid }),
+        );
+        const stored = JSON.parse(readFileSync(join(home, 'clusters', name, 'nodes.json'), 'utf8')) as
+          { address: string }[] | { nodes: { address: string }[] };
+        expect(JSON.stringify(stored)).toContain(`"${internalIP(after!)}"`);
+      },
+      600_000,
+    );
 
     it('deleting the cluster deletes its VM', async () => {
       const deleted = await flotilla(['cluster', 'delete', name], env);

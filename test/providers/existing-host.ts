@@ -21,6 +21,8 @@ export interface ExistingHostOptions {
   layoutWithout?: string[];
   /** PATH of SSH sessions (sshd SetEnv), e.g. one without node. */
   sessionPath?: string;
+  /** sshd on every address of the host (for a host that gets another address later). */
+  listenOnAllAddresses?: boolean;
 }
 
 export async function existingHost(
@@ -49,6 +51,8 @@ export async function existingHost(
     /^AuthorizedKeysFile .*$/m,
     'AuthorizedKeysFile .ssh/authorized_keys',
   );
+  if (options.listenOnAllAddresses)
+    config = config.replace(/^ListenAddress .*$/m, 'ListenAddress 0.0.0.0:22');
   if (options.sessionPath) config += `\nSetEnv PATH=${options.sessionPath}\n`;
   await restartSshd(
     node,

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moveNodeAgent } from '../../control-plane/cluster/node-address.ts';
 import { checkNodeClock } from '../../control-plane/cluster/node-clock.ts';
 import {
   connectSsh,
@@ -83,6 +84,7 @@ describe.skipIf(skip)('a node without Node.js (existing SSH host, netns)', () =>
     host = await existingHost(f.fakeHost, 'bare-1', 1, user.publicKey, {
       layoutWithout: ['nodeBinary'],
       sessionPath: `${bin.bin}:/usr/sbin`,
+      listenOnAllAddresses: true,
     });
     node = await new SshHostProvider().createNode(
       {
@@ -198,8 +200,8 @@ describe.skipIf(skip)('a node without Node.js (existing SSH host, netns)', () =>
         'the NodeHasDiskPressure event',
         1_000,
       );
-      expect(events[0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: node.name } });
-      expect(events[0].message).toContain(dataDir);
+      expect(events![0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: node.name } });
+      expect(events![0].message).toContain(dataDir);
       await ssh.run(`rm -f ${dataDir}/fill`);
       await waitFor(async () => (await condition()) === 'False', 120_000, 'DiskPressure=False', 1_000);
     } finally {
@@ -221,6 +223,55 @@ describe.skipIf(skip)('a node without Node.js (existing SSH host, netns)', () =>
     expect(Math.abs((await checkNodeClock(ssh, { correct: true })).skewSeconds)).toBeLessThanOrEqual(5);
     expect(bin.sets()).toHaveLength(1);
   }, 120_000);
+
+  it('re-registers a node whose address changed: same Node, new InternalIP, agent restarted there', async () => {
+    const nodeJson = async () =>
+      JSON.parse(
+        (await kubectl(['get', 'node', node.name, '-o', 'json'], { kubeconfig: cp.kubeconfigPath })).stdout,
+      ) as { metadata: { uid: string }; status: { addresses: { type: string; address: string }[] } };
+    const before = await nodeJson();
+    // The host gets another address (as a VM does with a new DHCP lease after the host slept).
+    const ns = host.node.namespace;
+    const cidr = execFileSync('ip', ['-n', ns, '-o', '-4', 'addr', 'show', 'dev', 'eth0'], {
+      encoding: 'utf8',
+    })
+      .split(/\s+/)
+      .find((word) => word.startsWith(host.node.nodeIp + '/'))!;
+    const prefix = cidr.split('/')[1];
+    const octets = host.node.nodeIp.split('.');
+    const newAddress = [...octets.slice(0, 3), String(Number(octets[3]) + 100)].join('.');
+    execFileSync('ip', ['-n', ns, 'addr', 'add', `${newAddress}/${prefix}`, 'dev', 'eth0']);
+    const moved: ProvisionedNode = { ...node, address: newAddress };
+    const privateKey = readFileSync(join(f.clusterDir, 'ssh', 'id_ed25519'), 'utf8');
+    const there = await connectSsh(moved, { privateKey });
+    try {
+      await moveNodeAgent(there, moved, {
+        cluster: f.cluster,
+        apiServerUrl: `https://${node.apiServerAddress}:${cp.port}`,
+        caCertPem: readFileSync(join(cp.dataDir, 'pki', 'ca.crt'), 'utf8'),
+        credential: { bootstrapToken: await cp.issueBootstrapToken({ nodeName: node.name }) },
+      });
+      expect(await there.run(`cat ${installPaths(moved).config}`)).toContain(`nodeIP: ${newAddress}`);
+    } finally {
+      there.close();
+    }
+    const after = await waitFor(
+      async () => {
+        const n = await nodeJson();
+        return n.status.addresses.some((a) => a.type === 'InternalIP' && a.address === newAddress)
+          ? n
+          : undefined;
+      },
+      120_000,
+      'the Node to report its new InternalIP',
+      1_000,
+    );
+    expect(after!.metadata.uid).toBe(before.metadata.uid);
+    expect(after!.status.addresses.filter((a) => a.type === 'InternalIP')).toEqual([
+      { type: 'InternalIP', address: newAddress },
+    ]);
+    node = moved;
+  }, 300_000);
 
   it('names the node and the path when its disk is full', async () => {
     // A 1 MiB file system where the agent goes, mounted in sshd's mount namespace (the node's).

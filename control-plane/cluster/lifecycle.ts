@@ -231,7 +231,8 @@ async function runSupervisorUntilReady(
     {
       detached: true,
       stdio: ['ignore', log, log],
-      env: process.env,
+      // Under Electron, execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
     },
   );
   closeSync(log);

@@ -53,7 +53,8 @@ export async function bringUpNode(
   opts: { install: boolean },
 ): Promise<void> {
   const timeoutMs = c.timeoutMs ?? 180_000;
-  // After a restart the Node may still say Ready from before: only a newer heartbeat counts.
+  // After a restart the Node may still say Ready from before: only a newer heartbeat or Lease
+  // renewal counts.
   const since = Date.now() - 2_000;
   const ssh = await c.log.step('SSH up', node.name, async (progress) => {
     const session = await connectWhenUp(node, c.privateKey, { signal: c.signal, timeoutMs });
@@ -80,7 +81,16 @@ export async function bringUpNode(
     ssh.close();
   }
   await c.log.step('node Ready', node.name, () =>
-    waitUntil(async () => isReady(await nodeObject(c.client, node.name), since), timeoutMs, c.signal),
+    waitUntil(
+      async () =>
+        isReady(await nodeObject(c.client, node.name)) &&
+        Math.max(
+          heartbeatOf(await nodeObject(c.client, node.name)),
+          await leaseRenewedAt(c.client, node.name),
+        ) >= since,
+      timeoutMs,
+      c.signal,
+    ),
   );
 }
 
@@ -108,11 +118,26 @@ export async function nodeObject(client: Client, name: string): Promise<any> {
   }
 }
 
-/** Ready, with a heartbeat at or after `since` (ms) when given. */
-export function isReady(node: any, since?: number): boolean {
+export function isReady(node: any): boolean {
+  return node?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+function heartbeatOf(node: any): number {
   const ready = node?.status?.conditions?.find((c: any) => c.type === 'Ready');
-  if (ready?.status !== 'True') return false;
-  return since === undefined || Date.parse(ready.lastHeartbeatTime ?? 0) >= since;
+  return Date.parse(ready?.lastHeartbeatTime ?? '') || 0;
+}
+
+/** When the node's Lease was last renewed (every 10 s by a live agent), in ms; 0 if never. */
+async function leaseRenewedAt(client: Client, name: string): Promise<number> {
+  try {
+    const lease: any = await client
+      .resource('coordination.k8s.io/v1', 'Lease')
+      .namespace('kube-node-lease')
+      .get(name);
+    return Date.parse(lease?.spec?.renewTime ?? '') || 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function agentLogHint(ssh: SshSession, node: ProvisionedNode): Promise<string> {

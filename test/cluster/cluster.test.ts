@@ -14,7 +14,9 @@ import { kubectlSession, waitFor, type KubectlSession } from '../helpers/server.
 import { jsonLines, readPid, removeStaleTestHomes, testHome, type TestHome } from './cluster-cli.ts';
 import { waitForNoTraces } from './host-traces.ts';
 
-const LONG = 300_000;
+const LONG = 420_000;
+/** Each wait gives up well before its test does, so a failure says what it waited for. */
+const WAIT = 150_000;
 const NODE_STEPS = ['create node', 'SSH up', 'install agent', 'agent up', 'node Ready'];
 
 describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns nodes', () => {
@@ -38,6 +40,19 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
   const nodes = (): ProvisionedNode[] => JSON.parse(readFileSync(join(t.clusterDir, 'nodes.json'), 'utf8'));
   const getJson = async (...args: string[]) => JSON.parse(await kube.k(...args, '-o', 'json'));
   const podsOf = async (app: string) => (await getJson('get', 'pods', '-l', `app=${app}`)).items as any[];
+  /** wget from inside a pod, retried until it answers (a new Service takes a moment to route). */
+  const fetchFrom = (pod: string, url: string) =>
+    waitFor(
+      async () => {
+        const r = await kube.kubectl(['exec', pod, '--', 'wget', '-q', '-O', '-', url], {
+          timeoutMs: 30_000,
+        });
+        return r.code === 0 ? r.stdout : undefined;
+      },
+      WAIT,
+      `${url} answering from ${pod}`,
+      1_000,
+    );
   const running = (pods: any[]) =>
     pods.filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp);
 
@@ -88,7 +103,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
           const r = running(await podsOf('web'));
           return r.length === 4 && new Set(r.map((p) => p.spec.nodeName)).size === 2 ? r : undefined;
         },
-        LONG,
+        WAIT,
         'web pods Running on both nodes',
         1_000,
       );
@@ -99,34 +114,17 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
           const r = running(await podsOf('shell'));
           return r.length === 1 ? r : undefined;
         },
-        LONG,
+        WAIT,
         'busybox pod Running',
         1_000,
       ))!;
       // Pod to pod across nodes by IP (the agents' host-gw routes), and through a Service by
       // name (cluster DNS and kube-proxy on the nodes).
       const remote = pods!.find((p) => p.spec.nodeName !== shell.spec.nodeName)!;
-      const byIp = await kube.k(
-        'exec',
-        shell.metadata.name,
-        '--',
-        'wget',
-        '-q',
-        '-O',
-        '-',
-        `http://${remote.status.podIP}/`,
-      );
+      const byIp = await fetchFrom(shell.metadata.name, `http://${remote.status.podIP}/`);
       expect(byIp).toContain(`hello from ${remote.metadata.name}`);
       await kube.k('expose', 'deployment', 'web', '--port', '80');
-      const byName = await waitFor(
-        async () =>
-          (await kube.kubectl(['exec', shell.metadata.name, '--', 'wget', '-q', '-O', '-', 'http://web/']))
-            .stdout,
-        LONG,
-        'the web Service answering by name',
-        1_000,
-      );
-      expect(byName).toMatch(/hello from web-/);
+      expect(await fetchFrom(shell.metadata.name, 'http://web/')).toMatch(/hello from web-/);
     },
     LONG,
   );
@@ -142,21 +140,42 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
       expect((await t.flotilla(['cluster', 'list'])).stdout).toMatch(
         new RegExp(`${t.cluster}\\s+netns\\s+stopped`),
       );
+      const startedAt = Date.now() - 1_000; // startedAt has whole seconds
       const started = await t.flotilla(['cluster', 'start', t.cluster]);
       expect(started.code, `${started.stdout}\n${started.stderr}`).toBe(0);
+      // Running again means containers started after the start (the stopped nodes' statuses
+      // may still say Running: nobody was there to change them).
       const after = await waitFor(
         async () => {
           const pods = await podsOf('web');
-          const ready = pods.filter((p) =>
-            p.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
+          const again = running(pods).filter(
+            (p) => Date.parse(p.status.containerStatuses?.[0]?.state?.running?.startedAt ?? 0) >= startedAt,
           );
-          return ready.length === 4 && pods.length === 4 ? pods : undefined;
+          return again.length === 4 && pods.length === 4 ? pods : undefined;
         },
-        LONG,
-        'web pods Ready again',
+        WAIT,
+        'web containers running again after the start',
         1_000,
       );
       expect(after!.map((p) => p.metadata.name).sort()).toEqual(before);
+    },
+    LONG,
+  );
+
+  it(
+    'survives its supervisor crashing: cluster start takes over, pods untouched',
+    async () => {
+      const containers = async () =>
+        running(await podsOf('web'))
+          .map((p) => `${p.metadata.name} ${p.status.containerStatuses[0].containerID}`)
+          .sort();
+      const before = await containers();
+      process.kill(readPid(join(t.clusterDir, 'supervisor.pid'))!, 'SIGKILL');
+      await waitFor(async () => (await t.flotilla(['cluster', 'list'])).stdout.includes('stopped'), WAIT);
+      const started = await t.flotilla(['cluster', 'start', t.cluster]);
+      expect(started.code, `${started.stdout}\n${started.stderr}`).toBe(0);
+      // The nodes and their agents kept running: the same containers, not restarted ones.
+      expect(await containers()).toEqual(before);
     },
     LONG,
   );
@@ -215,7 +234,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
           const pid = readPid(pidFile);
           return pid !== undefined && pid !== crashed && existsSync(`/proc/${pid}`);
         },
-        LONG,
+        WAIT,
         'a new agent process',
         500,
       );
@@ -225,7 +244,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
           const ready = n.status.conditions.find((c: any) => c.type === 'Ready');
           return ready.status === 'True' && Date.parse(ready.lastHeartbeatTime) > Date.now() - 30_000;
         },
-        LONG,
+        WAIT,
         'the node Ready with a fresh heartbeat',
         1_000,
       );
@@ -248,7 +267,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
             const n = await getJson('get', 'node', victim.name);
             return n.status.conditions.find((c: any) => c.type === 'Ready').status !== 'True';
           },
-          LONG,
+          WAIT,
           `${victim.name} NotReady`,
           1_000,
         );
@@ -257,7 +276,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
             const r = running(await podsOf('web'));
             return r.length === 4 && r.every((p) => p.spec.nodeName !== victim.name);
           },
-          LONG,
+          WAIT,
           'web pods all Running on the other node',
           1_000,
         );

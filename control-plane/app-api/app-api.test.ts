@@ -2,7 +2,10 @@
 // progress stream, refuse bad specs, and say so when no cluster library is available.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { fakeClusterLibrary } from './fake-cluster-library.ts';
 import { createAppApi, type ClusterLibrary, type ProgressEvent } from './index.ts';
 
@@ -36,7 +39,10 @@ async function readEvents(url: string, until: (e: ProgressEvent[]) => boolean): 
 
 describe('app API: clusters', () => {
   it('creates a cluster and streams every node step until the nodes are Ready', async () => {
-    const base = await serve(fakeClusterLibrary());
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-app-api-'));
+    writeFileSync(join(dir, 'kubeconfig.yaml'), 'apiVersion: v1\nkind: Config\n');
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const base = await serve(fakeClusterLibrary({ kubeconfig: join(dir, 'kubeconfig.yaml') }));
     const created = await fetch(`${base}/app/v1/clusters`, {
       method: 'POST',
       body: JSON.stringify({ name: 'dev', provider: 'netns', nodes: 2 }),
@@ -55,6 +61,9 @@ describe('app API: clusters', () => {
     ]);
     const list = (await (await fetch(`${base}/app/v1/clusters`)).json()) as { items: { name: string }[] };
     expect(list.items.map((c) => c.name)).toEqual(['dev']);
+    const kubeconfig = await fetch(`${base}/app/v1/clusters/dev/kubeconfig`);
+    expect(kubeconfig.headers.get('content-disposition')).toBe('attachment; filename="dev.kubeconfig"');
+    expect(await kubeconfig.text()).toContain('kind: Config');
   });
 
   it('ends the stream with the failure, its message and hint', async () => {

@@ -4,7 +4,7 @@
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
 
 export function fakeClusterLibrary(
-  opts: { failNode?: string } = {},
+  opts: { failNode?: string; kubeconfig?: string } = {},
 ): ClusterLibrary & { clusters: Map<string, ClusterSpec> } {
   const clusters = new Map<string, ClusterSpec>();
   const events = new Map<string, ProgressEvent[]>();
@@ -48,6 +48,11 @@ export function fakeClusterLibrary(
       }
     },
     deleteCluster: async (name) => clusters.delete(name),
+    kubeconfigPath: (name) => {
+      if (!clusters.has(name)) throw new Error(`no cluster named ${name}`);
+      if (!opts.kubeconfig) throw new Error(`cluster ${name} has no kubeconfig yet`);
+      return opts.kubeconfig;
+    },
     readProgress: (name) => events.get(name) ?? [],
     followProgress(name, cb) {
       (followers.get(name) ?? followers.set(name, new Set()).get(name)!).add(cb);

@@ -8,7 +8,9 @@
 //   POST   /app/v1/clusters/NAME/cancel      abort a creation in progress
 //   DELETE /app/v1/clusters/NAME             delete
 //   *      /app/v1/clusters/NAME/k8s/PATH    the cluster's Kubernetes API (cluster-proxy.ts)
+//   GET    /app/v1/clusters/NAME/kubeconfig  the cluster's admin kubeconfig (a download)
 //   GET    /app/v1/clusters/NAME/nodes/NODE/shell   WebSocket: a shell on the node (node-shell.ts)
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
@@ -127,6 +129,17 @@ export function createAppApi(opts: AppApiOptions): Mount {
         const node = lib.listNodes(name).find((n) => n.name === parts[5]);
         if (!node) return problem(res, 404, `cluster ${name} has no node ${parts[5]}`);
         return openNodeShell(node, lib.clusterPaths(name).sshKey, req, upgrade);
+      }
+      if (name && sub === 'kubeconfig' && method === 'GET' && lib.kubeconfigPath) {
+        const body = readFileSync(lib.kubeconfigPath(name));
+        res.writeHead(200, {
+          'Content-Type': 'application/yaml',
+          'Content-Disposition': `attachment; filename="${name}.kubeconfig"`,
+          'Cache-Control': 'no-store',
+          'Content-Length': String(body.length),
+        });
+        res.end(body);
+        return;
       }
       if (name && sub === 'k8s' && lib.kubeconfigPath) {
         const prefix = `/app/v1/clusters/${name}/k8s`;

@@ -94,6 +94,8 @@ const en = {
   'cluster.local': 'This control plane',
   'cluster.stopped': 'stopped',
   'cluster.open': 'Open cluster',
+  'cluster.copyKubectl': 'Copy kubectl command',
+  'cluster.copied': 'Copied',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -186,6 +188,8 @@ const zh: Partial<Record<MessageKey, string>> = {
   'cluster.local': '本控制平面',
   'cluster.stopped': '已停止',
   'cluster.open': '打开集群',
+  'cluster.copyKubectl': '复制 kubectl 命令',
+  'cluster.copied': '已复制',
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zh };

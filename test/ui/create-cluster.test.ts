@@ -79,6 +79,10 @@ describe.skipIf(!existsSync(chromiumPath) || netnsSkipReason() !== undefined)('C
       await expect.poll(() => page.getByTestId('node-card').count(), { timeout: 60_000 }).toBe(2);
       await page.getByTestId('node-cards').getByText('Ready').first().waitFor();
       await ui.screenshot(page, 'created-cluster-overview');
+      const href = await page.getByTestId('kubeconfig-download').getAttribute('href');
+      const download = await page.request.get(`${ui.url}${href}`);
+      expect(download.headers()['content-disposition']).toContain(`${t.cluster}.kubeconfig`);
+      expect(await download.text()).toContain('current-context');
 
       const editor = new YamlEditorPage(page);
       await editor.open(ui.url);

@@ -80,6 +80,8 @@ export interface ClusterSummary {
   provider?: string;
   state?: 'running' | 'stopped';
   nodes?: string[];
+  /** Path of the cluster's admin kubeconfig on this computer. */
+  kubeconfig?: string;
 }
 
 /** The clusters the app made; empty where cluster management is not available. */

@@ -54,7 +54,7 @@ export async function startClusterDns(
   });
   informers.start(signal);
   // Answering before the caches are full would turn every existing service into NXDOMAIN.
-  await informers.waitForCacheSync();
+  await informers.waitForCacheSync({ signal });
   const self = parseUpstream(opts.listen);
   const upstreams = opts.upstreams
     ? opts.upstreams.map(parseUpstream)

@@ -202,6 +202,11 @@ export class IngressProxy {
         else client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
       });
       upstream.once('connect', () => {
+        // The client may have gone while we connected.
+        if (client.destroyed) {
+          upstream.destroy();
+          return;
+        }
         this.sockets.add(upstream);
         upstream.on('close', () => {
           this.sockets.delete(upstream);

@@ -111,12 +111,46 @@ export const JUMPS: Jump[] = [
 export interface Iptables {
   /** Apply restore input atomically without touching chains it does not name. */
   restore(text: string): Promise<void>;
-  /** Chain names in a table. */
-  chains(table: 'filter' | 'nat'): Promise<Set<string>>;
-  /** Create our top-level chains and jump to them from the built-in chains, where missing. */
-  ensureJumps(): Promise<void>;
+  /** `iptables-save` of the filter and nat tables. */
+  save(): Promise<string>;
   /** Whether MASQUERADE --random-fully works here. */
   supportsRandomFully(): Promise<boolean>;
+}
+
+/** Chains and rules per table, from iptables-save output. */
+export interface SavedTables {
+  chains: Map<string, Set<string>>;
+  rules: Map<string, Set<string>>;
+}
+
+export function parseSave(text: string): SavedTables {
+  const chains = new Map<string, Set<string>>();
+  const rules = new Map<string, Set<string>>();
+  let table = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) {
+      table = line.slice(1);
+      chains.set(table, new Set());
+      rules.set(table, new Set());
+    } else if (line.startsWith(':')) chains.get(table)?.add(line.slice(1, line.indexOf(' ')));
+    else if (line.startsWith('-A ')) rules.get(table)?.add(line);
+  }
+  return { chains, rules };
+}
+
+/**
+ * The jumps from the built-in chains that are missing, as restore lines per table (inserted at
+ * the top, like upstream's EnsureRule with Prepend). Checked against iptables-save's spelling of
+ * the same rule, so an existing jump is never added twice.
+ */
+export function missingJumps(saved: SavedTables): { filter: string[]; nat: string[] } {
+  const out = { filter: [] as string[], nat: [] as string[] };
+  for (const j of JUMPS) {
+    const spec = `-m comment --comment "${j.comment}"${j.extra.length ? ` ${j.extra.join(' ')}` : ''} -j ${j.chain}`;
+    if (saved.rules.get(j.table)?.has(`-A ${j.from} ${spec}`)) continue;
+    out[j.table].push(`-I ${j.from} 1 ${spec}`);
+  }
+  return out;
 }
 
 /**
@@ -127,43 +161,12 @@ export function systemIptables(opts: { netns?: string } = {}): Iptables {
   let randomFully: Promise<boolean> | undefined;
   const exec = (cmd: string, args: string[], o: { maxBuffer?: number } = {}) =>
     opts.netns ? execIn(opts.netns, cmd, args, o) : execPlain(cmd, args, o);
-  const restore = (text: string) => restoreIn(opts.netns, text);
   return {
-    restore: (text) => restore(text),
-    async chains(table) {
-      const { stdout } = await exec('iptables-save', ['-t', table], { maxBuffer: 1 << 30 });
-      const found = new Set<string>();
-      for (const line of stdout.split('\n'))
-        if (line.startsWith(':')) found.add(line.slice(1, line.indexOf(' ')));
-      return found;
-    },
-    async ensureJumps() {
-      const tables = new Map<string, Set<string>>();
-      for (const j of JUMPS) {
-        const chains = tables.get(j.table) ?? new Set<string>();
-        chains.add(j.chain);
-        tables.set(j.table, chains);
-      }
-      // Creating the chains goes through restore: one process, and it flushes nothing (--noflush
-      // with no chain line for them would not create them, so only missing ones are named).
-      const lines: string[] = [];
-      for (const [table, wanted] of tables) {
-        const have = await this.chains(table as 'filter' | 'nat');
-        lines.push(
-          `*${table}`,
-          ...[...wanted].filter((c) => !have.has(c)).map((c) => `:${c} - [0:0]`),
-          'COMMIT',
-        );
-      }
-      await restore(lines.join('\n') + '\n');
-      for (const j of JUMPS) {
-        const rule = [j.from, '-m', 'comment', '--comment', j.comment, ...j.extra, '-j', j.chain];
-        const present = await exec('iptables', ['-w', '-t', j.table, '-C', ...rule]).then(
-          () => true,
-          () => false,
-        );
-        if (!present) await exec('iptables', ['-w', '-t', j.table, '-I', ...rule]);
-      }
+    restore: (text) => restoreIn(opts.netns, text),
+    async save() {
+      // One run for both tables: with the nf_tables backend each run reads the whole ruleset.
+      const { stdout } = await exec('iptables-save', [], { maxBuffer: 1 << 30 });
+      return stdout;
     },
     supportsRandomFully() {
       return (randomFully ??= exec('iptables', [

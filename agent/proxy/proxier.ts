@@ -8,7 +8,7 @@ import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
 import type { Service } from '../../api/types/service.ts';
 import { isServiceChain } from './chain-names.ts';
 import { deleteUdpFlows, staleUdpFlows, type ConntrackFilter } from './conntrack.ts';
-import type { Iptables } from './iptables.ts';
+import { missingJumps, parseSave, type Iptables } from './iptables.ts';
 import { buildRules, type TopLevelRules } from './rules.ts';
 import { SERVICE_NAME_LABEL, servicePortsOf, type ProxyServicePort } from './service-ports.ts';
 
@@ -141,14 +141,18 @@ export class Proxier {
       const keys = [...next.keys()].sort();
       const all = keys.flatMap((k) => next.get(k)!);
       let stale: Iterable<string> = this.written;
+      let jumps: { filter: string[]; nat: string[] } | undefined;
       if (full) {
-        await iptables.ensureJumps();
         this.randomFully ??= await iptables.supportsRandomFully();
-        stale = [...(await iptables.chains('nat'))].filter(isServiceChain);
+        // One look at the kernel: our chains left from before (a restart) and missing jumps.
+        const saved = parseSave(await iptables.save());
+        stale = [...(saved.chains.get('nat') ?? [])].filter(isServiceChain);
+        jumps = missingJumps(saved);
       }
       const rules = buildRules(all, {
         changed: full ? 'all' : changed,
         previousTopLevel: this.topLevel,
+        jumps,
         staleChains: stale,
         clusterCIDR: this.opts.clusterCIDR,
         nodePortIPs: this.opts.nodePortIPs?.(),

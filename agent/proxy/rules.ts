@@ -38,6 +38,8 @@ export interface RuleOptions {
   previousTopLevel?: ReadonlyMap<string, TopLevelRules>;
   /** Per-service chains to flush and delete (no longer used). */
   staleChains?: Iterable<string>;
+  /** Jumps from the built-in chains to add (iptables.ts missingJumps), full syncs only. */
+  jumps?: { filter: string[]; nat: string[] };
   /** MASQUERADE --random-fully (iptables >= 1.6.2 with kernel support). */
   randomFully?: boolean;
 }
@@ -315,11 +317,13 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
   const text = [
     '*filter',
     ...filterChains,
+    ...(full ? (opts.jumps?.filter ?? []) : []),
     ...filterDelta,
     ...filterRules,
     'COMMIT',
     '*nat',
     ...natChains,
+    ...(full ? (opts.jumps?.nat ?? []) : []),
     ...natDelta,
     ...natRules,
     'COMMIT',

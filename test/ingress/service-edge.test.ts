@@ -7,8 +7,10 @@
 //  - an Ingress routes two hosts on the node's port 80, and on a localhost port of the host.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -236,7 +238,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
   );
 
   it(
-    'routes by host through the ingress on the node and on a localhost port of the host',
+    'routes by host through the ingress on the node (HTTP and HTTPS) and on a localhost port of the host',
     async () => {
       const nodeIp = cluster.nodes[0]!.nodeIp;
       for (const [host, want] of [
@@ -268,6 +270,28 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
         'ingress status',
       );
       expect(ing).toEqual([{ ip: nodeIp }]);
+      // HTTPS on the node's port 443, with the default certificate (no TLS Secret here).
+      const tls = await new Promise<{ body: string; issuer: string }>((ok, fail) => {
+        const req = httpsRequest(
+          {
+            host: nodeIp,
+            port: 443,
+            path: '/',
+            servername: 'b.test',
+            headers: { host: 'b.test' },
+            rejectUnauthorized: false,
+          },
+          (res) => {
+            const issuer = String((res.socket as TLSSocket).getPeerCertificate().issuer?.CN ?? '');
+            let body = '';
+            res.setEncoding('utf8').on('data', (c: string) => (body += c));
+            res.on('end', () => ok({ body: body.trim(), issuer }));
+          },
+        );
+        req.on('error', fail);
+        req.end();
+      });
+      expect(tls).toEqual({ body: 'hello from web-b', issuer: 'Flotilla Ingress Default Certificate' });
     },
     LONG,
   );

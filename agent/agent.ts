@@ -5,7 +5,7 @@ import { Client, type Logger } from '../api/client/index.ts';
 import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
-import { ensureNodeCredentials, rotatingNodeClient } from './bootstrap/index.ts';
+import { ensureNodeCredentials, kubeletApiConfig, rotatingNodeClient } from './bootstrap/index.ts';
 import { CriClient } from './kubelet/cri/index.ts';
 import { KubeletEvent, kubeletEventRecorder, nodeObject } from './kubelet/events.ts';
 import { runKubelet } from './kubelet/kubelet.ts';
@@ -72,7 +72,8 @@ export async function runAgent(
         `Node ${config.nodeName} status is now: ${ready ? 'NodeReady' : 'NodeNotReady'}`,
       );
     await Promise.all([
-      runKubeletApi(config, cri, logger, signal),
+      // A node that joined with a bootstrap token serves with the certificate it asked for.
+      kubeletApiConfig(config, client, { logger, signal }).then((c) => runKubeletApi(c, cri, logger, signal)),
       runNodeStatusLoop({ ...base, onReadyChange, dataDir: config.dataDir }, signal),
       runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
       configurePodNetwork(

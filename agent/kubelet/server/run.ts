@@ -4,6 +4,7 @@
 // pieces leave it off with a log line instead of stopping the agent.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseKubeconfig, resolveKubeconfig, type Logger } from '../../../api/client/index.ts';
 import type { CriClient } from '../cri/index.ts';
 import { createKubeletServer } from './server.ts';
@@ -54,15 +55,25 @@ export async function runKubeletApi(
       clientCA,
     },
   });
-  try {
-    const bound = await server.listen(config.kubeletPort, config.nodeIP);
-    logger.info('kubelet API listening', { address: `${bound.address}:${bound.port}` });
-  } catch (err) {
-    logger.warn('kubelet API off: cannot listen', {
-      address: `${config.nodeIP}:${config.kubeletPort}`,
-      error: String(err),
-    });
-    return;
+  // The node IP may come up after the agent (a VM's second interface): keep trying for it.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const bound = await server.listen(config.kubeletPort, config.nodeIP);
+      logger.info('kubelet API listening', { address: `${bound.address}:${bound.port}` });
+      break;
+    } catch (err) {
+      const retry = (err as NodeJS.ErrnoException).code === 'EADDRNOTAVAIL';
+      if (attempt === 0 || !retry) {
+        logger.warn(`kubelet API ${retry ? 'waiting: cannot listen yet' : 'off: cannot listen'}`, {
+          address: `${config.nodeIP}:${config.kubeletPort}`,
+          error: String(err),
+        });
+      }
+      if (!retry) return;
+      // timers/promises drops its abort listener when the timer fires: none pile up.
+      await sleep(10_000, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+    }
   }
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
   await server.close();

@@ -63,7 +63,8 @@ export interface ControlPlaneOptions {
   admission?: AdmissionOptions;
   /**
    * Forward 127.0.0.1:<nodePort>, load balancer ports and the ingress to the nodes
-   * (control-plane/hostports), for clusters whose node IPs the host cannot reach. Off by default.
+   * (control-plane/hostports), for clusters whose node IPs the host cannot reach. Off by default;
+   * `true` also forwards the ingress on 127.0.0.1:8080 and 8443.
    */
   hostPorts?: boolean | Omit<HostPortsOptions, 'client'>;
 }
@@ -94,7 +95,7 @@ export interface RunningControlPlane {
   scheduler?: RunningScheduler;
   /** The controller manager (campaigning for its lease), when asked for. */
   controllers?: RunningControllers;
-  /** The host's forwarded ports (`open()`: port -> owner), with the hostPorts option. */
+  /** The host's forwarded ports (`open()`: `port/protocol` -> owner), with the hostPorts option. */
   hostPorts?: RunningHostPorts;
   /** Serves on one more address (same port), re-issuing the serving certificate for it if needed. */
   addListenAddress(address: string): Promise<void>;
@@ -265,7 +266,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
       ? startHostPorts({
           client: components,
           logger: lineLogger(log),
-          ...(typeof opts.hostPorts === 'object' ? opts.hostPorts : {}),
+          // `true`: the ingress on localhost:8080 (HTTP) and 8443 (HTTPS) as well.
+          ...(typeof opts.hostPorts === 'object' ? opts.hostPorts : { ingress: { http: 8080, https: 8443 } }),
         })
       : undefined;
     const running = api;

@@ -18,8 +18,8 @@
 //   FAKE_VM_NETWORK       name of the netns network the VMs share; FAKE_VM_IMAGES image archives (a:b)
 //   FAKE_VM_FOREIGN_HOST_KEY=1  the VM answers SSH with a host key other than the one in user-data
 // State files tests may drop (the supervisor runs detached, so its environment is fixed):
-//   STATE/slept-NAME      the host slept: on the next `info` the running instance has a new IPv4
-//                         (multipass reports the new DHCP lease), then the file is removed
+//   STATE/slept-NAME      the host slept: on the next `info` (or `start`) the instance has a new
+//                         IPv4 (multipass reports the new DHCP lease), then the file is removed
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -100,6 +100,11 @@ async function start(instance: Instance, h: FakeHost): Promise<void> {
     userData: instance.userData,
   });
   save({ ...instance, state: 'Running', ipv4: [node.nodeIp] });
+  const slept = join(h.stateDir, `slept-${instance.name}`);
+  if (existsSync(slept)) {
+    save({ ...instance, state: 'Running', ipv4: [await renumberVm(h, instance.name, instance.index)] });
+    rmSync(slept, { force: true });
+  }
 }
 
 async function launch(args: string[]): Promise<void> {

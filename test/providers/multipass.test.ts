@@ -1,7 +1,7 @@
 // The Multipass provider against test/fakes/multipass: exact command lines, the documented
 // JSON, every launch failure as a ProvisionError with step and hint (and nothing left
 // behind), and real SSH into the booted node with the host key from our cloud-init.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MultipassProvider, instanceName } from '../../control-plane/provision/multipass/provider.ts';
@@ -83,7 +83,7 @@ describe.skipIf(skip)('Multipass provider (fake multipass, netns VMs)', () => {
     expect(existsSync(join(f.clusterDir, 'nodes', 'node-1'))).toBe(false);
   });
 
-  it('stops, starts (address from multipass info) and deletes a node; delete twice is fine', async () => {
+  it('stops, starts (address from multipass info, a new one after the host slept) and deletes a node; delete twice is fine', async () => {
     const p = provider();
     let node: ProvisionedNode = await p.createNode(spec('node-3', 3), f.ctx);
     await p.stopNode(node, f.ctx);
@@ -92,6 +92,14 @@ describe.skipIf(skip)('Multipass provider (fake multipass, netns VMs)', () => {
     node = await p.startNode(node, f.ctx);
     expect(await p.address(node, f.ctx)).toBe(node.address);
     expect(await sshRun(node, f.clusterDir, 'echo up')).toBe('up\n');
+    // After the host slept, the VM comes back with another DHCP lease: start and address say so.
+    await p.stopNode(node, f.ctx);
+    writeFileSync(join(f.stateDir, `slept-${instanceName(f.cluster, 'node-3')}`), '');
+    const moved = await p.startNode(node, f.ctx);
+    expect(moved.address).not.toBe(node.address);
+    expect(await p.address(moved, f.ctx)).toBe(moved.address);
+    expect(await sshRun(moved, f.clusterDir, 'echo up')).toBe('up\n');
+    node = moved;
     await p.deleteNode(node, f.ctx);
     expect(f.calls().at(-1)).toEqual(['delete', '--purge', instanceName(f.cluster, 'node-3')]);
     await p.deleteNode(node, f.ctx);

@@ -200,7 +200,10 @@ describe.skipIf(skip)('a node without Node.js (existing SSH host, netns)', () =>
         'the NodeHasDiskPressure event',
         1_000,
       );
-      expect(events![0]).toMatchObject({ type: 'Warning', involvedObject: { kind: 'Node', name: node.name } });
+      expect(events![0]).toMatchObject({
+        type: 'Warning',
+        involvedObject: { kind: 'Node', name: node.name },
+      });
       expect(events![0].message).toContain(dataDir);
       await ssh.run(`rm -f ${dataDir}/fill`);
       await waitFor(async () => (await condition()) === 'False', 120_000, 'DiskPressure=False', 1_000);

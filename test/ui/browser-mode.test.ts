@@ -4,10 +4,13 @@
 // test/ui/screenshots/.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../helpers/server.ts';
 import { YamlEditorPage, WorkloadsPage } from './pages.ts';
 import { chromiumPath, gotoRetry, startUiCluster, type UiCluster } from './ui-fixture.ts';
+
+// Every step waits for what a user would see; on a busy shared machine that can take a while.
+vi.setConfig({ testTimeout: 180_000 });
 
 const deployment = `apiVersion: apps/v1
 kind: Deployment

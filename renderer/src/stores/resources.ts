@@ -9,6 +9,8 @@ import { ApiError } from '../api/errors.ts';
 import { collectionPath, kinds, type KindName } from '../api/resource-kinds.ts';
 import { WatchCache, type WatchEvent } from '../api/watch-cache.ts';
 
+const pageSize = 500;
+
 const nextFrame = (fn: () => void) =>
   typeof requestAnimationFrame === 'function' ? requestAnimationFrame(fn) : setTimeout(fn, 16);
 
@@ -56,18 +58,26 @@ function defineResourceStore<T extends KubeObject>(name: KindName) {
       }
     };
 
+    /**
+     * Lists in pages of 500 (as informers do) and shows each page as it comes, so a screen with
+     * 5,000 pods has rows after the first page instead of after the whole list.
+     */
     async function relist() {
-      const list = await getJson<KubeList<T>>(collectionPath(kind));
-      cache.reset(
-        list.items.map((i) => ({
-          ...i,
-          kind: kind.kind,
-          apiVersion: kind.group ? `${kind.group}/${kind.version}` : kind.version,
-        })),
-        list.metadata.resourceVersion,
-      );
-      publish();
-      loaded.value = true;
+      const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
+      const all: T[] = [];
+      let next = '';
+      do {
+        const q = new URLSearchParams({ limit: String(pageSize) });
+        if (next) q.set('continue', next);
+        const page = await getJson<KubeList<T> & { metadata: { continue?: string } }>(
+          `${collectionPath(kind)}?${q}`,
+        );
+        for (const i of page.items) all.push({ ...i, kind: kind.kind, apiVersion });
+        next = page.metadata.continue ?? '';
+        cache.reset(all, page.metadata.resourceVersion);
+        publish();
+        loaded.value = true;
+      } while (next);
     }
 
     async function run() {

@@ -87,6 +87,14 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
       `delete it first: flotilla cluster delete ${spec.name}`,
     );
   }
+  // A unix socket path must fit in sun_path (108 bytes).
+  if (Buffer.byteLength(paths.supervisorSocket) > 100) {
+    throw new ClusterError(
+      `the cluster folder ${paths.dir} is too deep for its control socket`,
+      'validate',
+      'set FLOTILLA_HOME to a shorter path',
+    );
+  }
   const provider = await providerFor(spec.provider).catch((error: ProvisionError) => {
     throw new ClusterError(error.message, 'validate', error.hint);
   });

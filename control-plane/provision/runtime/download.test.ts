@@ -71,6 +71,17 @@ describe('ensureNodeRuntime', () => {
     expect(requests).toBe(before);
   });
 
+  it('downloads once for nodes installed in parallel', async () => {
+    const cacheDir = join(dir, 'cache-parallel');
+    const before = requests;
+    const [a, b] = await Promise.all([
+      ensureNodeRuntime('x64', { pin, registry, cacheDir }),
+      ensureNodeRuntime('arm64', { pin, registry, cacheDir }),
+    ]);
+    expect(a.path).toBe(b.path);
+    expect(requests - before).toBe(1);
+  });
+
   it('refuses a tarball whose checksum is not the pinned one, and caches nothing', async () => {
     const cacheDir = join(dir, 'cache-2');
     const wrong = { ...pin, integrity: `sha512-${createHash('sha512').update('other').digest('base64')}` };

@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { npmRegistry, runtimeCacheDir } from './cache-dir.ts';
 import { NODE_RUNTIME, type NodeArch, type RuntimePin } from './pinned.ts';
@@ -41,19 +41,38 @@ function pinId(pin: RuntimePin): string {
   return `${pin.name}@${pin.version}`;
 }
 
+/** Downloads in progress in this process, so nodes installed in parallel share one. */
+const inFlight = new Map<string, Promise<LocalRuntime>>();
+
 /** The cached runtime if present, else downloads and verifies it. */
-export async function ensureNodeRuntime(
-  arch: NodeArch,
-  opts: EnsureRuntimeOptions = {},
-): Promise<LocalRuntime> {
+export function ensureNodeRuntime(arch: NodeArch, opts: EnsureRuntimeOptions = {}): Promise<LocalRuntime> {
   const pin = opts.pin ?? NODE_RUNTIME[arch];
-  const cacheDir = opts.cacheDir ?? runtimeCacheDir();
-  const dir = join(cacheDir, `${pin.name}-${pin.version}`);
+  const dir = join(opts.cacheDir ?? runtimeCacheDir(), `${pin.name}-${pin.version}`);
+  const cached = cachedRuntime(dir, pin);
+  if (cached) return Promise.resolve(cached);
+  let pending = inFlight.get(dir);
+  if (!pending) {
+    pending = fetchIntoCache(dir, pin, opts).finally(() => inFlight.delete(dir));
+    inFlight.set(dir, pending);
+  }
+  return pending;
+}
+
+function cachedRuntime(dir: string, pin: RuntimePin): LocalRuntime | undefined {
   const binary = join(dir, 'node');
   const marker = join(dir, 'integrity');
   if (existsSync(binary) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === pin.integrity)
     return { path: binary, id: pinId(pin) };
+  return undefined;
+}
 
+async function fetchIntoCache(
+  dir: string,
+  pin: RuntimePin,
+  opts: EnsureRuntimeOptions,
+): Promise<LocalRuntime> {
+  const cacheDir = dirname(dir);
+  const binary = join(dir, 'node');
   const url = `${opts.registry ?? npmRegistry()}${pin.name}/-/${pin.name}-${pin.version}.tgz`;
   opts.progress?.(`downloading the node runtime ${pinId(pin)} from ${url}`);
   const tarball = await download(url, pin, opts.signal);
@@ -75,8 +94,10 @@ export async function ensureNodeRuntime(
     mkdirSync(staged);
     renameSync(join(work, 'package', 'bin', 'node'), join(staged, 'node'));
     writeFileSync(join(staged, 'integrity'), `${pin.integrity}\n`);
+    // Another process may have filled the cache meanwhile: keep its copy (it may be uploading it).
+    const won = cachedRuntime(dir, pin);
+    if (won) return won;
     rmSync(dir, { recursive: true, force: true });
-    // Another process may have won the race; either copy is the same verified file.
     try {
       renameSync(staged, dir);
     } catch (error) {

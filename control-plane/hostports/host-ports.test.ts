@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../controllers/events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, type TestApi } from '../controllers/testing/api.ts';
 import { startHostPorts, type RunningHostPorts } from './host-ports.ts';
 

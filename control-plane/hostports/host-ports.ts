@@ -11,7 +11,7 @@ import {
   type KubeObject,
   type Logger,
 } from '../../api/client/index.ts';
-import type { Node, Service } from '../../api/types/index.ts';
+import type { EndpointSlice, Node, Service } from '../../api/types/index.ts';
 import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
 import { TcpForwarder } from './tcp-forwarder.ts';
 import { UdpForwarder } from './udp-forwarder.ts';
@@ -52,6 +52,18 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
   const informers = new SharedInformerFactory(opts.client, { logger });
   const services = informers.informerFor<Kube<Service>>('v1', 'Service');
   const nodes = informers.informerFor<Kube<Node>>('v1', 'Node');
+  const slices = informers.informerFor<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice', {
+    indexers: { service: sliceService },
+  });
+  /** Node names of a service's ready endpoints (for externalTrafficPolicy Local). */
+  const endpointNodes = (svc: Service | undefined): Set<string> | undefined => {
+    if (svc?.spec?.externalTrafficPolicy !== 'Local') return undefined;
+    const names = new Set<string>();
+    for (const slice of slices.byIndex('service', `${svc.metadata?.namespace}/${svc.metadata?.name}`))
+      for (const e of slice.endpoints ?? [])
+        if (e.conditions?.ready !== false && e.nodeName) names.add(e.nodeName);
+    return names;
+  };
   const listeners = new Map<string, Listener>();
   /** Ports that failed to open, by `port/owner`, so each failure is reported once per cause. */
   const failed = new Map<string, string>();
@@ -92,13 +104,13 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
     for (const w of ports) {
       const existing = listeners.get(hostPortKey(w));
       if (existing) {
-        existing.forwarder.setTargets(targets(nodeList, w));
+        existing.forwarder.setTargets(targets(nodeList, w, endpointNodes(w.service)));
         continue;
       }
       const forwarder =
         w.protocol === 'UDP'
-          ? new UdpForwarder(address, w.hostPort, targets(nodeList, w))
-          : new TcpForwarder(address, w.hostPort, targets(nodeList, w));
+          ? new UdpForwarder(address, w.hostPort, targets(nodeList, w, endpointNodes(w.service)))
+          : new TcpForwarder(address, w.hostPort, targets(nodeList, w, endpointNodes(w.service)));
       try {
         await forwarder.listen();
         listeners.set(hostPortKey(w), { forwarder, wanted: w });
@@ -128,6 +140,12 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
 
   services.addEventHandler({ onAdd: schedule, onUpdate: schedule, onDelete: schedule });
   nodes.addEventHandler({ onAdd: schedule, onUpdate: schedule, onDelete: schedule });
+  // Endpoints only matter for Local services; other slices change often and decide nothing here.
+  const ifLocal = (slice: EndpointSlice) => {
+    const [svc] = sliceService(slice as Kube<EndpointSlice>);
+    if (svc && services.get(svc)?.spec?.externalTrafficPolicy === 'Local') schedule();
+  };
+  slices.addEventHandler({ onAdd: ifLocal, onUpdate: (_old, s) => ifLocal(s), onDelete: ifLocal });
   informers.start(ac.signal);
 
   return {
@@ -141,4 +159,10 @@ export function startHostPorts(opts: HostPortsOptions): RunningHostPorts {
       await informers.stopped();
     },
   };
+}
+
+/** `ns/service` of an EndpointSlice, from its kubernetes.io/service-name label. */
+function sliceService(slice: Kube<EndpointSlice>): string[] {
+  const name = slice.metadata?.labels?.['kubernetes.io/service-name'];
+  return name ? [`${slice.metadata?.namespace}/${name}`] : [];
 }

@@ -76,4 +76,23 @@ describe('wanted host ports', () => {
       { host: '10.0.0.3', port: 443 },
     ]);
   });
+
+  it('sends externalTrafficPolicy Local services only to nodes with an endpoint', () => {
+    const nodes = [node('a', '10.0.0.2', true), node('b', '10.0.0.3', true)];
+    const local = svc('local', '2026-01-01T00:00:00Z', {
+      type: 'NodePort',
+      externalTrafficPolicy: 'Local',
+      ports: [{ port: 80, nodePort: 30090 }],
+    });
+    const cluster = svc('cluster', '2026-01-01T00:00:00Z', {
+      type: 'NodePort',
+      ports: [{ port: 80, nodePort: 30091 }],
+    });
+    expect(targets(nodes, { nodes: 'ready', nodePort: 30090, service: local }, new Set(['b']))).toEqual([
+      { host: '10.0.0.3', port: 30090 },
+    ]);
+    expect(
+      targets(nodes, { nodes: 'ready', nodePort: 30091, service: cluster }, new Set(['b'])),
+    ).toHaveLength(2);
+  });
 });

@@ -86,15 +86,22 @@ export function wantedPorts(
   return { ports, conflicts };
 }
 
-/** Where a connection to `wanted` may go: the Ready nodes that can answer it, sorted. */
+/**
+ * Where a connection to `wanted` may go: the Ready nodes that can answer it, sorted. For a
+ * service with externalTrafficPolicy Local only nodes with one of its endpoints answer (kube-proxy
+ * drops the rest), so `endpointNodes` (the node names of its ready endpoints) narrows the list.
+ */
 export function targets(
   nodes: Node[],
-  wanted: Pick<WantedPort, 'nodes' | 'nodePort'>,
+  wanted: Pick<WantedPort, 'nodes' | 'nodePort' | 'service'>,
+  endpointNodes?: ReadonlySet<string>,
 ): { host: string; port: number }[] {
   const out: { host: string; port: number }[] = [];
+  const localOnly = wanted.service?.spec?.externalTrafficPolicy === 'Local' && endpointNodes !== undefined;
   for (const node of nodes) {
     const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
     if (!ready || node.metadata?.deletionTimestamp) continue;
+    if (localOnly && !endpointNodes.has(node.metadata?.name ?? '')) continue;
     const host = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     if (!host) continue;
     if (wanted.nodes === 'ready') {

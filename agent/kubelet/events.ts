@@ -4,9 +4,9 @@
 // BackOff, Unhealthy, FailedMount; and Starting/NodeReady for the node.
 import type { Client, KubeObject, Logger } from '../../api/client/index.ts';
 import type { Pod } from '../../api/types/pod.ts';
-import { ApiEventRecorder, type EventRecorder } from '../../control-plane/controllers/events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 
-export type { EventRecorder } from '../../control-plane/controllers/events.ts';
+export type { EventRecorder } from '../../api/client/event-recorder.ts';
 
 /** Upstream's reasons (pkg/kubelet/events/event.go). */
 export const KubeletEvent = {

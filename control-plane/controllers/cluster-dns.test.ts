@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
 import { ClusterDnsController, clusterDnsAnnotation, serviceIPAt } from './cluster-dns.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 
 describe('cluster DNS controller against a real API server', () => {

@@ -16,7 +16,7 @@ import {
   type Logger,
   type SharedInformerFactory,
 } from '../../api/client/index.ts';
-import { ApiEventRecorder, type EventRecorder } from './events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 
 export interface ControllerConfig {
   client: Client;

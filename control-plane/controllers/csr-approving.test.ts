@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateRequest } from '../pki/csr.ts';
 import { CsrApprovingController } from './csr-approving.ts';
 import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, type CsrObj } from './csr-util.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 
 const node = (name: string) => ({

@@ -5,7 +5,7 @@ import { pollUntil } from '../../api/client/index.ts';
 import { createCertificateRequest } from '../pki/csr.ts';
 import { CsrCleaner } from './csr-cleaner.ts';
 import { CSR_API_VERSION, CSR_KIND, type CsrObj } from './csr-util.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 
 describe('CSR cleaner', () => {

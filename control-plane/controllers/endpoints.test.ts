@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, type KubeObject } from '../../api/client/index.ts';
 import { EndpointSliceController, planSlices } from './endpoint-slice.ts';
 import { EndpointsController } from './endpoints.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { KubernetesServiceController } from './kubernetes-service.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 

@@ -22,7 +22,7 @@ import {
   type PodObj,
   type ServiceObj,
 } from './endpoint-utils.ts';
-import { rfc3339Seconds } from './events.ts';
+import { rfc3339Seconds } from '../../api/client/event-recorder.ts';
 
 type EndpointsObj = Kube<Endpoints>;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, pollUntil, type KubeObject } from '../../api/client/index.ts';
 import { GarbageCollector } from './garbage-collector.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 
 describe('garbage collector against a real API server', () => {

@@ -29,7 +29,7 @@ import {
 import { lookupKind, resourceTypes } from '../../api/resources.ts';
 import { apiVersionOf, type ResourceType } from '../../api/resource-type.ts';
 import { withFields, type Controller, type ControllerConfig } from './controller.ts';
-import { ApiEventRecorder, type EventRecorder } from './events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 import {
   DependencyGraph,
   foregroundFinalizer,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { deletionConditions, NamespaceController } from './namespace.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 

@@ -17,7 +17,7 @@ import { resourceTypes } from '../../api/resources.ts';
 import type { ResourceType } from '../../api/resource-type.ts';
 import type { Namespace, NamespaceCondition } from '../../api/types/index.ts';
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
-import { rfc3339Seconds } from './events.ts';
+import { rfc3339Seconds } from '../../api/client/event-recorder.ts';
 
 type Ns = Kube<Namespace>;
 

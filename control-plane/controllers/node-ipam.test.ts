@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { NodeIpamController } from './node-ipam.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 

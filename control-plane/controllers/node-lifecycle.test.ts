@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil, type KubeObject } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from './events.ts';
+import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { microTime } from './leader-election.ts';
 import { desiredTaints, NodeLifecycleController, reconcileTaints } from './node-lifecycle.ts';
 import { evictionTime, TaintEvictionController } from './taint-eviction.ts';

@@ -13,7 +13,7 @@
 import { isConflict, isNotFound, type KubeObject, type SharedIndexInformer } from '../../api/client/index.ts';
 import type { Lease, Node, NodeCondition, Pod, Taint } from '../../api/types/index.ts';
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
-import { rfc3339Seconds } from './events.ts';
+import { rfc3339Seconds } from '../../api/client/event-recorder.ts';
 
 type NodeObj = Kube<Node>;
 type PodObj = Kube<Pod>;

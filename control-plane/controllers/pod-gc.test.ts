@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
 import { EventTtlController } from './event-ttl.ts';
-import { ApiEventRecorder, MemoryEventRecorder } from './events.ts';
+import { ApiEventRecorder, MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { PodGcController } from './pod-gc.ts';
 import { startTestApi, stopController, type TestApi } from './testing/api.ts';
 

@@ -3,7 +3,7 @@
 // of lower priority nominated to the same node lose that nomination, since the room is now
 // promised to the preemptor. Runs in the background: the scheduler does not wait for it.
 import { isNotFound, type Client, type KubeObject, type Logger } from '../../api/client/index.ts';
-import type { EventRecorder } from '../controllers/events.ts';
+import type { EventRecorder } from '../../api/client/event-recorder.ts';
 import { rfc3339 } from '../controllers/pod-utils.ts';
 import type { PodInfo } from './framework/pod-info.ts';
 

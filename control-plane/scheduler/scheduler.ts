@@ -17,7 +17,7 @@ import {
 } from '../../api/client/index.ts';
 import type { Namespace, Node, Pod, ReplicaSet, Service, StatefulSet } from '../../api/types/index.ts';
 import { withFields } from '../controllers/controller.ts';
-import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 import { SchedulerCache } from './cache/cache.ts';
 import { childSignal } from './child-signal.ts';
 import { defaultSpreadSelector, type SpreadSources } from './default-selector.ts';

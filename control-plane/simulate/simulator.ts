@@ -31,7 +31,7 @@ import {
 } from './node-template.ts';
 import { NodeLeases } from './node-leases.ts';
 import { childSignal } from '../scheduler/child-signal.ts';
-import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 import { rfc3339 } from '../controllers/pod-utils.ts';
 import { containerEvents, killingEvents, type PodEvent } from './pod-events.ts';
 import { nextTransition } from './pod-lifecycle.ts';

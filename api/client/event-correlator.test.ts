@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../api/client/index.ts';
+import { FakeClock } from './index.ts';
 import { combinedMessagePrefix, EventCorrelator, type EventFacts } from './event-correlator.ts';
 
 const facts = (message: string, reason = 'FailedCreate', name = 'web'): EventFacts => ({

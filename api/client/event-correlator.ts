@@ -7,7 +7,7 @@
 //  - deduplication: the same event again becomes a patch of the existing Event (count + 1,
 //    lastTimestamp now) instead of a new object.
 // Pure bookkeeping with an injectable clock; the recorder does the writing.
-import type { Clock } from '../../api/client/index.ts';
+import type { Clock } from './index.ts';
 
 /** The identity fields of a core/v1 Event, as the correlator compares them. */
 export interface EventFacts {

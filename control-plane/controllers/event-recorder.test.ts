@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/client/index.ts';
-import { ApiEventRecorder, MemoryEventRecorder } from './events.ts';
+import { ApiEventRecorder, MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { startTestApi, type TestApi } from './testing/api.ts';
 
 describe('ApiEventRecorder against a real API server', () => {

@@ -37,6 +37,8 @@ import { providerFor } from './providers.ts';
 import { memoryMiB, readSpec, type ClusterSpec } from './spec.ts';
 
 const SUPERVISE_EVERY_MS = 5_000;
+/** Asking a provider for addresses runs its CLI (multipass info, VBoxManage): not every pass. */
+const ADDRESS_CHECK_EVERY_MS = 30_000;
 
 export interface SupervisorOptions {
   name: string;
@@ -302,10 +304,14 @@ class Supervisor {
 
   /** Follows address changes and restarts detached agents that died. */
   private async superviseLoop(): Promise<void> {
+    let addressesCheckedAt = Date.now();
     while (!this.abort.signal.aborted) {
       await sleep(SUPERVISE_EVERY_MS, this.abort.signal);
       if (this.abort.signal.aborted) break;
-      await this.serialized(() => this.followAddressChanges());
+      if (Date.now() - addressesCheckedAt >= ADDRESS_CHECK_EVERY_MS) {
+        addressesCheckedAt = Date.now();
+        await this.serialized(() => this.followAddressChanges());
+      }
       await this.serialized(async () => {
         for (const node of this.nodes) {
           if (node.agent.serviceManager !== 'detached' || this.abort.signal.aborted) continue;

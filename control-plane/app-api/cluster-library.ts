@@ -1,8 +1,6 @@
 // What the app API needs from the cluster lifecycle library (contract 7, control-plane/cluster/,
 // built by CLUSTER). Kept as an interface so the app API can be served and tested before and
 // independently of the real library; `loadClusterLibrary` finds the real one when it exists.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProvisionedNode } from '../provision/provider.ts';
 
 export type ProgressStatus = 'started' | 'progress' | 'done' | 'failed';
@@ -34,7 +32,10 @@ export interface ClusterSpec {
 
 export interface ClusterSummary {
   name: string;
-  [key: string]: unknown;
+  provider?: string;
+  state?: string;
+  nodes?: string[];
+  kubeconfig?: string;
 }
 
 export interface ClusterLibrary {
@@ -60,11 +61,12 @@ export interface ClusterLibrary {
   ): (() => void) | Promise<() => void> | { close(): void };
 }
 
-/** The real library when control-plane/cluster/ has landed; undefined until then. */
+/**
+ * The real library (control-plane/cluster/), loaded on first use so `flotilla serve` does not pay
+ * for it at start. A literal import, so the desktop app's bundle carries it too.
+ */
 export async function loadClusterLibrary(): Promise<ClusterLibrary | undefined> {
-  const entry = join(import.meta.dirname, '..', 'cluster', 'index.ts');
-  if (!existsSync(entry)) return undefined;
-  const mod = (await import(entry)) as Partial<ClusterLibrary>;
-  if (typeof mod.createCluster !== 'function' || typeof mod.listClusters !== 'function') return undefined;
-  return mod as ClusterLibrary;
+  // Typed, not cast: the compiler checks that the library keeps to what the app API needs.
+  const lib: ClusterLibrary = await import('../cluster/index.ts');
+  return lib;
 }

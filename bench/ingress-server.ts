@@ -10,7 +10,8 @@ import {
   type ServiceObject,
   type SliceObject,
 } from '../agent/dns/cluster-records.ts';
-import { CertificateTable, selfSignedCertificate } from '../agent/ingress/certificates.ts';
+import { CertificateTable } from '../agent/ingress/certificates.ts';
+import { selfSignedCertificate } from '../agent/ingress/self-signed.ts';
 import { EndpointPicker } from '../agent/ingress/endpoint-picker.ts';
 import { IngressProxy } from '../agent/ingress/proxy.ts';
 import { RouteTable } from '../agent/ingress/routes.ts';

@@ -4,14 +4,7 @@
 // like ingress-nginx's "Kubernetes Ingress Controller Fake Certificate".
 import { createSecureContext, type SecureContext } from 'node:tls';
 import type { Ingress, Secret } from '../../api/types/index.ts';
-import { generateKeyPair, privateKeyToPem } from '../../control-plane/pki/keys.ts';
-import { randomSerialNumber, validityWindow } from '../../control-plane/pki/validity.ts';
-import { x509 } from '../../control-plane/pki/x509.ts';
-
-export interface PemPair {
-  cert: string;
-  key: string;
-}
+import type { PemPair } from './self-signed.ts';
 
 export class CertificateTable {
   private readonly byHost = new Map<string, SecureContext>();
@@ -76,32 +69,4 @@ function contextFor(
     );
     return undefined;
   }
-}
-
-/** A self-signed ECDSA certificate for `commonName` (the ingress's default certificate). */
-export async function selfSignedCertificate(commonName: string, hosts: string[] = []): Promise<PemPair> {
-  const keys = await generateKeyPair();
-  const { notBefore, notAfter } = validityWindow(new Date(), 365);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerialNumber(),
-    name: `CN=${commonName}, O=Flotilla`,
-    notBefore,
-    notAfter,
-    keys,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [
-      new x509.BasicConstraintsExtension(false, undefined, true),
-      new x509.KeyUsagesExtension(
-        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
-        true,
-      ),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(
-        hosts.map((h) =>
-          /^[\d.]+$|:/.test(h) ? { type: 'ip' as const, value: h } : { type: 'dns' as const, value: h },
-        ),
-      ),
-    ],
-  });
-  return { cert: cert.toString('pem'), key: await privateKeyToPem(keys.privateKey) };
 }

@@ -17,7 +17,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../api/client/index.ts';
-import type { CertificateTable, PemPair } from './certificates.ts';
+import type { CertificateTable } from './certificates.ts';
+import type { PemPair } from './self-signed.ts';
 import type { EndpointPicker, Target } from './endpoint-picker.ts';
 import type { RouteTable } from './routes.ts';
 

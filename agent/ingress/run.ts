@@ -19,7 +19,8 @@ import {
   type ServiceObject,
   type SliceObject,
 } from '../dns/cluster-records.ts';
-import { CertificateTable, selfSignedCertificate } from './certificates.ts';
+import { CertificateTable } from './certificates.ts';
+import { selfSignedCertificate } from './self-signed.ts';
 import { EndpointPicker } from './endpoint-picker.ts';
 import { isOurIngress } from './ingress-class.ts';
 import { IngressProxy, type IngressState } from './proxy.ts';

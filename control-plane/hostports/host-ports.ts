@@ -12,7 +12,7 @@ import {
   type Logger,
 } from '../../api/client/index.ts';
 import type { EndpointSlice, Node, Service } from '../../api/types/index.ts';
-import { ApiEventRecorder, type EventRecorder } from '../controllers/events.ts';
+import { ApiEventRecorder, type EventRecorder } from '../../api/client/event-recorder.ts';
 import { TcpForwarder } from './tcp-forwarder.ts';
 import { UdpForwarder } from './udp-forwarder.ts';
 import { hostPortKey, targets, wantedPorts, type IngressHostPorts, type WantedPort } from './wanted-ports.ts';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Client } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
-import { selfSignedCertificate, type PemPair } from '../../agent/ingress/certificates.ts';
+import { selfSignedCertificate, type PemPair } from '../../agent/ingress/self-signed.ts';
 import { startIngress, type RunningIngress } from '../../agent/ingress/run.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
 

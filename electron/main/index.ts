@@ -3,6 +3,8 @@
 import {
   app,
   BrowserWindow,
+  dialog,
+  screen,
   ipcMain,
   Menu,
   net,
@@ -14,7 +16,9 @@ import {
 } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { listClusters, stopCluster } from '../../control-plane/cluster/index.ts';
 import { forward, login, type ControlPlaneSession } from './api-proxy.ts';
+import { loadBounds, saveBounds, visibleOn } from './window-state.ts';
 import { channels, type ControlPlaneInfo } from './ipc-contract.ts';
 import {
   appOrigin,
@@ -86,7 +90,14 @@ async function serveApp(req: Request): Promise<Response> {
 }
 
 function createWindow(): void {
-  window = new BrowserWindow(windowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs')));
+  const stateFile = join(app.getPath('userData'), 'window-state.json');
+  const saved = loadBounds(stateFile);
+  const displays = screen.getAllDisplays().map((d) => d.workArea);
+  window = new BrowserWindow({
+    ...windowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs')),
+    ...(saved && visibleOn(saved, displays) ? saved : {}),
+  });
+  window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
   window.once('ready-to-show', () => window?.show());
   void window.loadURL(`${appOrigin}/index.html`);
 }
@@ -145,6 +156,32 @@ void app.whenReady().then(() => {
     ]),
   );
   createWindow();
+});
+
+// Quitting asks what to do with clusters that are running: they live in their own supervisors
+// and would keep running (and keep their workloads) after the app is gone.
+let quitDecided = false;
+app.on('before-quit', (event) => {
+  if (quitDecided) return;
+  event.preventDefault();
+  void (async () => {
+    const running = (await listClusters().catch(() => [])).filter((c) => c.state === 'running');
+    if (running.length > 0) {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        message: `${running.length} cluster(s) are running: ${running.map((c) => c.name).join(', ')}`,
+        detail:
+          'Keep them running in the background, or stop them? Stopped clusters keep their workloads and start again later.',
+        buttons: ['Keep running', 'Stop them', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+      });
+      if (response === 2) return;
+      if (response === 1) await Promise.all(running.map((c) => stopCluster(c.name).catch(() => {})));
+    }
+    quitDecided = true;
+    app.quit();
+  })();
 });
 
 app.on('window-all-closed', () => {

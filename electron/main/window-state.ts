@@ -1,0 +1,40 @@
+// The window comes back where the user left it: bounds saved on close, restored on start when
+// they still fit a display.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export interface WindowBounds {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export function loadBounds(file: string): WindowBounds | undefined {
+  try {
+    const b = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowBounds>;
+    if ([b.x, b.y, b.width, b.height].every((n) => typeof n === 'number' && Number.isFinite(n)))
+      return b as WindowBounds;
+  } catch {
+    // first start, or a damaged file: default placement
+  }
+  return undefined;
+}
+
+/** True when at least a 100x100 corner of the window is on one of the displays. */
+export function visibleOn(bounds: WindowBounds, displays: WindowBounds[]): boolean {
+  return displays.some(
+    (d) =>
+      bounds.x + 100 <= d.x + d.width &&
+      bounds.x + bounds.width - 100 >= d.x &&
+      bounds.y >= d.y - 10 &&
+      bounds.y + 100 <= d.y + d.height,
+  );
+}
+
+export function saveBounds(file: string, bounds: WindowBounds): void {
+  try {
+    writeFileSync(file, JSON.stringify(bounds));
+  } catch {
+    // not worth failing a quit over
+  }
+}

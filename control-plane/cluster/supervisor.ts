@@ -194,6 +194,9 @@ class Supervisor {
           port: this.spec.port ?? 0,
           listenAddresses,
           controllers: {},
+          // NodePorts, load balancers and the ingress on localhost: node IPs are not routable
+          // from the desktop on macOS and Windows.
+          hostPorts: true,
         }),
       (cp) => cp.apiUrl,
     );

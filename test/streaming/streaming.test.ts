@@ -41,7 +41,7 @@ describe.skipIf(netnsSkipReason() !== undefined)(
         },
         LONG,
         'node Ready',
-      );
+      ).catch(withAgentOutput);
       await Promise.all([
         createPod('shell', {
           containers: [busybox('main', 'echo one; echo two; echo three; exec sleep 3600')],
@@ -94,6 +94,11 @@ describe.skipIf(netnsSkipReason() !== undefined)(
       expect(res.stderr).toBe('');
     }
 
+    /** Adds what the agent said so far to a failed wait. */
+    function withAgentOutput(err: Error): never {
+      throw new Error(`${err.message}\nagent output:\n${agent.output.slice(-3000)}`);
+    }
+
     function waitForRunning(name: string, check: (p: any) => boolean = () => true): Promise<any> {
       return waitFor(
         async () => {
@@ -102,8 +107,8 @@ describe.skipIf(netnsSkipReason() !== undefined)(
           return running && check(p) ? p : undefined;
         },
         LONG,
-        `${name} running\nagent output:\n${agent.output.slice(-3000)}`,
-      );
+        `${name} running`,
+      ).catch(withAgentOutput);
     }
 
     /** A long-running kubectl (logs -f, port-forward, attach) whose output we watch. */

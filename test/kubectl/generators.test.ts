@@ -219,7 +219,10 @@ describe('kubectl rollout', () => {
 describe('cluster commands', () => {
   it('cluster-info and version', async () => {
     expect(await ok(['cluster-info'])).toBe(
-      `Kubernetes control plane is running at ${server.url}\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n`,
+      `Kubernetes control plane is running at ${server.url}\n` +
+        // kube-dns carries kubernetes.io/cluster-service=true, as kubeadm's does.
+        `KubeDNS is running at ${server.url}/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n` +
+        `\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n`,
     );
     const version = JSON.parse(await ok(['version', '-o', 'json']));
     expect(version.serverVersion).toMatchObject({ major: '1', minor: '32', platform: expect.any(String) });

@@ -1,5 +1,6 @@
 // The node agent: connects to the API server, registers the Node, keeps its Lease and status
 // fresh, sets up the pod network once the node has a podCIDR, and runs the kubelet's pod loop.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { Client, type Logger } from '../api/client/index.ts';
 import { agentLogger } from './logger.ts';
@@ -35,6 +36,9 @@ export async function runAgent(
   signal: AbortSignal,
   logger: Logger = agentLogger,
 ): Promise<void> {
+  // Every loop below (and their watches, sleeps and retries) listens on this one signal; a dozen
+  // listeners is by design here, not a leak, so Node's warning at 11 would only be noise.
+  setMaxListeners(100, signal);
   // A node joining with a bootstrap token first trades it for its own credential.
   config = await ensureNodeCredentials(config, { logger, signal });
   // Its certificate then renews itself before it expires.

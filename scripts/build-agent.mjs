@@ -2,9 +2,11 @@
 // Bundles the node agent into one ESM file, dist/agent/agent.mjs, with every dependency inside
 // and the CRI proto inline: the installer uploads just that file to a node that has a Node.js
 // runtime and nothing else of ours. `npm run build:agent`; the installer runs it on demand
-// when the bundle is missing or older than any file it was built from (meta.json lists them).
+// when the bundle is missing or any file it was built from (meta.json lists them with their
+// content hashes) has changed.
 import { build } from 'esbuild';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
@@ -61,11 +63,21 @@ export async function buildAgent() {
   const controlPlane = inputs.filter((p) => p.startsWith('control-plane/') || p.startsWith('electron/'));
   if (controlPlane.length > 0)
     process.stderr.write(`build-agent: warning: the agent pulls in ${controlPlane.join(', ')}\n`);
+  // Content hashes, not only mtimes: a checkout, `git stash` or an editor's touch changes an
+  // mtime without changing the file, and a rebuild for that costs seconds on every cluster create.
+  const hashes = {};
+  for (const input of [...inputs, relative(repoRoot, PROTO), 'scripts/build-agent.mjs'])
+    hashes[input] = contentHash(join(repoRoot, input));
   writeFileSync(
     AGENT_BUNDLE_META,
-    `${JSON.stringify({ inputs: [...inputs, relative(repoRoot, PROTO)] }, null, 1)}\n`,
+    `${JSON.stringify({ inputs: [...inputs, relative(repoRoot, PROTO)], hashes }, null, 1)}\n`,
   );
   return AGENT_BUNDLE;
+}
+
+/** sha256 of a file's bytes, hex (agent-bundle.ts compares the same). */
+export function contentHash(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,31 +1,41 @@
 // The agent bundle the installer uploads: dist/agent/agent.mjs, built by scripts/build-agent.mjs.
 // Built on demand when it is missing or any file it was made from (listed in meta.json) has
 // changed since, so a developer's edit to the agent reaches the next node without a manual step.
+// "Changed" means different content: a file newer than the bundle is hashed and compared with
+// the hash meta.json recorded, so a touched-but-equal file costs a hash, not a rebuild.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 export const AGENT_BUNDLE = join(repoRoot, 'dist', 'agent', 'agent.mjs');
-const META = join(repoRoot, 'dist', 'agent', 'meta.json');
 const BUILD_SCRIPT = join(repoRoot, 'scripts', 'build-agent.mjs');
 
 /** Why the bundle must be (re)built, or undefined when it is current. */
-export function agentBundleStaleReason(): string | undefined {
-  if (!existsSync(AGENT_BUNDLE) || !existsSync(META)) return 'missing';
-  const built = statSync(AGENT_BUNDLE).mtimeMs;
-  let inputs: string[];
+export function agentBundleStaleReason(root = repoRoot): string | undefined {
+  const bundle = join(root, 'dist', 'agent', 'agent.mjs');
+  const metaFile = join(root, 'dist', 'agent', 'meta.json');
+  if (!existsSync(bundle) || !existsSync(metaFile)) return 'missing';
+  const built = statSync(bundle).mtimeMs;
+  let meta: { inputs: string[]; hashes?: Record<string, string> };
   try {
-    inputs = (JSON.parse(readFileSync(META, 'utf8')) as { inputs: string[] }).inputs;
+    meta = JSON.parse(readFileSync(metaFile, 'utf8')) as typeof meta;
   } catch {
     return 'unreadable meta.json';
   }
-  for (const input of [...inputs, 'scripts/build-agent.mjs']) {
-    const file = join(repoRoot, input);
+  for (const input of [...meta.inputs, 'scripts/build-agent.mjs']) {
+    const file = join(root, input);
     if (!existsSync(file)) return `${input} is gone`;
-    if (statSync(file).mtimeMs > built) return `${input} changed`;
+    if (statSync(file).mtimeMs <= built) continue;
+    const recorded = meta.hashes?.[input];
+    if (recorded === undefined || recorded !== sha256(file)) return `${input} changed`;
   }
   return undefined;
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 let building: Promise<string> | undefined;

@@ -27,6 +27,7 @@ export default async function bench() {
     const createStarted = Date.now();
     const created = await lib.createCluster({ name, provider: 'netns', nodes: NODES_FOR_CREATE });
     const createSeconds = (Date.now() - createStarted) / 1000;
+    const createSteps = createStepTimes(lib.clusterPaths(name).events, createStarted);
     await lib.removeNode(name, `node-${NODES_FOR_CREATE}`);
     const nodes = lib.listNodes(name);
     await lib.loadImage(name, buildImageArchive(BUSYBOX_IMAGE, join(home, 'images')));
@@ -61,6 +62,7 @@ export default async function bench() {
       overheadRatio: overhead,
       agentRssMiB,
       clusterCreateSeconds: createSeconds,
+      createSteps,
       targets,
     };
   } finally {
@@ -165,6 +167,32 @@ async function apiStartup(client: Client): Promise<Latencies> {
   watch.close();
   if (runningAt.size < PODS) throw new Error(`only ${runningAt.size} of ${PODS} pods became Running`);
   return latencies([...runningAt].map(([podName, at]) => at - createdAt.get(podName)!));
+}
+
+/**
+ * Where `cluster create` spent its time: each step of each node (from the cluster's
+ * events.jsonl) with when it started and ended, in ms after the create began.
+ */
+function createStepTimes(
+  eventsFile: string,
+  startedAt: number,
+): { step: string; node?: string; startMs: number; endMs: number }[] {
+  const steps: { step: string; node?: string; startMs: number; endMs: number }[] = [];
+  for (const line of readFileSync(eventsFile, 'utf8').split('\n')) {
+    if (!line) continue;
+    const e = JSON.parse(line) as {
+      time: string;
+      step: string;
+      node?: string;
+      status: string;
+      elapsedMs: number;
+    };
+    if (e.status !== 'done' || e.step === 'cluster') continue;
+    const endMs = Date.parse(e.time) - startedAt;
+    if (endMs < 0) continue;
+    steps.push({ step: e.step, node: e.node, startMs: endMs - e.elapsedMs, endMs });
+  }
+  return steps;
 }
 
 /** The agent's resident memory on the node, in MiB (its pid file is on this host for netns). */

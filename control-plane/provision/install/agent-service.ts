@@ -7,6 +7,14 @@ import { shellQuote, type SshSession } from './ssh.ts';
 
 export const AGENT_UNIT = 'flotilla-agent.service';
 
+/**
+ * V8 flags for the agent. Its garbage is short-lived (watch events, CRI replies), and with the
+ * default young generation (up to 16 MiB per semi-space) V8 keeps tens of MiB resident for it;
+ * 2 MiB semi-spaces cost a few more scavenges and keep the agent's RSS down (issue #6: < 80 MB
+ * with 50 pods).
+ */
+export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 /** The host's own Node runtime if it declares one, else the one the installer shipped. */
 function nodeBinary(node: ProvisionedNode): string {
   return node.agent.nodeBinary ?? installPaths(node).runtime;
@@ -21,7 +29,7 @@ After=network-online.target containerd.service
 Wants=network-online.target
 
 [Service]
-ExecStart=${nodeBinary(node)} ${paths.bundle} agent --config ${paths.config}
+ExecStart=${nodeBinary(node)} ${AGENT_NODE_FLAGS.join(' ')} ${paths.bundle} agent --config ${paths.config}
 Restart=always
 RestartSec=2
 KillMode=process
@@ -47,7 +55,7 @@ export async function startAgentService(ssh: SshSession, node: ProvisionedNode):
     return;
   }
   // setsid: the agent leaves the SSH session's process group and outlives the connection.
-  const command = [nodeBinary(node), paths.bundle, 'agent', '--config', paths.config]
+  const command = [nodeBinary(node), ...AGENT_NODE_FLAGS, paths.bundle, 'agent', '--config', paths.config]
     .map(shellQuote)
     .join(' ');
   await ssh.run(

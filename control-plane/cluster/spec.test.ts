@@ -14,6 +14,10 @@ describe('cluster spec', () => {
     [{ name: 'demo', provider: 'netns', nodes: 0 }, /^nodes:/],
     [{ name: 'demo', provider: 'netns', nodes: 1.5 }, /^nodes:/],
     [{ name: 'demo', provider: 'netns', nodes: 1, memory: 'lots' }, /^memory:/],
+    [
+      { name: 'demo', provider: 'netns', nodes: 1, registries: { mirrors: { 'docker.io': ['ftp://m'] } } },
+      /^registries/,
+    ],
   ])('says what is wrong with %j', (spec, problem) => {
     expect(specProblems(spec)).toEqual([expect.stringMatching(problem)]);
   });

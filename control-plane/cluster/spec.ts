@@ -2,6 +2,7 @@
 // then (kept, so the kubeconfig stays valid across stop and start).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { registriesProblems, type RegistriesSpec } from '../provision/install/registry-config.ts';
 import type { ProviderName } from '../provision/provider.ts';
 
 export interface ClusterSpec {
@@ -17,6 +18,8 @@ export interface ClusterSpec {
   port?: number;
   /** Provider-specific settings passed to every node (ssh: hosts ...). */
   options?: Record<string, unknown>;
+  /** Registry mirrors (`{"docker.io": ["http://10.0.0.1:5000"]}`) and insecure registries, on every node. */
+  registries?: RegistriesSpec;
   [key: string]: unknown;
 }
 
@@ -34,6 +37,7 @@ export function specProblems(spec: Partial<ClusterSpec>): string[] {
     problems.push('nodes: a whole number from 1 to 50');
   if (spec.memory !== undefined && memoryMiB(spec.memory) === undefined)
     problems.push('memory: MiB, or a quantity such as 2Gi');
+  problems.push(...registriesProblems(spec.registries));
   return problems;
 }
 

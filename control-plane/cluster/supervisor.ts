@@ -215,6 +215,7 @@ class Supervisor {
         apiServerUrl: `https://${node.apiServerAddress}:${this.cp!.port}`,
         caCertPem: readFileSync(join(this.paths.dir, 'pki', 'ca.crt'), 'utf8'),
         credential: await this.credentialFor(node.name),
+        ...(this.spec.registries ? { registries: this.spec.registries } : {}),
       }),
     };
   }

@@ -106,6 +106,7 @@ export class NetnsProvider implements NodeProvider {
         containerRuntimeEndpoint: node.containerdSocket,
         cniConfDir: node.cniConfDir,
         cniBinDir: CNI_BIN_DIR,
+        registryConfigDir: containerdPaths(node.nodeDir).registryConfigDir,
         cgroupParent: node.cgroupParent,
         nodeBinary: process.execPath,
         installPackages: false,

@@ -35,6 +35,8 @@ export interface AgentHostSettings {
   containerRuntimeEndpoint: string;
   cniConfDir: string;
   cniBinDir: string;
+  /** containerd's registry `config_path` (certs.d); absent: /etc/containerd/certs.d. */
+  registryConfigDir?: string;
   cgroupParent?: string;
   /** Absolute path of a Node runtime already on the host; absent: the installer ships one. */
   nodeBinary?: string;

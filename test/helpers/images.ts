@@ -47,8 +47,10 @@ export async function serveTestImages(address: string): Promise<TestRegistry> {
     repos.set(repo, { tag: tagOf(name), built: ociArchive(recipe(DEFAULT_BUSYBOX)) });
   }
   const server = createServer((req, res) => {
-    const match = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(req.url ?? '');
-    if (req.url === '/v2/' || req.url === '/v2') {
+    // A mirror request carries the upstream registry as `?ns=docker.io`: the path is what counts.
+    const path = (req.url ?? '').split('?')[0]!;
+    const match = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path);
+    if (path === '/v2/' || path === '/v2') {
       res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0' }).end();
       return;
     }

@@ -4,6 +4,7 @@
 import { stringify } from 'yaml';
 import { buildKubeconfig, kubeconfigToYaml } from '../../kubeconfig.ts';
 import type { ProvisionedNode } from '../provider.ts';
+import type { RegistriesSpec } from './registry-config.ts';
 
 const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
 
@@ -19,6 +20,8 @@ export interface AgentInstallSettings {
   podRoutes?: 'none' | 'host-gw' | 'vxlan';
   /** All pods' addresses (the controller manager's --cluster-cidr). Default 10.244.0.0/16. */
   clusterCIDR?: string;
+  /** Registry mirrors and insecure registries, written as containerd hosts.toml files. */
+  registries?: RegistriesSpec;
   /** Extra agent config keys (proxy, dns, ingress ...) as those features land. */
   extra?: Record<string, unknown>;
 }

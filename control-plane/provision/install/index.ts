@@ -12,3 +12,9 @@ export { NoSpaceLeftError, availableKiB } from './disk-space.ts';
 export { agentServiceRunning, killAgentService, AGENT_UNIT } from './agent-service.ts';
 export { installPaths, type AgentInstallSettings, type NodeCredential } from './agent-config.ts';
 export { ensureAgentBundle, AGENT_BUNDLE } from './agent-bundle.ts';
+export {
+  registriesProblems,
+  registryHostsFiles,
+  writeRegistryConfig,
+  type RegistriesSpec,
+} from './registry-config.ts';

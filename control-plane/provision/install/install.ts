@@ -12,6 +12,7 @@ import {
 import { removeAgentService, startAgentService, stopAgentService } from './agent-service.ts';
 import { writingOnNode } from './disk-space.ts';
 import { shipNodeRuntime } from './node-runtime.ts';
+import { writeRegistryConfig } from './registry-config.ts';
 import { shellQuote, type SshSession } from './ssh.ts';
 import type { ProvisionedNode } from '../provider.ts';
 
@@ -48,6 +49,8 @@ export async function installAgent(
     await ssh.writeFile(kubeconfigPath, kubeconfig, 0o600);
     await ssh.writeFile(paths.config, agentConfigYaml(node, settings), 0o600);
   });
+  // After the packages: containerd's certs.d is where the runtime reads its mirrors.
+  await writeRegistryConfig(ssh, node, settings.registries);
 }
 
 /** Rewrites only agent.yaml (the node's address changed); the agent reads it when restarted. */

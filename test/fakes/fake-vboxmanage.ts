@@ -6,6 +6,14 @@
 //   guestproperty get NAME PROP            "Value: 192.168.56.101" | "No value set!"
 //   dhcpserver findlease --interface= --mac-address=   "IP Address:  ..." (VirtualBox 6.1+)
 //   list hostonlyifs / hostonlyif create   "Name:  vboxnet0" blocks / "Interface 'vboxnet0' was successfully created"
+//   list hostonlynets / hostonlynet add --name --netmask --lower-ip --upper-ip [--enable]   (7.0+:
+//                                          "Name:" / "LowerIP:" / "VBoxNetworkName: hostonly-NAME" blocks);
+//                                          NIC `--nic2 hostonlynet --host-only-net2 NAME`,
+//                                          showvminfo `hostonly-network2="NAME"`, findlease --network=
+//   import --options importtovdi            the appliance's disk as "<basefolder>/<vm>/<vm>-disk001.vdi"
+//                                          (else .vmdk) on "SATA Controller-0-0", 10240 MiB like Ubuntu's
+//   modifymedium disk PATH --resize MiB     VDI/VHD only ("Resize medium operation for this format is not
+//                                          implemented yet!" for VMDK), never smaller, never while running
 //   errors: "VBoxManage: error: <text>" lines on stderr, exit 1, with VERR_ codes (VERR_DISK_FULL,
 //   VERR_VMX_MSR_ALL_VMX_DISABLED) and "Could not find a registered machine named 'X'".
 // `startvm` boots a real netns node (fake-vm.ts) from the user-data on the attached seed ISO,
@@ -17,6 +25,9 @@
 //   FAKE_VBOX_FAIL   name-taken | out-of-disk (import fails) | vt-x-disabled (startvm fails) |
 //                    stuck-starting (the VM runs but never gets an address)
 //   FAKE_VBOX_NO_GUEST_ADDITIONS=1   no guest properties: the address comes from the DHCP lease
+//   FAKE_VBOX_VERSION    what --version prints (default 7.0.14r161095)
+//   FAKE_VBOX_PLATFORM   the "host" (default linux): on darwin with 7.x, `hostonlyif create` fails as
+//                        on macOS VirtualBox 7 (no /dev/vboxnetctl); hostonlynet exists on 7.x only
 //   FAKE_VM_NETWORK, FAKE_VM_IMAGES  as for fake-vm.ts
 import { execFileSync } from 'node:child_process';
 import {
@@ -42,6 +53,8 @@ interface Vm {
   basefolder: string;
   settings: Record<string, string>;
   media: Record<string, string>;
+  /** Hard disk image path to its size in MiB. */
+  disks?: Record<string, number>;
   mac2: string;
   ip?: string;
 }
@@ -50,6 +63,9 @@ const host = fakeHost('FAKE_VBOX_STATE', '/tmp/fake-vbox');
 const argv = process.argv.slice(2);
 recordCall(host, 'FAKE_VBOX_LOG', argv);
 const failure = process.env.FAKE_VBOX_FAIL;
+const version = process.env.FAKE_VBOX_VERSION ?? '7.0.14r161095';
+const major = Number(version.split('.')[0]);
+const platform = process.env.FAKE_VBOX_PLATFORM ?? 'linux';
 
 class CliError extends Error {}
 
@@ -84,6 +100,56 @@ function hostOnlyIfs(): { name: string; ip: string }[] {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
 }
 
+interface HostOnlyNet {
+  name: string;
+  netmask: string;
+  lowerIp: string;
+  upperIp: string;
+}
+
+function hostOnlyNets(): HostOnlyNet[] {
+  const file = join(host.stateDir, 'hostonlynets.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+}
+
+async function hostonlynet(args: string[]): Promise<void> {
+  if (major < 7) throw new CliError(`Syntax error: Invalid command 'hostonlynet'`);
+  if (args[0] !== 'add') throw new CliError(`fake: unsupported hostonlynet ${args[0]}`);
+  const net = {
+    name: option(args, '--name') ?? '',
+    netmask: option(args, '--netmask') ?? '',
+    lowerIp: option(args, '--lower-ip') ?? '',
+    upperIp: option(args, '--upper-ip') ?? '',
+  };
+  if (Object.values(net).some((v) => !v))
+    throw new CliError('Syntax error: hostonlynet add needs --name, --netmask, --lower-ip and --upper-ip');
+  const list = hostOnlyNets();
+  if (list.some((n) => n.name === net.name))
+    throw new CliError(`Host-only network '${net.name}' already exists`);
+  await withLock(host, () => ensureNetwork(host));
+  writeFileSync(join(host.stateDir, 'hostonlynets.json'), JSON.stringify([...list, net]));
+}
+
+function modifymedium(args: string[]): void {
+  const [type, path] = args;
+  const size = Number(option(args, '--resize'));
+  if (type !== 'disk' || !path || !Number.isInteger(size) || size <= 0)
+    throw new CliError('Syntax error: modifymedium disk <filename|uuid> --resize <megabytes>');
+  const vm = all().find((v) => v.disks?.[path] !== undefined);
+  if (!vm) throw new CliError(`Could not find file for the medium '${path}' (VERR_FILE_NOT_FOUND)`);
+  if (!/\.(vdi|vhd)$/i.test(path))
+    throw new CliError(
+      `Resize medium operation for this format is not implemented yet!\nDetails: code VBOX_E_NOT_SUPPORTED (0x80bb0009), component MediumWrap, interface IMedium`,
+    );
+  if (vm.state === 'running')
+    throw new CliError(`Cannot resize medium '${path}' because it is locked for writing by a running VM`);
+  if (size < vm.disks![path]!)
+    throw new CliError(`Shrinking is not yet supported for medium '${path}' (VBOX_E_NOT_SUPPORTED)`);
+  process.stdout.write('0%...10%...20%...30%...40%...50%...60%...70%...80%...90%...100%\n');
+  vm.disks![path] = size;
+  save(vm);
+}
+
 async function importAppliance(args: string[]): Promise<void> {
   const [image] = args;
   const name = option(args, '--vmname')!;
@@ -105,6 +171,9 @@ async function importAppliance(args: string[]): Promise<void> {
     let index = 1;
     while (used.has(index)) index++;
     mkdirSync(join(basefolder, name), { recursive: true });
+    const vdi = args.includes('importtovdi') || args.includes('--options=importtovdi');
+    const disk = join(basefolder, name, `${name}-disk001.${vdi ? 'vdi' : 'vmdk'}`);
+    writeFileSync(disk, '');
     save({
       name,
       state: 'poweroff',
@@ -114,7 +183,8 @@ async function importAppliance(args: string[]): Promise<void> {
       image,
       basefolder,
       settings: {},
-      media: {},
+      media: { 'SATA Controller-0-0': disk },
+      disks: { [disk]: 10240 },
       mac2: `080027${index.toString(16).padStart(6, '0').toUpperCase()}`,
     });
   });
@@ -175,6 +245,14 @@ async function startvm(args: string[]): Promise<void> {
     process.stdout.write(`VM "${vm.name}" has been successfully started.\n`);
     return;
   }
+  const nic2 = vm.settings.nic2;
+  const adapter = vm.settings.hostonlyadapter2;
+  if (nic2 === 'hostonly' && !hostOnlyIfs().some((i) => i.name === adapter))
+    throw new CliError(
+      `Nonexistent host networking interface, name '${adapter}' (VERR_INTERNAL_ERROR)\nDetails: code NS_ERROR_FAILURE (0x80004005), component ConsoleWrap, interface IConsole`,
+    );
+  if (nic2 === 'hostonlynet' && !hostOnlyNets().some((n) => n.name === vm.settings['host-only-net2']))
+    throw new CliError(`Host-only network '${vm.settings['host-only-net2']}' not found (VERR_NOT_FOUND)`);
   const seed = Object.values(vm.media).find((m) => m.endsWith('.iso'));
   if (!seed) throw new CliError('the fake VM has no seed ISO attached: it would boot without cloud-init');
   const userData = execFileSync('isoinfo', ['-J', '-x', '/user-data', '-i', seed], { encoding: 'utf8' });
@@ -205,6 +283,7 @@ function showvminfo(args: string[]): void {
     `nic1="${vm.settings.nic1 ?? 'nat'}"`,
     `nic2="${vm.settings.nic2 ?? 'none'}"`,
     ...(vm.settings.hostonlyadapter2 ? [`hostonlyadapter2="${vm.settings.hostonlyadapter2}"`] : []),
+    ...(vm.settings['host-only-net2'] ? [`hostonly-network2="${vm.settings['host-only-net2']}"`] : []),
     `macaddress2="${vm.mac2}"`,
     ...(vm.settings.uart1 ? [`uart1="${vm.settings.uart1}"`, `uartmode1="${vm.settings.uartmode1}"`] : []),
     ...Object.entries(vm.media).map(([slot, medium]) => `"${slot}"="${medium}"`),
@@ -222,6 +301,13 @@ function guestproperty(args: string[]): void {
 
 function findlease(args: string[]): void {
   const mac = args.find((a) => a.startsWith('--mac-address='))?.split('=')[1];
+  const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  const iface = value('--interface');
+  const network = value('--network');
+  const known =
+    (iface !== undefined && hostOnlyIfs().some((i) => i.name === iface)) ||
+    (network !== undefined && hostOnlyNets().some((n) => `hostonly-${n.name}` === network));
+  if (!known) throw new CliError(`DHCP server does not exist (${iface ?? network})`);
   const vm = all().find((v) => v.mac2.toLowerCase().match(/../g)!.join(':') === mac && v.ip);
   if (!vm) throw new CliError(`Could not find a lease for ${mac}`);
   process.stdout.write(
@@ -233,7 +319,7 @@ async function main(): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case '--version':
-      process.stdout.write('7.0.14r161095\n');
+      process.stdout.write(`${version}\n`);
       return;
     case 'import':
       return importAppliance(args);
@@ -244,6 +330,10 @@ async function main(): Promise<void> {
       return;
     case 'storageattach':
       return storageattach(args);
+    case 'modifymedium':
+      return modifymedium(args);
+    case 'hostonlynet':
+      return hostonlynet(args);
     case 'startvm':
       return startvm(args);
     case 'controlvm':
@@ -263,6 +353,15 @@ async function main(): Promise<void> {
       return;
     }
     case 'list': {
+      if (args[0] === 'hostonlynets') {
+        if (major < 7) throw new CliError(`Syntax error: Invalid parameter 'hostonlynets'`);
+        const nets = hostOnlyNets().map(
+          (n) =>
+            `Name:            ${n.name}\nGUID:            3e7b1a4c-2f1d-4c5e-9a7b-000000000001\nState:           Enabled\nNetworkMask:     ${n.netmask}\nLowerIP:         ${n.lowerIp}\nUpperIP:         ${n.upperIp}\nVBoxNetworkName: hostonly-${n.name}\n`,
+        );
+        process.stdout.write(nets.join('\n'));
+        return;
+      }
       if (args[0] !== 'hostonlyifs') throw new CliError(`fake: unsupported list ${args[0]}`);
       const blocks = hostOnlyIfs().map(
         (i) =>
@@ -273,6 +372,10 @@ async function main(): Promise<void> {
     }
     case 'hostonlyif': {
       if (args[0] !== 'create') throw new CliError(`fake: unsupported hostonlyif ${args[0]}`);
+      if (platform === 'darwin' && major >= 7)
+        throw new CliError(
+          'Failed to create the host-only adapter\nVBoxNetAdpCtl: Error while adding new interface: failed to open /dev/vboxnetctl: No such file or directory\nDetails: code NS_ERROR_FAILURE (0x80004005), component HostNetworkInterfaceWrap, interface IHostNetworkInterface',
+        );
       const subnet = await withLock(host, () => ensureNetwork(host));
       const list = hostOnlyIfs();
       const name = `vboxnet${list.length}`;

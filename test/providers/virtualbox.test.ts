@@ -63,6 +63,8 @@ describe.skipIf(skip)('VirtualBox provider (fake VBoxManage, netns VMs)', () => 
       '0',
       '--vmname',
       vm,
+      '--options',
+      'importtovdi',
       '--cpus',
       '2',
       '--memory',
@@ -104,6 +106,11 @@ describe.skipIf(skip)('VirtualBox provider (fake VBoxManage, netns VMs)', () => 
       join(nodeDir, 'cloud-init', 'seed.iso'),
     ]);
     expect(calls.find((argv) => argv[0] === 'startvm')).toEqual(['startvm', vm, '--type', 'headless']);
+    // The node's disk size (10 GiB) is applied to the imported VDI before the first boot.
+    const disk = join(nodeDir, 'vm', vm, `${vm}-disk001.vdi`);
+    const resize = f.calls().findIndex((argv) => argv[0] === 'modifymedium' && argv[2] === disk);
+    expect(f.calls()[resize]).toEqual(['modifymedium', 'disk', disk, '--resize', '10240']);
+    expect(resize).toBeLessThan(f.calls().findIndex((argv) => argv[0] === 'startvm' && argv[1] === vm));
     for (const node of [a!, b!]) {
       expect(node).toMatchObject({ provider: 'virtualbox', sshUser: 'root' });
       expect(await sshRun(node, f.clusterDir, 'id -u')).toBe('0\n');
@@ -130,6 +137,57 @@ describe.skipIf(skip)('VirtualBox provider (fake VBoxManage, netns VMs)', () => 
     await p.deleteNode(node, f.ctx);
     await p.deleteNode(node, f.ctx); // gone already: fine
     expect(vms()).toEqual([]);
+  });
+
+  it('grows the disk to the size asked for', async () => {
+    const p = provider();
+    const node = await p.createNode({ ...spec('node-4', 4), diskGiB: 25 }, f.ctx);
+    const vm = vmName(f.cluster, 'node-4');
+    const disk = join(f.clusterDir, 'nodes', 'node-4', 'vm', vm, `${vm}-disk001.vdi`);
+    expect(f.calls()).toContainEqual(['modifymedium', 'disk', disk, '--resize', String(25 * 1024)]);
+    expect(await sshRun(node, f.clusterDir, 'echo up')).toBe('up\n');
+    await p.deleteNode(node, f.ctx);
+  });
+
+  it('on macOS with VirtualBox 7 the nodes share a host-only network, not an adapter', async () => {
+    const mac = { FAKE_VBOX_PLATFORM: 'darwin', FAKE_VBOX_VERSION: '7.1.4r165100' };
+    const p = new VirtualBoxProvider({
+      command: join(FAKES_DIR, 'VBoxManage'),
+      env: { ...f.env, ...mac, FAKE_VBOX_NO_GUEST_ADDITIONS: '1' },
+      image,
+      platform: 'darwin',
+      bootTimeoutMs: 120_000,
+      pollMs: 200,
+    });
+    const before = f.calls().length;
+    const node = await p.createNode(spec('mac-1', 5), f.ctx);
+    const vm = vmName(f.cluster, 'mac-1');
+    const calls = f.calls().slice(before);
+    expect(calls.map((argv) => argv.slice(0, 2).join(' '))).not.toContain('hostonlyif create');
+    expect(calls).toContainEqual([
+      'hostonlynet',
+      'add',
+      '--name',
+      'flotilla',
+      '--netmask',
+      '255.255.255.0',
+      '--lower-ip',
+      '192.168.56.100',
+      '--upper-ip',
+      '192.168.56.199',
+      '--enable',
+    ]);
+    const modify = calls.find((argv) => argv[0] === 'modifyvm' && argv[1] === vm)!;
+    expect(modify.slice(2, 6)).toEqual(['--nic1', 'nat', '--nic2', 'hostonlynet']);
+    expect(modify.slice(6, 8)).toEqual(['--host-only-net2', 'flotilla']);
+    expect(node.state.hostOnlyNetwork).toBe('flotilla');
+    // Without Guest Additions the lease comes from the network's DHCP server.
+    expect(
+      calls.some((argv) => argv[0] === 'dhcpserver' && argv.includes('--network=hostonly-flotilla')),
+    ).toBe(true);
+    expect(await p.address(node, f.ctx)).toBe(node.address);
+    expect(await sshRun(node, f.clusterDir, 'echo up')).toBe('up\n');
+    await p.deleteNode(node, f.ctx);
   });
 
   const failures: [string, string, RegExp, RegExp][] = [

@@ -6,6 +6,9 @@
 //   `guestproperty get NAME PROP`: "Value: 192.168.56.101" or "No value set!"
 //   `dhcpserver findlease --interface=IF --mac-address=MAC`: "IP Address:  192.168.56.101" ...
 //   `list hostonlyifs`: blocks of "Name:            vboxnet0" / "IPAddress:       192.168.56.1" ...
+//   `list hostonlynets` (7.0+): blocks of "Name:" / "NetworkMask:" / "LowerIP:" / "UpperIP:" /
+//     "VBoxNetworkName:"
+//   `showvminfo` disks: "<controller>-<port>-<device>"="<path>" ("none" / "emptydrive" when empty)
 
 export function parseVersion(stdout: string): string | undefined {
   return /^(\d+\.\d+\.\d+)/m.exec(stdout.trim())?.[1];
@@ -50,4 +53,39 @@ export function parseHostOnlyInterfaces(stdout: string): HostOnlyInterface[] {
 /** "080027AABBCC" (showvminfo) to "08:00:27:aa:bb:cc" (findlease). */
 export function colonMac(mac: string): string {
   return (mac.toLowerCase().match(/../g) ?? []).join(':');
+}
+
+export interface HostOnlyNetwork {
+  name: string;
+  lowerIp?: string;
+  networkName?: string;
+}
+
+export function parseHostOnlyNetworks(stdout: string): HostOnlyNetwork[] {
+  return stdout
+    .split(/\n\s*\n/)
+    .map((block) => ({
+      name: /^Name:\s*(.+)$/m.exec(block)?.[1]?.trim() ?? '',
+      lowerIp: /^LowerIP:\s*(\S+)/m.exec(block)?.[1],
+      networkName: /^VBoxNetworkName:\s*(\S+)/m.exec(block)?.[1],
+    }))
+    .filter((n) => n.name !== '');
+}
+
+export interface AttachedDisk {
+  controller: string;
+  port: string;
+  device: string;
+  path: string;
+}
+
+/** Hard disk images attached to a VM (showvminfo --machinereadable), DVDs (.iso) left out. */
+export function attachedDisks(info: Record<string, string>): AttachedDisk[] {
+  const disks: AttachedDisk[] = [];
+  for (const [key, path] of Object.entries(info)) {
+    const m = /^(.+)-(\d+)-(\d+)$/.exec(key);
+    if (!m || !/\.(vdi|vmdk|vhd)$/i.test(path)) continue;
+    disks.push({ controller: m[1]!, port: m[2]!, device: m[3]!, path });
+  }
+  return disks;
 }

@@ -1,5 +1,7 @@
-// Nodes as VirtualBox VMs: import an Ubuntu cloud image (.ova), NIC 1 NAT (the internet) and
-// NIC 2 host-only (node-to-node and host-to-node traffic), our NoCloud seed ISO on its own SATA
+// Nodes as VirtualBox VMs: import an Ubuntu cloud image (.ova) with its disk as VDI, grown to the
+// node's disk size before first boot (cloud-init's growpart fills it), NIC 1 NAT (the internet) and
+// NIC 2 host-only (node-to-node and host-to-node traffic: an adapter, or on macOS with
+// VirtualBox 7 a host-only network, see host-network.ts), our NoCloud seed ISO on its own SATA
 // controller, the serial console to a file, then `startvm --type headless` and the shared SSH
 // path. The address comes from guest properties (with Guest Additions) or the host-only DHCP
 // server's lease. VBoxManage reference: https://www.virtualbox.org/manual/ch08.html
@@ -18,9 +20,17 @@ import {
 } from '../provider.ts';
 import { isMissingVm, isNameTaken, vboxError } from './errors.ts';
 import {
+  DEFAULT_HOST_ONLY_NET,
+  hostNetworkKind,
+  hostOnlyNetNetworkName,
+  type HostNetworkKind,
+} from './host-network.ts';
+import {
+  attachedDisks,
   colonMac,
   parseGuestProperty,
   parseHostOnlyInterfaces,
+  parseHostOnlyNetworks,
   parseLease,
   parseMachineReadable,
   parseVersion,
@@ -31,8 +41,13 @@ export interface VirtualBoxProviderOptions {
   command?: string;
   /** Cloud image (.ova) when the node spec names none; also $FLOTILLA_VIRTUALBOX_IMAGE. */
   image?: string;
-  /** Host-only interface for node traffic (default: the first one, created if there is none). */
+  /**
+   * Host-only interface (or, on macOS with VirtualBox 7, host-only network) for node traffic
+   * (default: the first one, created if there is none).
+   */
   hostOnlyAdapter?: string;
+  /** The host's platform, which decides adapter or network (default: process.platform). */
+  platform?: NodeJS.Platform;
   bootTimeoutMs?: number;
   pollMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -103,8 +118,9 @@ export class VirtualBoxProvider implements NodeProvider {
       state: { vm, nodeDir: files.nodeDir, consoleFile },
     };
     try {
-      const adapter = await this.hostOnlyAdapter(ctx);
-      node.state.hostOnlyAdapter = adapter;
+      const network = await this.hostNetwork(ctx);
+      if (network.kind === 'hostonlyif') node.state.hostOnlyAdapter = network.name;
+      else node.state.hostOnlyNetwork = network.name;
       ctx.progress(`importing ${image} as ${vm}`);
       await this.must(
         'create VM',
@@ -116,6 +132,9 @@ export class VirtualBoxProvider implements NodeProvider {
           '0',
           '--vmname',
           vm,
+          // VirtualBox resizes VDI and VHD images only, not the .ova's VMDK.
+          '--options',
+          'importtovdi',
           '--cpus',
           String(spec.cpus),
           '--memory',
@@ -126,6 +145,7 @@ export class VirtualBoxProvider implements NodeProvider {
         ctx.signal,
       );
       imported = true;
+      await this.growDisk(vm, spec.diskGiB, ctx);
       await this.must(
         'create VM',
         vm,
@@ -135,9 +155,9 @@ export class VirtualBoxProvider implements NodeProvider {
           '--nic1',
           'nat',
           '--nic2',
-          'hostonly',
-          '--hostonlyadapter2',
-          adapter,
+          ...(network.kind === 'hostonlyif'
+            ? ['hostonly', '--hostonlyadapter2', network.name]
+            : ['hostonlynet', '--host-only-net2', network.name]),
           '--uart1',
           '0x3F8',
           '4',
@@ -251,19 +271,67 @@ export class VirtualBoxProvider implements NodeProvider {
     return image;
   }
 
-  private async hostOnlyAdapter(ctx: ProvisionContext): Promise<string> {
-    if (this.options.hostOnlyAdapter) return this.options.hostOnlyAdapter;
+  /** The imported disk grown to the node's size; an image already as large stays as it is. */
+  private async growDisk(vm: string, diskGiB: number, ctx: ProvisionContext): Promise<void> {
+    const disk = attachedDisks(await this.vmInfo(vm, ctx.signal))[0];
+    if (!disk) throw new ProvisionError('create VM', `the image imported as ${vm} has no hard disk`);
+    ctx.progress(`growing ${vm}'s disk to ${diskGiB} GiB`);
+    const result = await this.run(
+      ['modifymedium', 'disk', disk.path, '--resize', String(diskGiB * 1024)],
+      ctx.signal,
+    );
+    if (result.code !== 0 && !/shrink/i.test(result.stderr)) throw vboxError('create VM', vm, result.stderr);
+  }
+
+  private kind: Promise<HostNetworkKind> | undefined;
+
+  /** Adapter or network: by platform and the installed VirtualBox's version (asked once). */
+  private networkKind(signal?: AbortSignal): Promise<HostNetworkKind> {
+    this.kind ??= this.run(['--version'], signal).then((r) =>
+      hostNetworkKind(this.options.platform ?? process.platform, parseVersion(r.stdout)),
+    );
+    return this.kind;
+  }
+
+  private async hostNetwork(ctx: ProvisionContext): Promise<{ kind: HostNetworkKind; name: string }> {
+    const kind = await this.networkKind(ctx.signal);
+    if (this.options.hostOnlyAdapter) return { kind, name: this.options.hostOnlyAdapter };
+    const what = 'host-only network';
     const list = async () =>
-      parseHostOnlyInterfaces(
-        (await this.must('create VM', 'host-only network', ['list', 'hostonlyifs'], ctx.signal)).stdout,
-      );
+      kind === 'hostonlyif'
+        ? parseHostOnlyInterfaces(
+            (await this.must('create VM', what, ['list', 'hostonlyifs'], ctx.signal)).stdout,
+          )
+        : parseHostOnlyNetworks(
+            (await this.must('create VM', what, ['list', 'hostonlynets'], ctx.signal)).stdout,
+          );
     const existing = await list();
-    if (existing[0]) return existing[0].name;
+    if (existing[0]) return { kind, name: existing[0].name };
     ctx.progress('creating a host-only network');
-    await this.must('create VM', 'host-only network', ['hostonlyif', 'create'], ctx.signal);
+    const n = DEFAULT_HOST_ONLY_NET;
+    await this.must(
+      'create VM',
+      what,
+      kind === 'hostonlyif'
+        ? ['hostonlyif', 'create']
+        : [
+            'hostonlynet',
+            'add',
+            '--name',
+            n.name,
+            '--netmask',
+            n.netmask,
+            '--lower-ip',
+            n.lowerIp,
+            '--upper-ip',
+            n.upperIp,
+            '--enable',
+          ],
+      ctx.signal,
+    );
     const created = await list();
     if (!created[0]) throw new ProvisionError('create VM', 'VirtualBox created no host-only network');
-    return created[0].name;
+    return { kind, name: created[0].name };
   }
 
   private async boot(
@@ -330,12 +398,17 @@ export class VirtualBoxProvider implements NodeProvider {
     const info = await this.vmInfo(vm, signal);
     const mac = info.macaddress2;
     const adapter = info.hostonlyadapter2;
-    if (!mac || !adapter) return undefined;
-    const lease = await this.run(
-      ['dhcpserver', 'findlease', `--interface=${adapter}`, `--mac-address=${colonMac(mac)}`],
-      signal,
-    );
+    const network = info['hostonly-network2'];
+    if (!mac || (!adapter && !network)) return undefined;
+    const dhcp = adapter ? `--interface=${adapter}` : `--network=${await this.networkName(network!, signal)}`;
+    const lease = await this.run(['dhcpserver', 'findlease', dhcp, `--mac-address=${colonMac(mac)}`], signal);
     return lease.code === 0 ? parseLease(lease.stdout) : undefined;
+  }
+
+  private async networkName(network: string, signal?: AbortSignal): Promise<string> {
+    const listed = await this.run(['list', 'hostonlynets'], signal);
+    const found = parseHostOnlyNetworks(listed.stdout).find((n) => n.name === network);
+    return found?.networkName ?? hostOnlyNetNetworkName(network);
   }
 
   /** Powers off and unregisters the VM with its disks; a VM that is gone already is fine. */

@@ -56,7 +56,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent joining with a 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-join-agent-'));
     cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer({ args: ['--address', cluster.gateway] });
+    server = await startServer({ args: cluster.serveArgs });
     node = cluster.nodes[0]!;
     const config = writeConfig(dir, node.name, {
       nodeName: node.name,

@@ -9,6 +9,7 @@ import { CriClient } from '../../agent/kubelet/cri/index.ts';
 import { POD_UID_LABEL } from '../../agent/kubelet/labels.ts';
 import { execFileSync } from 'node:child_process';
 import { allowPlainHttpRegistry, containerdPaths } from '../../control-plane/provision/netns/index.ts';
+import { containsIp } from '../../control-plane/provision/netns/subnet.ts';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE, serveTestImages } from '../helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
@@ -26,8 +27,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-test-'));
     cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    // Listen on the cluster bridge: where nodes reach the control plane (docs/netns.md).
-    server = await startServer({ args: ['--address', cluster.gateway] });
+    // Listen on the cluster bridge (where nodes reach the control plane, docs/netns.md) and
+    // allocate podCIDRs from this cluster's own range, so the host route the probe test adds
+    // cannot capture another concurrently running cluster's pod traffic.
+    server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
     agent = startAgent(writeAgentConfig(node, server.kubeconfig, dir));
     cri = new CriClient(node.containerdSocket);
@@ -103,7 +106,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
         LONG,
         'node Ready',
       );
-      expect(n.spec.podCIDR).toMatch(/^10\.244\.\d+\.0\/24$/);
+      // Node IPAM and the netns provider agree on the node's pod range.
+      expect(n.spec.podCIDR).toBe(cluster.nodes[0]!.podCIDR);
       expect(n.status.nodeInfo).toMatchObject({
         kubeletVersion: 'v1.32.0-flotilla',
         operatingSystem: 'linux',
@@ -174,7 +178,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
           p.status?.phase === 'Running' &&
           p.status.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True'),
       );
-      expect(running.status.podIP).toMatch(/^10\.244\./);
+      expect(containsIp(cluster.nodes[0]!.podCIDR!, running.status.podIP)).toBe(true);
       expect(running.status.hostIP).toBe(cluster.nodes[0]!.nodeIp);
       expect(running.status.startTime).toBeDefined();
       expect(running.status.containerStatuses[0]).toMatchObject({

@@ -2,7 +2,8 @@
 // account token the API server accepts), persistentVolumeClaim and subPath volumes, ConfigMap
 // updates reaching a running container, the kubelet's events in `kubectl describe pod`,
 // postStart/preStop hooks, service environment variables and activeDeadlineSeconds. Files are
-// read through CRI exec (kubectl exec needs the streaming API, not here yet).
+// read through CRI exec straight against the node's containerd: this suite is about what the
+// kubelet put in the container, not the streaming path (test/streaming covers kubectl exec).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +26,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-pod-features-'));
     cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer({ args: ['--address', cluster.gateway] });
+    server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
     agent = startAgent(writeAgentConfig(node, server.kubeconfig, dir));
     cri = new CriClient(node.containerdSocket);

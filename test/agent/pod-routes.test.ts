@@ -19,6 +19,7 @@ import { BUSYBOX_IMAGE, HTTPD_IMAGE, testImageArchives } from '../helpers/images
 import {
   netnsSkipReason,
   removeStaleTestClusters,
+  testClusterCIDR,
   testClusterDir,
   testClusterName,
 } from '../helpers/netns.ts';
@@ -78,10 +79,12 @@ describe.skipIf(netnsSkipReason() !== undefined).each(['host-gw', 'vxlan'] as co
         nodes: [{ name: 'node-1' }, { name: 'node-2' }],
         images: [images.pause, images.busybox, images.httpd],
       });
-      server = await startServer({ args: ['--address', cluster.gateway] });
+      // This cluster's own pod range (from its unique node subnet), not one every test shares.
+      const clusterCIDR = testClusterCIDR(cluster.nodeSubnet);
+      server = await startServer({ args: ['--address', cluster.gateway, '--cluster-cidr', clusterCIDR] });
       agents = cluster.nodes.map((node) => {
         const file = writeAgentConfig(node, server.kubeconfig, dir);
-        appendFileSync(file, `podRoutes: ${mode}\nclusterCIDR: 10.244.0.0/16\n`);
+        appendFileSync(file, `podRoutes: ${mode}\nclusterCIDR: ${clusterCIDR}\n`);
         return startAgentInNode(node.namespace, file);
       });
       cri = new CriClient(cluster.nodes[0]!.containerdSocket);

@@ -29,7 +29,7 @@ describe.skipIf(netnsSkipReason() !== undefined)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'flotilla-sa-access-'));
       cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-      server = await startServer({ args: ['--address', cluster.gateway] });
+      server = await startServer({ args: cluster.serveArgs });
       const node = cluster.nodes[0]!;
       agent = startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir));
       await waitFor(

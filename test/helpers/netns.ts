@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   createCluster,
   destroyCluster,
+  freeNodeSubnet,
   listClusters,
   netnsSupport,
   type NetnsCluster,
@@ -18,7 +19,14 @@ export function netnsSkipReason(): string | undefined {
   return support.ok ? undefined : `netns tests skipped: ${support.reason}`;
 }
 
-export const CLUSTER_CIDR = '10.244.0.0/16';
+/**
+ * Every test cluster's pod addresses lie in here. Each cluster gets its own /22 of it (see
+ * testClusterCIDR), so a host route one test adds to its pods cannot capture another
+ * concurrently running test's traffic.
+ */
+export const CLUSTER_CIDR = '10.244.0.0/14';
+/** The most nodes a test cluster can have: one /24 podCIDR each out of its /22. */
+export const MAX_TEST_NODES = 4;
 
 export interface TestClusterOptions {
   nodes?: number;
@@ -27,31 +35,70 @@ export interface TestClusterOptions {
 }
 
 export interface TestCluster extends NetnsCluster {
+  /**
+   * This cluster's own pod range: pass it to the control plane (`flotilla serve --cluster-cidr`,
+   * see serveArgs) so node IPAM hands out the same podCIDRs as `nodes[i].podCIDR`.
+   */
+  clusterCIDR: string;
+  /** `flotilla serve` arguments for this cluster: listen on its bridge, allocate from its range. */
+  serveArgs: string[];
   destroy(): Promise<void>;
 }
 
 export async function createTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   await removeStaleTestClusters();
+  const count = options.nodes ?? 1;
+  if (count > MAX_TEST_NODES) throw new Error(`a test cluster has at most ${MAX_TEST_NODES} nodes`);
   const name = testClusterName();
   const clusterDir = testClusterDir(name);
   const images = testImageArchives();
-  const cluster = await createCluster({
-    name,
-    clusterDir,
-    nodes: Array.from({ length: options.nodes ?? 1 }, (_, i) => ({
-      name: `node-${i + 1}`,
-      podCIDR: `10.244.${i + 1}.0/24`,
-    })),
-    clusterCIDR: CLUSTER_CIDR,
-    images: options.withTestImages ? [images.pause, images.busybox, images.httpd] : [images.pause],
-  });
+  // The pod range follows from the node subnet, which is unique on this host while the cluster
+  // lives; two clusters that pick the same subnet at once fail on the bridge, and we pick again.
+  let cluster: NetnsCluster | undefined;
+  let clusterCIDR = '';
+  for (let attempt = 1; !cluster; attempt++) {
+    const nodeSubnet = await freeNodeSubnet();
+    clusterCIDR = testClusterCIDR(nodeSubnet);
+    try {
+      cluster = await createCluster({
+        name,
+        clusterDir,
+        nodeSubnet,
+        // Node IPAM allocates /24s from the start of the range in registration order; tests
+        // register node-1 first, so node i gets the i-th /24 here and there alike.
+        nodes: Array.from({ length: count }, (_, i) => ({
+          name: `node-${i + 1}`,
+          podCIDR: nthSubnet24(clusterCIDR, i),
+        })),
+        clusterCIDR,
+        images: options.withTestImages ? [images.pause, images.busybox, images.httpd] : [images.pause],
+      });
+    } catch (error) {
+      if (attempt >= 5 || !/is already used by/.test(String(error))) throw error;
+    }
+  }
   return {
     ...cluster,
+    clusterCIDR,
+    serveArgs: ['--address', cluster.gateway, '--cluster-cidr', clusterCIDR],
     destroy: async () => {
       await destroyCluster(name, clusterDir);
       rmSync(clusterDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The /22 of CLUSTER_CIDR that belongs to the test cluster on node subnet 10.240.<k>.0/24. */
+export function testClusterCIDR(nodeSubnet: string): string {
+  const match = /^10\.240\.(\d+)\.0\/24$/.exec(nodeSubnet);
+  if (!match) throw new Error(`unexpected node subnet ${nodeSubnet} (want 10.240.<k>.0/24)`);
+  const k = Number(match[1]); // 1..254: 256 /22s fit in the /14
+  return `10.${244 + (k >> 6)}.${(k & 63) << 2}.0/22`;
+}
+
+function nthSubnet24(cidr22: string, i: number): string {
+  const [a, b, c] = cidr22.split('.').map(Number);
+  return `${a}.${b}.${c! + i}.0/24`;
 }
 
 /** A fresh cluster name that tells which process made it (see removeStaleTestClusters). */

@@ -9,6 +9,8 @@ import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
 import type { Service } from '../../api/types/service.ts';
 import { systemIptables, type Iptables } from './iptables.ts';
 import { Proxier } from './proxier.ts';
+import { PROXY_HEALTHZ_PORT, ProxyHealth, serveProxyHealth } from './proxy-health.ts';
+import { healthCheckTargets, ServiceHealthServer } from './service-health.ts';
 import { enableKernelSettings } from './sysctl.ts';
 
 export { Proxier } from './proxier.ts';
@@ -21,6 +23,8 @@ export interface ProxyConfig {
   clusterCIDR?: string;
   /** CIDRs whose local addresses take NodePort traffic; empty: every local address. */
   nodePortAddresses?: string[];
+  /** kube-proxy's /healthz (upstream --healthz-bind-address); default 0.0.0.0:10256. */
+  healthzBindAddress?: string;
 }
 
 export interface RunProxyOptions {
@@ -47,16 +51,38 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
     fullSyncIntervalMs: opts.fullSyncIntervalMs,
     logger,
   });
+  // Upstream's health timeout: a change may wait up to twice the sync period.
+  const health = new ProxyHealth(2 * syncIntervalMs);
+  const healthz = await serveProxyHealth(
+    health,
+    opts.config.healthzBindAddress ?? `0.0.0.0:${PROXY_HEALTHZ_PORT}`,
+    logger,
+  );
+  const serviceHealth = new ServiceHealthServer({ logger, proxyHealthy: () => health.healthy() });
+  signal.addEventListener(
+    'abort',
+    () => {
+      healthz?.close();
+      void serviceHealth.close();
+    },
+    { once: true },
+  );
+  const changed =
+    <T>(apply: (o: T) => void) =>
+    (o: T) => {
+      apply(o);
+      health.queued();
+    };
   const factory = new SharedInformerFactory(opts.client, { logger });
   factory.informerFor<Service & KubeObject>('v1', 'Service').addEventHandler({
-    onAdd: (s) => proxier.setService(s),
-    onUpdate: (_, s) => proxier.setService(s),
-    onDelete: (s) => proxier.deleteService(s),
+    onAdd: changed((s) => proxier.setService(s)),
+    onUpdate: (_, s) => changed((x: Service) => proxier.setService(x))(s),
+    onDelete: changed((s) => proxier.deleteService(s)),
   });
   factory.informerFor<EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice').addEventHandler({
-    onAdd: (s) => proxier.setEndpointSlice(s),
-    onUpdate: (_, s) => proxier.setEndpointSlice(s),
-    onDelete: (s) => proxier.deleteEndpointSlice(s),
+    onAdd: changed((s) => proxier.setEndpointSlice(s)),
+    onUpdate: (_, s) => changed((x: EndpointSlice) => proxier.setEndpointSlice(x))(s),
+    onDelete: changed((s) => proxier.deleteEndpointSlice(s)),
   });
   factory.start(signal);
   try {
@@ -70,6 +96,8 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
     const started = Date.now();
     try {
       const result = await proxier.sync();
+      health.updated();
+      if (!signal.aborted) serviceHealth.sync(healthCheckTargets(proxier.programmedPorts()));
       logger.info('iptables synced', {
         full: result.full,
         services: result.services,

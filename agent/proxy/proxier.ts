@@ -92,6 +92,11 @@ export class Proxier {
     this.markChanged(key);
   }
 
+  /** The service ports the last successful sync programmed (for the health check node ports). */
+  programmedPorts(): ProxyServicePort[] {
+    return [...this.applied.values()].flat();
+  }
+
   /** Next full sync rewrites everything (after a restart, or when the kernel state is in doubt). */
   requestFullSync(): void {
     this.needFull = true;

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import * as agent from './agent.ts';
 import * as cluster from './cluster.ts';
+import * as doctor from './doctor.ts';
 import * as image from './image.ts';
 import * as kubeconfig from './kubeconfig.ts';
 import * as node from './node.ts';
@@ -12,6 +13,7 @@ import * as start from './start.ts';
 const commands: Record<string, { register(program: Command): void }> = {
   agent,
   cluster,
+  doctor,
   image,
   kubeconfig,
   node,

@@ -94,3 +94,15 @@ describe('app API: clusters', () => {
     expect(((await res.json()) as { hint: string }).hint).toContain('flotilla');
   });
 });
+
+describe('app API: doctor', () => {
+  it('serves the host checks even when no cluster library is available', async () => {
+    const base = await serve(undefined);
+    const res = await fetch(`${base}/app/v1/doctor?nodes=3`);
+    expect(res.status).toBe(200);
+    const report = (await res.json()) as { checks: { id: string; message: string }[]; summary: object };
+    expect(report.checks.map((c) => c.id)).toContain('routes');
+    expect(report.checks.find((c) => c.id === 'disk')?.message).toContain('3 nodes');
+    expect(Object.keys(report.summary).sort()).toEqual(['fail', 'ok', 'warn']);
+  });
+});

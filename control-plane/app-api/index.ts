@@ -2,6 +2,7 @@
 // their live creation progress, for the renderer's "Create cluster" wizard. Served by the API
 // server as a mount, so the same authentication (session cookie, client certificate) applies.
 //   GET    /app/v1/providers                 which providers work on this computer
+//   GET    /app/v1/doctor                    host checks (`flotilla doctor`), ?nodes=N&memory=MiB
 //   GET    /app/v1/clusters                  list
 //   POST   /app/v1/clusters                  create (202; progress follows)
 //   GET    /app/v1/clusters/NAME/progress    progress events, NDJSON, streamed until done/failed
@@ -18,6 +19,8 @@ import { proxyToCluster, proxyUpgradeToCluster } from './cluster-proxy.ts';
 import type { Duplex } from 'node:stream';
 import { openNodeShell } from './node-shell.ts';
 import { detectProviders } from './providers.ts';
+import { dataRoot } from '../cluster/paths.ts';
+import { runDoctor } from '../doctor/index.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
 export { loadClusterLibrary } from './cluster-library.ts';
@@ -80,6 +83,13 @@ export function createAppApi(opts: AppApiOptions): Mount {
     const parts = url.pathname.split('/').filter(Boolean); // app v1 clusters NAME sub
     if (parts[0] === 'app' && parts[1] === 'v1' && parts[2] === 'providers' && parts.length === 3) {
       json(res, 200, { items: detectProviders() });
+      return;
+    }
+    if (parts[0] === 'app' && parts[1] === 'v1' && parts[2] === 'doctor' && parts.length === 3) {
+      // Needs no cluster library: diagnostics must work while (or because) clusters cannot start.
+      const nodes = Number(url.searchParams.get('nodes')) || undefined;
+      const memoryPerNodeMiB = Number(url.searchParams.get('memory')) || undefined;
+      json(res, 200, await runDoctor({ dataRoot: dataRoot(), nodes, memoryPerNodeMiB }));
       return;
     }
     if (parts[0] !== 'app' || parts[1] !== 'v1' || parts[2] !== 'clusters') {

@@ -38,7 +38,7 @@ export async function connectWhenUp(
       return await connectSsh(node, { privateKey, signal: opts.signal, timeoutMs: 20_000 });
     } catch (error) {
       if (error instanceof HostKeyMismatchError || opts.signal?.aborted || Date.now() > deadline) throw error;
-      await sleep(500, opts.signal);
+      await sleep(POLL_MS, opts.signal);
     }
   }
 }
@@ -159,20 +159,27 @@ export async function waitUntil(
       const why = explain ? await explain().catch(() => '') : '';
       throw new Error(`not done after ${Math.round(timeoutMs / 1000)} s${why ? `; ${why}` : ''}`);
     }
-    await sleep(500, signal);
+    await sleep(POLL_MS, signal);
   }
 }
 
+/**
+ * How often bring-up checks SSH, the Node and its Ready condition. Each check is a loopback
+ * request or connect; at 500 ms a 3-node create waited ~250 ms per step per node for nothing.
+ */
+const POLL_MS = 200;
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
+    // The listener goes when the timer fires: polls would otherwise pile them up on the signal.
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

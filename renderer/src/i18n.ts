@@ -96,6 +96,17 @@ const en = {
   'cluster.open': 'Open cluster',
   'cluster.copyKubectl': 'Copy kubectl command',
   'cluster.copied': 'Copied',
+  'nav.diagnostics': 'Diagnostics',
+  'doctor.intro': 'Checks this computer for running clusters, like `flotilla doctor`.',
+  'doctor.rerun': 'Run again',
+  'doctor.running': 'Checking…',
+  'doctor.summary': '{ok} ok, {warn} warnings, {fail} failed',
+  'logs.search': 'Search logs',
+  'logs.matches': '{n} of {total}',
+  'logs.noMatches': 'no matches',
+  'logs.previous': 'Previous match',
+  'logs.next': 'Next match',
+  'logs.download': 'Download',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -190,6 +201,17 @@ const zh: Partial<Record<MessageKey, string>> = {
   'cluster.open': '打开集群',
   'cluster.copyKubectl': '复制 kubectl 命令',
   'cluster.copied': '已复制',
+  'nav.diagnostics': '诊断',
+  'doctor.intro': '检查这台电脑能否运行集群（同 `flotilla doctor`）。',
+  'doctor.rerun': '重新检查',
+  'doctor.running': '检查中…',
+  'doctor.summary': '{ok} 项正常，{warn} 项警告，{fail} 项失败',
+  'logs.search': '搜索日志',
+  'logs.matches': '第 {n} 个，共 {total} 个',
+  'logs.noMatches': '无匹配',
+  'logs.previous': '上一个匹配',
+  'logs.next': '下一个匹配',
+  'logs.download': '下载',
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zh };

@@ -11,6 +11,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/events', name: 'events', component: () => import('./views/EventsView.vue') },
   { path: '/yaml', name: 'yaml', component: () => import('./views/YamlView.vue') },
   { path: '/create', name: 'create', component: () => import('./views/CreateClusterView.vue') },
+  { path: '/diagnostics', name: 'diagnostics', component: () => import('./views/DiagnosticsView.vue') },
 ];
 
 const desktop = globalThis.location?.protocol === 'app:';

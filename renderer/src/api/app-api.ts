@@ -90,3 +90,19 @@ export const listClusters = () =>
     (l) => l.items,
     () => [] as ClusterSummary[],
   );
+
+/** `flotilla doctor` as the app API serves it (control-plane/doctor). */
+export interface DoctorCheck {
+  id: string;
+  title: string;
+  status: 'ok' | 'warn' | 'fail';
+  message: string;
+  hint?: string;
+}
+
+export interface DoctorReport {
+  checks: DoctorCheck[];
+  summary: Record<DoctorCheck['status'], number>;
+}
+
+export const runDoctor = () => getJson<DoctorReport>('/app/v1/doctor');

@@ -28,7 +28,7 @@ import type { NodeProvider, ProvisionContext, ProvisionedNode } from '../provisi
 import { startControlPlane, type RunningControlPlane } from '../serve.ts';
 import { bringUpNode, connectWhenUp, nodeObject, sleep, type BringUpContext } from './node-bring-up.ts';
 import { importArchive, rememberedArchives } from './images.ts';
-import { moveNodeAgent } from './node-address.ts';
+import { currentApiServerAddress, moveNodeAgent } from './node-address.ts';
 import { checkNodeClock, mayCorrectClock } from './node-clock.ts';
 import { nextNodeName, readNodes, writeNodes } from './nodes-file.ts';
 import { clusterPaths, type ClusterPaths } from './paths.ts';
@@ -178,7 +178,9 @@ class Supervisor {
       this.nodes[i] = await this.log.step('start node', node.name, (progress) =>
         this.provider.startNode(node, this.ctx(progress)),
       );
-      if (this.nodes[i]!.address !== node.address) this.movedAtStart.add(node.name);
+      const started = this.nodes[i]!;
+      if (started.address !== node.address || started.apiServerAddress !== node.apiServerAddress)
+        this.movedAtStart.add(node.name);
     }
     writeNodes(this.paths.nodes, this.nodes);
   }
@@ -284,9 +286,13 @@ class Supervisor {
     }
   }
 
-  /** Points the node's agent at the node's (new) stored address and restarts it there. */
+  /**
+   * Points the node's agent at the node's (new) stored address and restarts it there; when the
+   * node now reaches the API server at another address too, the control plane listens there
+   * as well and the agent's server URL follows.
+   */
   private async followNewAddress(name: string, from?: string): Promise<void> {
-    const node = this.nodes.find((n) => n.name === name)!;
+    let node = this.nodes.find((n) => n.name === name)!;
     this.dropSession(name);
     await this.log.step('node address', name, async (progress) => {
       progress(
@@ -299,6 +305,14 @@ class Supervisor {
       try {
         // A node that slept with the host may have a stale clock: fix it before certificates.
         await checkNodeClock(ssh, { correct: mayCorrectClock(node.provider) }).catch(() => undefined);
+        const apiServerAddress = await currentApiServerAddress(node, this.privateKey, this.abort.signal);
+        if (apiServerAddress !== node.apiServerAddress) {
+          progress(`it reaches the API server at ${apiServerAddress} now, not ${node.apiServerAddress}`);
+          await this.cp!.addListenAddress(apiServerAddress);
+          node = { ...node, apiServerAddress };
+          this.nodes = this.nodes.map((n) => (n.name === name ? node : n));
+          writeNodes(this.paths.nodes, this.nodes);
+        }
         await moveNodeAgent(ssh, node, await this.bringUpContext().settings(node));
       } finally {
         ssh.close();

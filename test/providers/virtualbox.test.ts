@@ -1,9 +1,13 @@
 // The VirtualBox provider against test/fakes/VBoxManage: import, NICs, serial console, the seed
 // ISO (which the fake reads back with isoinfo), startvm, the address from guest properties or
 // the DHCP lease, every failure as a ProvisionError with step and hint and nothing left behind.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentApiServerAddress } from '../../control-plane/cluster/node-address.ts';
+import { bridgeName } from '../../control-plane/provision/netns/names.ts';
+import { nthAddress } from '../../control-plane/provision/netns/subnet.ts';
 import { ProvisionError, type ProvisionedNode } from '../../control-plane/provision/provider.ts';
 import {
   SEED_CONTROLLER,
@@ -187,6 +191,30 @@ describe.skipIf(skip)('VirtualBox provider (fake VBoxManage, netns VMs)', () => 
     ).toBe(true);
     expect(await p.address(node, f.ctx)).toBe(node.address);
     expect(await sshRun(node, f.clusterDir, 'echo up')).toBe('up\n');
+    await p.deleteNode(node, f.ctx);
+  });
+
+  it("a changed host address on the host-only network is the node's new way to the API server", async () => {
+    const p = provider();
+    const node = await p.createNode(spec('moved', 6), f.ctx);
+    const privateKey = readFileSync(join(f.clusterDir, 'ssh', 'id_ed25519'), 'utf8');
+    expect(await currentApiServerAddress(node, privateKey)).toBe(node.apiServerAddress);
+    // The host's end of the network gets another address (as after the host slept and
+    // VirtualBox set its host-only interface up again), and the host talks from it.
+    const { subnet } = JSON.parse(readFileSync(join(f.stateDir, 'network.json'), 'utf8')) as {
+      subnet: string;
+    };
+    const bridge = bridgeName(f.fakeHost.network);
+    const moved = nthAddress(subnet, 250);
+    const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+    ip('addr', 'add', `${moved}/${subnet.split('/')[1]}`, 'dev', bridge);
+    try {
+      ip('route', 'replace', subnet, 'dev', bridge, 'src', moved);
+      expect(await currentApiServerAddress(node, privateKey)).toBe(moved);
+    } finally {
+      ip('route', 'replace', subnet, 'dev', bridge, 'src', node.apiServerAddress);
+      ip('addr', 'del', `${moved}/${subnet.split('/')[1]}`, 'dev', bridge);
+    }
     await p.deleteNode(node, f.ctx);
   });
 

@@ -1,6 +1,10 @@
 // Decoded objects shared by every watcher of a resource. A store revision identifies exactly one
 // write of one key, so (revision -> object) never goes stale; N watchers of the same event cost
-// one JSON.parse instead of N. Objects from here are shared: read-only for everyone.
+// one JSON.parse instead of N, and listing the same objects again costs none. Objects from here
+// are shared: read-only for everyone.
+//
+// The capacity holds a whole large list (a FIFO smaller than the list would miss on every item of
+// every re-list); like upstream's watch cache it costs memory only for what is listed or watched.
 import type { KeyValue } from '../../storage/types.ts';
 import type { ObjectCodec } from './codec.ts';
 import type { KubeObject } from './types.ts';
@@ -10,7 +14,7 @@ export class DecodedCache {
 
   constructor(
     private readonly codec: ObjectCodec,
-    private readonly capacity = 2048,
+    private readonly capacity = 10_000,
   ) {}
 
   /** The object stored in `kv`, with resourceVersion = `revision` (default: kv.modRevision). */

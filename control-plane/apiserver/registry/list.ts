@@ -2,6 +2,8 @@
 // through the key range with a continue token that pins the revision of the first page, so the
 // pages together are one consistent snapshot even while writes happen (until that revision is
 // compacted: then 410 with a token to go on at the latest revision, like upstream).
+// Items come from the shared decoded-object cache (read-only, like a client-go informer's objects):
+// listing the same objects again costs no JSON.parse, as upstream's watch cache serves lists.
 import { CompactedError } from '../../storage/errors.ts';
 import { badRequest } from '../status.ts';
 import type { StoreContext } from './context.ts';
@@ -49,7 +51,7 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
       () => s.backend.get(s.keys.key(namespace, selection.name!), revision || undefined),
       s,
     );
-    const obj = kv ? s.codec.decode(kv) : undefined;
+    const obj = kv ? s.decoded.get(kv) : undefined;
     return {
       ...listKind,
       metadata: { resourceVersion: String(at) },
@@ -78,7 +80,7 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
       }
       lastKey = kv.key;
       examined++;
-      const obj = s.codec.decode(kv);
+      const obj = s.decoded.get(kv);
       if (selection.empty || selection.matches(obj)) items.push(obj);
     }
     if (!page.more) break;

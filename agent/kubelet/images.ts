@@ -4,6 +4,7 @@
 import type { Container } from '../../api/types/container.ts';
 import { CrashBackoff } from './crash-backoff.ts';
 import type { CriClient } from './cri/index.ts';
+import type { AuthConfig } from './cri/types.ts';
 
 export class ImagePullError extends Error {
   constructor(
@@ -31,6 +32,8 @@ export async function ensureImage(
   cri: CriClient,
   container: Container,
   report: (r: PullReport) => void = () => undefined,
+  /** The pod's imagePullSecrets credential for this image's registry (pull-secrets.ts). */
+  auth?: AuthConfig,
 ): Promise<string> {
   const image = container.image ?? '';
   const policy = pullPolicy(container);
@@ -49,7 +52,7 @@ export async function ensureImage(
   try {
     report({ step: 'pulling' });
     const started = Date.now();
-    const id = await cri.pullImage({ image });
+    const id = await cri.pullImage({ image }, auth);
     report({ step: 'pulled', ms: Date.now() - started });
     return id;
   } catch (err) {

@@ -14,6 +14,7 @@ import { KubeletEvent, podObject, type EventRecorder } from './events.ts';
 import { runHook } from './hooks.ts';
 import { ensureImage, ImagePullBackoff, ImagePullError, type PullReport } from './images.ts';
 import { instancesOf, type Waiting } from './pod-status.ts';
+import { imagePullAuth } from './pull-secrets.ts';
 import type { ProbeManager } from './probes.ts';
 import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
 import { sandboxConfig, type SandboxContext } from './sandbox-config.ts';
@@ -111,7 +112,12 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
       return;
     }
     try {
-      const image = await ensureImage(ctx.cri, container, (r) => pullEvent(container.image ?? '', r));
+      const image = await ensureImage(
+        ctx.cri,
+        container,
+        (r) => pullEvent(container.image ?? '', r),
+        await imagePullAuth(ctx, pod, container.image ?? ''),
+      );
       ctx.imageBackoff?.succeeded(pullKey);
       const env = await containerEnv(container, {
         pod,

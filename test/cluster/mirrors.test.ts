@@ -24,6 +24,7 @@ const MIRRORED_IMAGE = 'docker.io/flotilla/busybox:1';
 describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns node', () => {
   let cluster: TestCluster;
   let registry: TestRegistry;
+  let privateRegistry: TestRegistry;
   let server: TestServer;
   let agent: AgentProcess;
   let ssh: SshSession;
@@ -35,6 +36,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns no
     // Only the pause image is imported: busybox must come through the mirror.
     cluster = await createTestCluster({ nodes: 1 });
     registry = await serveTestImages(cluster.gateway);
+    privateRegistry = await serveTestImages(cluster.gateway, {
+      auth: { username: 'puller', password: 's3cret' },
+    });
     const netnsNode = cluster.nodes[0]!;
     node = {
       name: netnsNode.name,
@@ -66,6 +70,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns no
     ssh?.close();
     await server?.stop();
     await registry?.close();
+    await privateRegistry?.close();
     await cluster?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, LONG);
@@ -106,6 +111,74 @@ describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns no
         image: MIRRORED_IMAGE,
         state: { running: {} },
       });
+    },
+    LONG,
+  );
+
+  async function podWhere(name: string, check: (p: any) => boolean, what: string): Promise<any> {
+    return waitFor(
+      async () => {
+        const res = await server.kubectl(['get', 'pod', name, '-o', 'json']);
+        const p = res.code === 0 ? JSON.parse(res.stdout) : undefined;
+        return p && check(p) ? p : undefined;
+      },
+      LONG - 60_000,
+      `pod ${name} ${what}`,
+      1_000,
+    );
+  }
+
+  it(
+    "pulls from a registry that wants credentials with the pod's imagePullSecrets, and not without",
+    async () => {
+      await writeRegistryConfig(ssh, node, {
+        mirrors: {
+          'docker.io': [`http://${registry.host}`],
+          // The private registry speaks plain HTTP: a mirror entry pointing at itself says so.
+          [privateRegistry.host]: [`http://${privateRegistry.host}`],
+        },
+      });
+      const image = privateRegistry.reference('flotilla.local/busybox:1');
+      const dockerconfig = {
+        auths: { [privateRegistry.host]: { auth: Buffer.from('puller:s3cret').toString('base64') } },
+      };
+      const objects = [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'regcred', namespace: 'default' },
+          type: 'kubernetes.io/dockerconfigjson',
+          data: { '.dockerconfigjson': Buffer.from(JSON.stringify(dockerconfig)).toString('base64') },
+        },
+        ...[
+          ['with-secret', [{ name: 'regcred' }]],
+          ['without-secret', []],
+        ].map(([name, secrets]) => ({
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace: 'default' },
+          spec: {
+            nodeName: node.name,
+            terminationGracePeriodSeconds: 1,
+            imagePullSecrets: secrets,
+            containers: [{ name: 'main', image, imagePullPolicy: 'Always', command: ['sleep', '3600'] }],
+          },
+        })),
+      ];
+      const applied = await server.kubectl(['apply', '-f', '-'], {
+        input: objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
+      });
+      expect(applied.stderr).toBe('');
+      await podWhere('with-secret', (p) => p.status?.phase === 'Running', 'Running');
+      const refused = await podWhere(
+        'without-secret',
+        (p) =>
+          /ErrImagePull|ImagePullBackOff/.test(
+            p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? '',
+          ),
+        'failing to pull',
+      );
+      expect(refused.status.phase).toBe('Pending');
     },
     LONG,
   );

@@ -40,7 +40,13 @@ export interface TestRegistry {
  * digest, blobs) serving the test images over plain HTTP on `address` (a cluster bridge
  * address, so netns nodes reach it). Images are served as `flotilla/<name>:<tag>`.
  */
-export async function serveTestImages(address: string): Promise<TestRegistry> {
+export async function serveTestImages(
+  address: string,
+  opts: { auth?: { username: string; password: string } } = {},
+): Promise<TestRegistry> {
+  const expected = opts.auth
+    ? `Basic ${Buffer.from(`${opts.auth.username}:${opts.auth.password}`).toString('base64')}`
+    : undefined;
   const repos = new Map<string, { tag: string; built: OciArchive }>();
   for (const [name, recipe] of Object.entries(RECIPES)) {
     const repo = `flotilla/${name.slice(name.indexOf('/') + 1, name.lastIndexOf(':'))}`;
@@ -49,6 +55,11 @@ export async function serveTestImages(address: string): Promise<TestRegistry> {
   const server = createServer((req, res) => {
     // A mirror request carries the upstream registry as `?ns=docker.io`: the path is what counts.
     const path = (req.url ?? '').split('?')[0]!;
+    // With `auth`, every request needs HTTP Basic credentials (what imagePullSecrets carry).
+    if (expected && req.headers.authorization !== expected) {
+      res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="flotilla-test"' }).end();
+      return;
+    }
     const match = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(path);
     if (path === '/v2/' || path === '/v2') {
       res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0' }).end();

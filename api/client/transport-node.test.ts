@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -235,6 +236,16 @@ describe('NodeTransport', () => {
     expect(got).toEqual(events);
   });
 
+  it('lets go of a long-lived abort signal when a watch ends (no listener piles up per watch)', async () => {
+    const ac = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      const stream = await transport.watch('/api/v1/pods', { resourceVersion: '4' }, { signal: ac.signal });
+      for await (const _ of stream);
+    }
+    await waitUntilTrue(() => getEventListeners(ac.signal, 'abort').length === 0);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
+
   it('rejects a watch the server refuses, e.g. 410 Expired', async () => {
     const err = await transport.watch('/api/v1/pods', { resourceVersion: '1' }).catch((e) => e);
     expect(isExpired(err)).toBe(true);
@@ -338,3 +349,8 @@ describe('NodeTransport connection pool', () => {
     }
   });
 });
+
+/** The 'close' of a finished response comes a tick after its 'end'. */
+async function waitUntilTrue(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
+}

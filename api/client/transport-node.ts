@@ -237,11 +237,15 @@ export class NodeTransport implements Transport {
           }
         });
         res.on('error', (err) => s.end(err));
+        // Aborting after the answer ends the iteration quietly instead of as an error. The
+        // listener goes with the connection: a long-lived signal (the agent's) sees a watch
+        // restart every few minutes per informer, and each left behind held its stream.
+        const onAbort = () => s.close();
         res.on('close', () => {
+          opts.signal?.removeEventListener('abort', onAbort);
           if (!complete) s.end(new Error(`watch ${path}: connection closed before the stream ended`));
         });
-        // Aborting after the answer ends the iteration quietly instead of as an error.
-        opts.signal?.addEventListener('abort', () => s.close(), { once: true });
+        opts.signal?.addEventListener('abort', onAbort, { once: true });
         resolve(s);
       });
       req.end();

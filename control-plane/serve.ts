@@ -179,7 +179,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Runn
         tokens: bearerTokens,
         sessions: ui.sessions,
       },
-      mounts: [ui.mount, createAppApi({ clusters: loadClusterLibrary })],
+      mounts: [
+        ui.mount,
+        createAppApi({
+          clusters: loadClusterLibrary,
+          localKubeconfig: () => join(dataDir, 'kubeconfig.yaml'),
+        }),
+      ],
       subresources: new Map([
         ['/serviceaccounts/token', tokenRequestHandler(saTokens, registries)],
         // logs, exec, attach, port-forward: relayed to the pod's kubelet as kube-apiserver-kubelet-client.

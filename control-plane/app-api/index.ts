@@ -11,6 +11,7 @@
 //   *      /app/v1/clusters/NAME/k8s/PATH    the cluster's Kubernetes API (cluster-proxy.ts)
 //   GET    /app/v1/clusters/NAME/kubeconfig  the cluster's admin kubeconfig (a download)
 //   GET    /app/v1/clusters/NAME/nodes/NODE/shell   WebSocket: a shell on the node (node-shell.ts)
+//   GET    /app/v1/local-shell?cluster=NAME  WebSocket: a shell here, KUBECONFIG set (local-shell.ts)
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Mount } from '../apiserver/server.ts';
@@ -18,6 +19,7 @@ import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-libra
 import { proxyToCluster, proxyUpgradeToCluster } from './cluster-proxy.ts';
 import type { Duplex } from 'node:stream';
 import { openNodeShell } from './node-shell.ts';
+import { openLocalShell } from './local-shell.ts';
 import { detectProviders } from './providers.ts';
 import { dataRoot } from '../cluster/paths.ts';
 import { runDoctor } from '../doctor/index.ts';
@@ -29,6 +31,8 @@ export { detectProviders, type ProviderAvailability } from './providers.ts';
 export interface AppApiOptions {
   /** The cluster library, or a promise of it (loaded lazily); undefined = not available here. */
   clusters: () => Promise<ClusterLibrary | undefined>;
+  /** This control plane's admin kubeconfig: the local shell's KUBECONFIG when no cluster is named. */
+  localKubeconfig?: () => string | undefined;
 }
 
 const namePattern = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -91,6 +95,15 @@ export function createAppApi(opts: AppApiOptions): Mount {
       const memoryPerNodeMiB = Number(url.searchParams.get('memory')) || undefined;
       json(res, 200, await runDoctor({ dataRoot: dataRoot(), nodes, memoryPerNodeMiB }));
       return;
+    }
+    if (parts[0] === 'app' && parts[1] === 'v1' && parts[2] === 'local-shell' && parts.length === 3) {
+      if (!upgrade) return problem(res, 400, 'the local shell is a WebSocket');
+      const cluster = url.searchParams.get('cluster');
+      if (!cluster) return openLocalShell(opts.localKubeconfig?.(), req, upgrade);
+      const lib = await opts.clusters();
+      if (!namePattern.test(cluster) || !lib?.kubeconfigPath)
+        return problem(res, 404, `no cluster named ${cluster}`);
+      return openLocalShell(lib.kubeconfigPath(cluster), req, upgrade);
     }
     if (parts[0] !== 'app' || parts[1] !== 'v1' || parts[2] !== 'clusters') {
       problem(res, 404, `no such app API path: ${url.pathname}`);

@@ -11,6 +11,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/events', name: 'events', component: () => import('./views/EventsView.vue') },
   { path: '/yaml', name: 'yaml', component: () => import('./views/YamlView.vue') },
   { path: '/create', name: 'create', component: () => import('./views/CreateClusterView.vue') },
+  { path: '/terminal', name: 'terminal', component: () => import('./views/LocalShellView.vue') },
   { path: '/diagnostics', name: 'diagnostics', component: () => import('./views/DiagnosticsView.vue') },
 ];
 

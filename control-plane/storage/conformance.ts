@@ -323,6 +323,22 @@ export function runBackendConformance(name: string, factory: BackendFactory): vo
         expect(await store.count('/c/')).toEqual({ revision: await store.currentRevision(), count: 2 });
         expect((await store.count('/none/')).count).toBe(0);
       });
+
+      it('count from a start key and as of a past revision (what a list page has left)', async () => {
+        await seed(['/cr/1', '/cr/2', '/cr/3']);
+        const then = await store.currentRevision();
+        await store.delete('/cr/3');
+        await store.create('/cr/4', encode('later'));
+        expect(await store.count('/cr/', { startKey: '/cr/2' })).toEqual({
+          revision: await store.currentRevision(),
+          count: 2,
+        });
+        expect(await store.count('/cr/', { startKey: '/cr/2', revision: then })).toEqual({
+          revision: then,
+          count: 2,
+        });
+        expect((await store.count('/cr/', { startKey: '/cr/9', revision: then })).count).toBe(0);
+      });
     });
 
     describe('watch', () => {

@@ -64,13 +64,22 @@ export interface WatchOptions {
   onProgress?: (revision: number) => void;
 }
 
+export interface CountOptions {
+  startKey?: string;
+  revision?: number;
+}
+
 export interface Backend {
   /** Open files, run migrations, start background compaction. Idempotent. */
   start(): Promise<void>;
   get(key: string, revision?: number): Promise<GetResult>;
   /** Keys with the given prefix, in key order. */
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
-  count(prefix: string): Promise<{ revision: number; count: number }>;
+  /**
+   * Live keys with the prefix (from `startKey` on, when given) as of `revision` (default latest);
+   * throws CompactedError for a compacted revision, like list.
+   */
+  count(prefix: string, opts?: CountOptions): Promise<{ revision: number; count: number }>;
   /** Create if absent; throws KeyExistsError otherwise. Resolves once durable. */
   create(key: string, value: Uint8Array): Promise<{ revision: number; kv: KeyValue }>;
   /**

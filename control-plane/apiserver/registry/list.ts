@@ -99,10 +99,9 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
       start: nextKey(lastKey).slice(prefix.length),
       seen: consumed,
     });
-    const remaining =
-      selection.empty && consumed !== undefined
-        ? await remainingItems(s, prefix, revision, consumed)
-        : undefined;
+    const remaining = selection.empty
+      ? await remainingItems(s, prefix, nextKey(lastKey), revision)
+      : undefined;
     if (remaining !== undefined && remaining > 0) metadata.remainingItemCount = remaining;
   }
   return { ...listKind, metadata, items };
@@ -120,10 +119,17 @@ export function narrowedNamespace(s: StoreContext, namespace: string, selection:
 /** The smallest key after `key`. */
 const nextKey = (key: string) => `${key}\x00`;
 
-/** Exact only when nothing was written since `revision` (count reads the latest state): cheap, or nothing. */
-async function remainingItems(s: StoreContext, prefix: string, revision: number, consumed: number) {
-  const { revision: at, count } = await s.backend.count(prefix);
-  return at === revision ? count - consumed : undefined;
+/**
+ * The keys after this page as of the page's revision: exact even while writes happen, and a walk
+ * of the rest of the range only, not the whole prefix again on every page.
+ */
+async function remainingItems(s: StoreContext, prefix: string, startKey: string, revision: number) {
+  try {
+    return (await s.backend.count(prefix, { startKey, revision })).count;
+  } catch (err) {
+    if (err instanceof CompactedError) return undefined; // the next page answers 410
+    throw fromStorageError(err, s.gr, '');
+  }
 }
 
 /** A storage read with its errors as API errors; a compacted continue revision gets a fresh token. */

@@ -4,6 +4,7 @@
 // is gone. It backs fast unit tests and throwaway clusters; nothing survives close().
 import { CompactedError, FutureRevisionError, KeyExistsError, StoreClosedError } from '../errors.ts';
 import type {
+  CountOptions,
   Backend,
   GetResult,
   KeyValue,
@@ -61,9 +62,9 @@ class MemoryBackend implements Backend {
     return { revision: rev, kvs, more };
   }
 
-  async count(prefix: string): Promise<{ revision: number; count: number }> {
-    this.checkOpen();
-    return { revision: this.revision, count: this.keys.count(prefix, this.revision) };
+  async count(prefix: string, opts: CountOptions = {}): Promise<{ revision: number; count: number }> {
+    const rev = this.readRevision(opts.revision);
+    return { revision: rev, count: this.keys.count(prefix, rev, opts.startKey) };
   }
 
   async create(key: string, value: Uint8Array): Promise<{ revision: number; kv: KeyValue }> {

@@ -43,9 +43,13 @@ export class MultiVersionKeys {
     return { kvs, more: false };
   }
 
-  count(prefix: string, revision: number): number {
+  count(prefix: string, revision: number, startKey = prefix): number {
     let n = 0;
-    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
+    for (
+      let i = lowerBound(this.sorted, startKey > prefix ? startKey : prefix);
+      i < this.sorted.length;
+      i++
+    ) {
       const key = this.sorted[i]!;
       if (!key.startsWith(prefix)) break;
       if (this.at(key, revision)) n++;

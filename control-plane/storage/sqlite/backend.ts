@@ -3,7 +3,15 @@
 // queries, writes go through group commit, background upkeep runs in bounded steps between.
 import { statSync } from 'node:fs';
 import { CompactedError, FutureRevisionError, StoreClosedError } from '../errors.ts';
-import type { Backend, GetResult, ListOptions, ListResult, Watcher, WatchOptions } from '../types.ts';
+import type {
+  Backend,
+  CountOptions,
+  GetResult,
+  ListOptions,
+  ListResult,
+  Watcher,
+  WatchOptions,
+} from '../types.ts';
 import { checkpoint, type CheckpointResult } from './checkpoint.ts';
 import { prepareCompactStep } from './compact.ts';
 import { prepareCount } from './count.ts';
@@ -135,9 +143,10 @@ export class SqliteBackend implements Backend {
     return { revision: at, kvs: more ? kvs.slice(0, limit) : kvs, more };
   }
 
-  async count(prefix: string): Promise<{ revision: number; count: number }> {
+  async count(prefix: string, opts: CountOptions = {}): Promise<{ revision: number; count: number }> {
     const o = this.use();
-    return { revision: o.state.revision, count: o.count(prefixRange(prefix), o.state.revision) };
+    const at = this.readRevision(o, opts.revision);
+    return { revision: at, count: o.count(prefixRange(prefix, opts.startKey), at) };
   }
 
   create(key: string, value: Uint8Array): Promise<CreateResult> {

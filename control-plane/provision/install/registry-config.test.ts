@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registriesProblems, registryHostsFiles } from './registry-config.ts';
+import { registriesProblems, registryHostsFiles, withRegistryConfigPath } from './registry-config.ts';
 
 describe('registry hosts.toml files', () => {
   it('points docker.io at its mirrors first, over plain HTTP when the mirror says http://', () => {
@@ -55,5 +55,31 @@ describe('registry hosts.toml files', () => {
     expect(registriesProblems({ mirrors: { 'bad host': ['http://x'] } })[0]).toMatch(/not a registry host/);
     expect(registriesProblems({ insecure: 'a:1' })).toEqual(['registries.insecure: a list of host:port']);
     expect(registriesProblems([])).toEqual(['registries: a map with mirrors and insecure']);
+  });
+});
+
+describe("the host containerd's config_path", () => {
+  it('is written into a missing or empty config', () => {
+    const written = withRegistryConfigPath(undefined)!;
+    expect(written).toContain('version = 2');
+    expect(written).toContain(
+      '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"',
+    );
+    expect(withRegistryConfigPath('')).toBe(written);
+  });
+
+  it('is appended to a version 2 config that has no registry table', () => {
+    const existing = 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "pause:3.9"\n';
+    expect(withRegistryConfigPath(existing)).toMatch(
+      /sandbox_image = "pause:3.9"\n\n\[plugins.*registry\]\n {2}config_path/,
+    );
+  });
+
+  it("leaves alone a config that sets config_path, has the user's own registry table, or is version 1", () => {
+    expect(withRegistryConfigPath('version = 2\n  config_path = "/etc/x"\n')).toBeUndefined();
+    expect(
+      withRegistryConfigPath('version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  mirrors = {}\n'),
+    ).toBeUndefined();
+    expect(withRegistryConfigPath('[plugins.cri]\n')).toBeUndefined();
   });
 });

@@ -110,7 +110,7 @@ export async function writeRegistryConfig(
   const keep = [...files.keys()].join(' ');
   // Drop our files for registries the spec no longer names; leave anyone else's alone.
   await ssh.run(
-    `mkdir -p ${shellQuote(dir)} && cd ${shellQuote(dir)} && for h in *; do ` +
+    `cd ${shellQuote(dir)} 2>/dev/null || exit 0; for h in *; do ` +
       `[ -f "$h/hosts.toml" ] && grep -q '^${MARKER}' "$h/hosts.toml" || continue; ` +
       `case " ${keep} " in *" $h "*) ;; *) rm -rf "$h" ;; esac; done`,
   );
@@ -118,6 +118,36 @@ export async function writeRegistryConfig(
     await ssh.run(`mkdir -p ${shellQuote(`${dir}/${host}`)}`);
     await ssh.writeFile(`${dir}/${host}/hosts.toml`, `${MARKER}\n${content}`, 0o644);
   }
+  // A provider that runs its own containerd (netns) already points config_path at its dir.
+  if (files.size > 0 && !node.agent.registryConfigDir) await enableHostsDir(ssh);
+}
+
+const SYSTEM_CONTAINERD_CONFIG = '/etc/containerd/config.toml';
+const CRI_REGISTRY_TABLE = '[plugins."io.containerd.grpc.v1.cri".registry]';
+
+/**
+ * The host's containerd config with `config_path` set to certs.d, or undefined when it needs
+ * no change (it sets config_path already) or cannot be changed safely (it has the registry
+ * table with other settings: the user's own registry config, which we leave alone).
+ */
+export function withRegistryConfigPath(existing: string | undefined): string | undefined {
+  const section = `${CRI_REGISTRY_TABLE}\n  config_path = "${DEFAULT_REGISTRY_CONFIG_DIR}"\n`;
+  if (existing === undefined || existing.trim() === '') return `version = 2\n\n${section}`;
+  if (/^\s*config_path\s*=/m.test(existing) || existing.includes(CRI_REGISTRY_TABLE)) return undefined;
+  // containerd 1.6 reads version 1 configs with another plugin name: only extend version 2.
+  if (!/^\s*version\s*=\s*2\b/m.test(existing)) return undefined;
+  return `${existing.trimEnd()}\n\n${section}`;
+}
+
+/** Debian's containerd ships without config_path: set it (and restart containerd) once. */
+async function enableHostsDir(ssh: SshSession): Promise<void> {
+  const read = await ssh.exec(`cat ${SYSTEM_CONTAINERD_CONFIG} 2>/dev/null`);
+  const existing = read.code === 0 ? read.stdout : undefined;
+  const next = withRegistryConfigPath(existing);
+  if (next === undefined) return;
+  await ssh.run(`mkdir -p /etc/containerd`);
+  await ssh.writeFile(SYSTEM_CONTAINERD_CONFIG, next, 0o644);
+  await ssh.run('systemctl restart containerd');
 }
 
 const MARKER = '# Written by flotilla from cluster.yaml registries.';

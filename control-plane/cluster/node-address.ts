@@ -3,8 +3,8 @@
 // changes. The agent's config gets the new nodeIP, its kubelet serving certificate (whose SAN
 // is the old IP) is dropped so the agent asks for a new one, and the agent restarts, reporting
 // the new InternalIP on the same Node object. When the way back to the API server changed too
-// (the host-only network's host address), the agent's server URL follows: in the config and
-// bootstrap kubeconfig the installer writes, and in the kubeconfig the agent wrote for its own
+// (the host-only network's host address), the agent's server URL follows: in the kubeconfigs
+// the installer wrote (bootstrap or token) and in the one the agent wrote for its own
 // certificate, which is kept (no new CSR).
 import {
   installPaths,
@@ -26,7 +26,9 @@ export async function moveNodeAgent(
 ): Promise<void> {
   await stopAgent(ssh, moved);
   await writeAgentConfig(ssh, moved, settings);
-  await ssh.run(rewriteServerCommand(installPaths(moved).nodeKubeconfig, settings.apiServerUrl));
+  const paths = installPaths(moved);
+  for (const kubeconfig of [paths.bootstrapKubeconfig, paths.tokenKubeconfig, paths.nodeKubeconfig])
+    await ssh.run(rewriteServerCommand(kubeconfig, settings.apiServerUrl));
   // The agent's serving certificate files (agent/bootstrap/credential-files.ts).
   const pki = `${moved.agent.dataDir}/pki`;
   await ssh.run(

@@ -29,6 +29,11 @@
 //   FAKE_VBOX_PLATFORM   the "host" (default linux): on darwin with 7.x, `hostonlyif create` fails as
 //                        on macOS VirtualBox 7 (no /dev/vboxnetctl); hostonlynet exists on 7.x only
 //   FAKE_VM_NETWORK, FAKE_VM_IMAGES  as for fake-vm.ts
+// State files tests may drop (the supervisor runs detached, so its environment is fixed):
+//   STATE/slept-NAME   the host slept: on the next address query (guest property or lease) the VM
+//                      has a new address; if the file says "host-moved", the host's end of the
+//                      host-only network got another address too (added to the bridge, and the
+//                      host talks to the VMs from it). The file is then removed.
 import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
@@ -40,8 +45,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { bridgeName } from '../../control-plane/provision/netns/names.ts';
 import { nthAddress } from '../../control-plane/provision/netns/subnet.ts';
-import { bootVm, ensureNetwork, fakeHost, recordCall, shutdownVm, withLock } from './fake-vm.ts';
+import { bootVm, ensureNetwork, fakeHost, recordCall, renumberVm, shutdownVm, withLock } from './fake-vm.ts';
 
 interface Vm {
   name: string;
@@ -291,15 +297,36 @@ function showvminfo(args: string[]): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function guestproperty(args: string[]): void {
-  const vm = mustLoad(args[1]);
+/** The host's end of the host-only network after a "host-moved" sleep. */
+const MOVED_HOST_INDEX = 250;
+
+async function wakeIfSlept(vm: Vm): Promise<Vm> {
+  const slept = join(host.stateDir, `slept-${vm.name}`);
+  if (vm.state !== 'running' || !existsSync(slept)) return vm;
+  if (readFileSync(slept, 'utf8').trim() === 'host-moved') {
+    const { subnet } = JSON.parse(readFileSync(join(host.stateDir, 'network.json'), 'utf8')) as {
+      subnet: string;
+    };
+    const moved = nthAddress(subnet, MOVED_HOST_INDEX);
+    const bridge = bridgeName(host.network);
+    execFileSync('ip', ['addr', 'replace', `${moved}/${subnet.split('/')[1]}`, 'dev', bridge]);
+    execFileSync('ip', ['route', 'replace', subnet, 'dev', bridge, 'src', moved]);
+  }
+  const woken = { ...vm, ip: await renumberVm(host, vm.name, vm.index) };
+  save(woken);
+  rmSync(slept, { force: true });
+  return woken;
+}
+
+async function guestproperty(args: string[]): Promise<void> {
+  const vm = await wakeIfSlept(mustLoad(args[1]));
   const ip = process.env.FAKE_VBOX_NO_GUEST_ADDITIONS ? undefined : vm.ip;
   process.stdout.write(
     args[2] === '/VirtualBox/GuestInfo/Net/1/V4/IP' && ip ? `Value: ${ip}\n` : 'No value set!\n',
   );
 }
 
-function findlease(args: string[]): void {
+async function findlease(args: string[]): Promise<void> {
   const mac = args.find((a) => a.startsWith('--mac-address='))?.split('=')[1];
   const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
   const iface = value('--interface');
@@ -308,7 +335,8 @@ function findlease(args: string[]): void {
     (iface !== undefined && hostOnlyIfs().some((i) => i.name === iface)) ||
     (network !== undefined && hostOnlyNets().some((n) => `hostonly-${n.name}` === network));
   if (!known) throw new CliError(`DHCP server does not exist (${iface ?? network})`);
-  const vm = all().find((v) => v.mac2.toLowerCase().match(/../g)!.join(':') === mac && v.ip);
+  const found = all().find((v) => v.mac2.toLowerCase().match(/../g)!.join(':') === mac && v.ip);
+  const vm = found && (await wakeIfSlept(found));
   if (!vm) throw new CliError(`Could not find a lease for ${mac}`);
   process.stdout.write(
     `IP Address:  ${vm.ip}\nMAC Address: ${mac}\nState:       acked\nIssued:      2026-01-01T00:00:00Z (1767225600)\nExpire:      2026-01-01T00:10:00Z (1767226200)\nTTL:         600 sec, currently 0 sec left\n`,

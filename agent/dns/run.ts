@@ -86,9 +86,17 @@ export async function runClusterDns(opts: ClusterDnsOptions, signal: AbortSignal
   const logger = opts.logger ?? silentLogger;
   let running: RunningClusterDns | undefined;
   while (!signal.aborted && !running) {
+    // Each attempt gets its own signal: a failed one (say the address is still held by the
+    // agent before this one) must stop the informers it started, or every retry leaves its
+    // watches running and another listener on the agent's signal.
+    const attempt = new AbortController();
+    const stopAttempt = () => attempt.abort();
+    signal.addEventListener('abort', stopAttempt, { once: true });
     try {
-      running = await startClusterDns(opts, signal);
+      running = await startClusterDns(opts, attempt.signal);
     } catch (err) {
+      attempt.abort();
+      signal.removeEventListener('abort', stopAttempt);
       if (signal.aborted) return;
       logger.warn('cluster DNS could not start; retrying', { listen: opts.listen, error: String(err) });
       await new Promise((resolve) => setTimeout(resolve, 5000));

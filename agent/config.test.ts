@@ -48,6 +48,14 @@ describe('agent config', () => {
     expect(() => parseAgentConfig({ ...base, proxy: { mode: 'ipvs' } })).toThrow(/proxy.mode/);
   });
 
+  it("moves kube-proxy's healthz listener where proxy.healthzBindAddress says", () => {
+    const base = { nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' };
+    expect(
+      parseAgentConfig({ ...base, proxy: { mode: 'iptables', healthzBindAddress: '127.0.0.1:20256' } }).proxy
+        .healthzBindAddress,
+    ).toBe('127.0.0.1:20256');
+  });
+
   it('needs a node IP and some credential', () => {
     expect(() => parseAgentConfig({ nodeName: 'n1', kubeconfig: '/k' })).toThrow(/nodeIP/);
     expect(() => parseAgentConfig({ nodeName: 'n1', nodeIP: '1.2.3.4' })).toThrow(/kubeconfig or apiServer/);

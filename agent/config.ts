@@ -49,7 +49,13 @@ export interface AgentConfig {
   /** Cluster DNS on this node (agent/dns): off by default; `listen` defaults to `<nodeIP>:53`. */
   dns: { enabled: boolean; listen: string };
   /** kube-proxy (agent/proxy) in this node's network namespace: 'none' by default (tests run the agent on the host). */
-  proxy: { mode: 'iptables' | 'none'; clusterCIDR?: string; nodePortAddresses: string[] };
+  proxy: {
+    mode: 'iptables' | 'none';
+    clusterCIDR?: string;
+    nodePortAddresses: string[];
+    /** kube-proxy's /healthz listener (host:port); default 0.0.0.0:10256. */
+    healthzBindAddress?: string;
+  };
   /** The ingress controller on this node (agent/ingress): off by default. */
   ingress: { enabled: boolean; httpPort: number; httpsPort: number };
   /** The kubelet API (logs, exec, attach, port-forward) on <nodeIP>:kubeletPort; 0: off. */
@@ -107,6 +113,9 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
         mode: p.mode === 'iptables' ? 'iptables' : 'none',
         clusterCIDR: typeof p.clusterCIDR === 'string' && p.clusterCIDR ? p.clusterCIDR : undefined,
         nodePortAddresses: Array.isArray(p.nodePortAddresses) ? p.nodePortAddresses.map(String) : [],
+        ...(typeof p.healthzBindAddress === 'string' && p.healthzBindAddress
+          ? { healthzBindAddress: p.healthzBindAddress }
+          : {}),
       };
     }),
     ingress: serviceEdge(raw.ingress, (i) => ({

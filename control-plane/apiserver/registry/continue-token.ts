@@ -1,7 +1,7 @@
 // The opaque `continue` token of a paged list, in upstream's format (base64url of
 // {"v":"meta.k8s.io/v1","rv":R,"start":"<key after the prefix>"}): the next page is read at the
-// same revision R from the start key. We add "n" (keys already returned) so later pages can tell
-// remainingItemCount; upstream servers ignore it.
+// same revision R from the start key. (Tokens we handed out earlier also carried "n", the keys
+// already returned; remainingItemCount is now counted from the start key, so it is ignored.)
 import { badRequest } from '../status.ts';
 
 export interface ContinueToken {
@@ -9,15 +9,12 @@ export interface ContinueToken {
   rv: number;
   /** Start key relative to the list prefix. */
   start: string;
-  /** Keys consumed by earlier pages, when known. */
-  seen?: number;
 }
 
 const version = 'meta.k8s.io/v1';
 
 export function encodeContinue(token: ContinueToken): string {
-  const body: Record<string, unknown> = { v: version, rv: token.rv, start: token.start };
-  if (token.seen !== undefined) body.n = token.seen;
+  const body = { v: version, rv: token.rv, start: token.start };
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
@@ -46,7 +43,7 @@ export function decodeContinue(value: string): ContinueToken {
   ) {
     throw invalidToken(`continue key is not valid: ${body.start}`);
   }
-  return { rv: body.rv, start: body.start, seen: Number.isInteger(body.n) ? body.n : undefined };
+  return { rv: body.rv, start: body.start };
 }
 
 const invalidToken = (why: string) => badRequest(`invalid continue token: ${why}`);

@@ -25,7 +25,6 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
 
   let revision = 0; // 0 = latest, pinned by the first read
   let startKey = prefix;
-  let seen: number | undefined = 0;
   if (opts.continue) {
     if (opts.resourceVersion && opts.resourceVersion !== '0') {
       throw badRequest('specifying resource version is not allowed when using continue');
@@ -33,7 +32,6 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
     const token = decodeContinue(opts.continue);
     revision = token.rv > 0 ? token.rv : 0;
     startKey = prefix + token.start;
-    seen = token.seen;
   } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
     const rv = parseResourceVersion(opts.resourceVersion);
     // Legacy rule: a version with a limit and no match means that exact version.
@@ -60,7 +58,6 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
   }
 
   const items: KubeObject[] = [];
-  let examined = 0;
   let lastKey: string | undefined;
   let more = false;
   scan: for (;;) {
@@ -79,7 +76,6 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
         break scan;
       }
       lastKey = kv.key;
-      examined++;
       const obj = s.decoded.get(kv);
       if (selection.empty || selection.matches(obj)) items.push(obj);
     }
@@ -93,12 +89,7 @@ export async function list(s: StoreContext, namespace: string, opts: ListOptions
 
   const metadata: Record<string, unknown> = { resourceVersion: String(revision) };
   if (more && lastKey !== undefined) {
-    const consumed = seen === undefined ? undefined : seen + examined;
-    metadata.continue = encodeContinue({
-      rv: revision,
-      start: nextKey(lastKey).slice(prefix.length),
-      seen: consumed,
-    });
+    metadata.continue = encodeContinue({ rv: revision, start: nextKey(lastKey).slice(prefix.length) });
     const remaining = selection.empty
       ? await remainingItems(s, prefix, nextKey(lastKey), revision)
       : undefined;

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectSsh,
+  installAgent,
+  uninstallAgent,
   writeRegistryConfig,
   type SshSession,
 } from '../../control-plane/provision/install/index.ts';
@@ -67,6 +69,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns no
 
   afterAll(async () => {
     await agent?.stop();
+    if (ssh && node) await uninstallAgent(ssh, node).catch(() => undefined);
     ssh?.close();
     await server?.stop();
     await registry?.close();
@@ -75,8 +78,15 @@ describe.skipIf(netnsSkipReason() !== undefined)('registry mirrors on a netns no
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, LONG);
 
-  it('writes hosts.toml for the mirrored registry on the node, over SSH', async () => {
-    await writeRegistryConfig(ssh, node, { mirrors: { 'docker.io': [`http://${registry.host}`] } });
+  it('writes hosts.toml for the mirrored registry when the install path installs the agent', async () => {
+    // The same call `cluster create` makes for every node (the agent is not started by it).
+    await installAgent(ssh, node, {
+      cluster: cluster.name,
+      apiServerUrl: `https://${cluster.gateway}:6443`,
+      caCertPem: 'unused: the agent is not started by installAgent',
+      credential: { nodeToken: 'unused' },
+      registries: { mirrors: { 'docker.io': [`http://${registry.host}`] } },
+    });
     const written = await ssh.exec(`cat ${node.agent.registryConfigDir}/docker.io/hosts.toml`);
     expect(written.stdout).toContain('server = "https://registry-1.docker.io"');
     expect(written.stdout).toContain(`[host."http://${registry.host}"]`);

@@ -62,7 +62,9 @@ type Json = Record<string, any>;
 /** Drop what the server sets per object, so a protobuf twin and a JSON twin compare equal. */
 function comparable(obj: Json, names: [string, string] = ['', '']): Json {
   const copy: Json = JSON.parse(
-    names[0] ? JSON.stringify(obj).replaceAll(names[0], names[1]) : JSON.stringify(obj),
+    (names[0] ? JSON.stringify(obj).replaceAll(names[0], names[1]) : JSON.stringify(obj))
+      // Admission names the service account volume with a random suffix, per pod.
+      .replace(/kube-api-access-[a-z0-9]{5}/g, 'kube-api-access-xxxxx'),
   );
   const meta = copy.metadata ?? {};
   for (const k of ['uid', 'resourceVersion', 'creationTimestamp', 'namespace', 'managedFields', 'selfLink'])

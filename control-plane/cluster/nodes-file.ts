@@ -15,7 +15,18 @@ export function writeNodes(file: string, nodes: ProvisionedNode[]): void {
 }
 
 /** The next free `node-<k>` name and its index (1-based, lowest free). */
-export function nextNodeName(nodes: ProvisionedNode[]): { name: string; index: number } {
+export function nextNodeName(nodes: Pick<ProvisionedNode, 'name'>[]): { name: string; index: number } {
+  return nextNodeNames(nodes, 1)[0]!;
+}
+
+/** The next `count` free `node-<k>` names and their indexes, lowest first. */
+export function nextNodeNames(
+  nodes: Pick<ProvisionedNode, 'name'>[],
+  count: number,
+): { name: string; index: number }[] {
   const taken = new Set(nodes.map((n) => n.name));
-  for (let index = 1; ; index++) if (!taken.has(`node-${index}`)) return { name: `node-${index}`, index };
+  const names: { name: string; index: number }[] = [];
+  for (let index = 1; names.length < count; index++)
+    if (!taken.has(`node-${index}`)) names.push({ name: `node-${index}`, index });
+  return names;
 }

@@ -30,7 +30,7 @@ import { bringUpNode, connectWhenUp, nodeObject, sleep, type BringUpContext } fr
 import { importArchive, rememberedArchives } from './images.ts';
 import { currentApiServerAddress, moveNodeAgent } from './node-address.ts';
 import { checkNodeClock, mayCorrectClock } from './node-clock.ts';
-import { nextNodeName, readNodes, writeNodes } from './nodes-file.ts';
+import { nextNodeName, nextNodeNames, readNodes, writeNodes } from './nodes-file.ts';
 import { clusterPaths, type ClusterPaths } from './paths.ts';
 import { CLUSTER_STEP, ProgressLog } from './progress.ts';
 import { providerFor } from './providers.ts';
@@ -140,21 +140,37 @@ class Supervisor {
   }
 
   private async createNodes(): Promise<void> {
-    for (let i = this.nodes.length; i < this.spec.nodes; i++) {
-      if (this.abort.signal.aborted) throw new Error('cancelled');
-      await this.createOneNode();
+    const planned = nextNodeNames(this.nodes, this.spec.nodes - this.nodes.length);
+    if (this.provider.name === 'netns') {
+      // netns nodes take half a second each and share the bridge the first one makes.
+      for (const { name, index } of planned) {
+        if (this.abort.signal.aborted) throw new Error('cancelled');
+        await this.createOneNode(name, index);
+      }
+      return;
     }
+    // VMs take minutes to create and boot: make them side by side. A failed one cleans up after
+    // itself; the others are kept in nodes.json so the failure path deletes them.
+    const results = await Promise.allSettled(
+      planned.map(({ name, index }) => this.createOneNode(name, index)),
+    );
+    const order = new Map(planned.map(({ name }, i) => [name, i]));
+    this.nodes.sort((a, b) => (order.get(a.name) ?? -1) - (order.get(b.name) ?? -1));
+    writeNodes(this.paths.nodes, this.nodes);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  private async createOneNode(requested?: string): Promise<ProvisionedNode> {
+  private async createOneNode(requested?: string, plannedIndex?: number): Promise<ProvisionedNode> {
     const next = nextNodeName(this.nodes);
     const name = requested ?? next.name;
     if (this.nodes.some((n) => n.name === name)) throw new Error(`node ${name} already exists`);
+    const index = plannedIndex ?? (requested ? this.freeIndex() : next.index);
     const node = await this.log.step('create node', name, (progress) =>
       this.provider.createNode(
         {
           name,
-          index: requested ? this.freeIndex() : next.index,
+          index,
           cpus: this.spec.cpus ?? 2,
           memoryMiB: memoryMiB(this.spec.memory) ?? 2048,
           diskGiB: this.spec.diskGiB ?? 20,

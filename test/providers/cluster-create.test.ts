@@ -30,14 +30,20 @@ function flotilla(
   });
 }
 
+// VirtualBox makes two nodes, to show VMs are created side by side.
 const PROVIDERS = [
-  { provider: 'multipass', create: 'launch', remove: /"delete","--purge","flotilla-/ },
-  { provider: 'virtualbox', create: 'import', remove: /"unregistervm","flotilla-[^"]+","--delete"/ },
+  { provider: 'multipass', nodes: 1, create: 'launch', remove: /"delete","--purge","flotilla-/ },
+  {
+    provider: 'virtualbox',
+    nodes: 2,
+    create: 'import',
+    remove: /"unregistervm","flotilla-[^"]+","--delete"/,
+  },
 ].filter(({ provider }) => provider !== 'virtualbox' || hasIsoinfo());
 
 describe.skipIf(skip).each(PROVIDERS)(
   'flotilla cluster create --provider $provider (fake CLI)',
-  ({ provider, create, remove }) => {
+  ({ provider, nodes: nodeCount, create, remove }) => {
     const name = `${provider.slice(0, 2)}-${randomBytes(3).toString('hex')}`;
     let home: string;
     let fake: FakeHost;
@@ -69,7 +75,7 @@ describe.skipIf(skip).each(PROVIDERS)(
 
     it('creates a cluster whose node reaches Ready, reporting every step', async () => {
       const created = await flotilla(
-        ['cluster', 'create', name, '--provider', provider, '--output', 'json'],
+        ['cluster', 'create', name, '--provider', provider, '--nodes', String(nodeCount), '--output', 'json'],
         env,
       );
       expect(created.stderr + created.stdout).not.toMatch(/"status":"failed"/);
@@ -80,7 +86,13 @@ describe.skipIf(skip).each(PROVIDERS)(
         .filter((line) => line.startsWith('{'))
         .map(
           (line) =>
-            JSON.parse(line) as { step?: string; status?: string; event?: string; kubeconfig?: string },
+            JSON.parse(line) as {
+              step?: string;
+              node?: string;
+              status?: string;
+              event?: string;
+              kubeconfig?: string;
+            },
         );
       const done = events.filter((e) => e.status === 'done').map((e) => e.step);
       for (const step of ['create node', 'SSH up', 'install agent', 'agent up', 'node Ready'])
@@ -92,7 +104,13 @@ describe.skipIf(skip).each(PROVIDERS)(
         .split('\n')
         .map((line) => (JSON.parse(line) as { argv: string[] }).argv)
         .filter((argv) => argv[0] === create);
-      expect(launches).toHaveLength(1);
+      expect(launches).toHaveLength(nodeCount);
+      if (nodeCount > 1) {
+        // Side by side: the last VM's creation starts before the first one's is done.
+        const at = (node: string, status: string) =>
+          events.findIndex((e) => e.step === 'create node' && e.node === node && e.status === status);
+        expect(at(`node-${nodeCount}`, 'started')).toBeLessThan(at('node-1', 'done'));
+      }
       const nodes = await waitFor(async () => {
         const r = await kubectl(
           [
@@ -105,9 +123,9 @@ describe.skipIf(skip).each(PROVIDERS)(
             kubeconfig,
           },
         );
-        return r.code === 0 && r.stdout.includes('=True') ? r.stdout : undefined;
+        return r.code === 0 && r.stdout.split('=True').length - 1 === nodeCount ? r.stdout : undefined;
       }, 300_000);
-      expect(nodes!.trim().split('\n')).toHaveLength(1);
+      expect(nodes!.trim().split('\n')).toHaveLength(nodeCount);
       const list = await flotilla(['cluster', 'list', '--output', 'json'], env);
       expect(list.stdout).toContain(name);
     }, 900_000);

@@ -19,6 +19,8 @@ import {
 } from './agent-in-netns.ts';
 
 const LONG = 180_000;
+/** One step's wait inside a test: shorter than the test, so a failure says which step and shows the logs. */
+const PHASE = 60_000;
 const udpPeer = resolve(import.meta.dirname, 'udp-peer.mjs');
 
 describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', () => {
@@ -302,8 +304,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
       const clientPid = pidOfContainer(
         client.status.containerStatuses[0].containerID.replace('containerd://', ''),
       );
-      // Always the same source port: one conntrack flow, as a long-lived UDP client has.
-      const ask = () =>
+      const askFrom = (srcPort: string) =>
         run('nsenter', [
           `--net=/proc/${clientPid}/ns/net`,
           process.execPath,
@@ -311,23 +312,32 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
           'ask',
           ip,
           '5300',
-          '40123',
+          srcPort,
         ]).then((s) => s.trim());
+      // First from fresh source ports until the rules and udp-a's server are up: a fixed-port flow
+      // started before the service's rules existed would stay un-NATed for as long as it is used.
+      await waitFor(
+        async () => ((await askFrom('0')) === 'udp-a' ? true : undefined),
+        PHASE,
+        `udp-a answers\n${agentLogs()}`,
+      );
+      // Then always the same source port: one conntrack flow, as a long-lived UDP client has.
+      const ask = () => askFrom('40123');
       await waitFor(
         async () => ((await ask()) === 'udp-a' ? true : undefined),
-        LONG,
-        `udp-a answers\n${agentLogs()}`,
+        PHASE,
+        `udp-a answers the fixed-port flow\n${agentLogs()}`,
       );
       await kubectl(['label', 'pod', 'udp-a', 'active=no', '--overwrite']);
       await kubectl(['label', 'pod', 'udp-b', 'active=yes', '--overwrite']);
       // udp-a still runs and would answer this flow if its conntrack entry survived.
       await waitFor(
         async () => ((await ask()) === 'udp-b' ? true : undefined),
-        LONG,
+        PHASE,
         `udp-b answers\n${agentLogs()}`,
       );
     },
-    LONG,
+    2 * LONG,
   );
 
   it(

@@ -93,7 +93,9 @@ export function resourceQuotaAdmission(reader: RegistryReader): AdmissionPlugin 
               a.namespace,
               quota.metadata!.name,
               {
-                ...quota,
+                // A copy: listed objects are shared with the registry's cache, and update
+                // normalizes the metadata it is given.
+                ...structuredClone(quota),
                 status: {
                   hard: toResourceList(hardOf(quota)),
                   used: { ...quota.status?.used, ...toResourceList(used) },

@@ -14,6 +14,7 @@ import {
 } from './cluster-records.ts';
 import { Forwarder, parseUpstream, upstreamsFromResolvConf } from './forwarder.ts';
 import { DnsServer, renderDnsMetrics } from './server.ts';
+import { runNodeService } from '../node-service.ts';
 
 export interface ClusterDnsOptions {
   client: Client;
@@ -81,50 +82,23 @@ export async function startClusterDns(
   };
 }
 
-/** Runs until the signal aborts (the agent's shape); retries listening while the address is missing. */
+/** Runs until the signal aborts (the agent's shape): retries starting, marks the Node (agent/node-service.ts). */
 export async function runClusterDns(opts: ClusterDnsOptions, signal: AbortSignal): Promise<void> {
-  const logger = opts.logger ?? silentLogger;
-  let running: RunningClusterDns | undefined;
-  while (!signal.aborted && !running) {
-    // Each attempt gets its own signal: a failed one (say the address is still held by the
-    // agent before this one) must stop the informers it started, or every retry leaves its
-    // watches running and another listener on the agent's signal.
-    const attempt = new AbortController();
-    const stopAttempt = () => attempt.abort();
-    signal.addEventListener('abort', stopAttempt, { once: true });
-    try {
-      running = await startClusterDns(opts, attempt.signal);
-    } catch (err) {
-      attempt.abort();
-      signal.removeEventListener('abort', stopAttempt);
-      if (signal.aborted) return;
-      logger.warn('cluster DNS could not start; retrying', { listen: opts.listen, error: String(err) });
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-    }
-  }
-  if (!running) return;
-  const mark = (value: string | null) =>
-    opts.nodeName
-      ? opts.client
-          .resource('v1', 'Node')
-          .patch(opts.nodeName, 'merge', { metadata: { annotations: { [clusterDnsAnnotation]: value } } })
-      : Promise.resolve();
   const self = parseUpstream(opts.listen);
   // Until the node says so, the cluster-dns controller leaves it out of kube-dns's endpoints.
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    try {
-      await mark(`${self.host}:${running.port}`);
-      break;
-    } catch (err) {
-      logger.warn('marking the node as a DNS server failed; retrying', { error: String(err), attempt });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  }
-  await new Promise<void>((resolve) =>
-    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  await runNodeService(
+    {
+      what: 'cluster DNS',
+      start: (attemptSignal) => startClusterDns(opts, attemptSignal),
+      client: opts.client,
+      nodeName: opts.nodeName,
+      annotation: clusterDnsAnnotation,
+      value: (running) => `${self.host}:${running.port}`,
+      logger: opts.logger ?? silentLogger,
+      context: { listen: opts.listen },
+    },
+    signal,
   );
-  await mark(null).catch(() => {});
-  await running.close();
 }
 
 function readText(file: string): string {

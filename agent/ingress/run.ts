@@ -25,6 +25,7 @@ import { EndpointPicker } from './endpoint-picker.ts';
 import { isOurIngress } from './ingress-class.ts';
 import { IngressProxy, type IngressState } from './proxy.ts';
 import { RouteTable } from './routes.ts';
+import { runNodeService } from '../node-service.ts';
 
 /** On a Node whose agent runs the ingress: `<httpPort>,<httpsPort>`. */
 export const ingressPortsAnnotation = 'ingress.flotilla.io/ports';
@@ -167,46 +168,18 @@ export async function startIngress(opts: IngressOptions, signal: AbortSignal): P
   };
 }
 
-/** Runs until the signal aborts (the agent's shape): retries starting, marks the Node. */
+/** Runs until the signal aborts (the agent's shape): retries starting, marks the Node (agent/node-service.ts). */
 export async function runIngress(opts: IngressOptions, signal: AbortSignal): Promise<void> {
-  const logger = opts.logger ?? silentLogger;
-  let running: RunningIngress | undefined;
-  while (!signal.aborted && !running) {
-    // Each attempt gets its own signal: a failed one (say the address is still held by the
-    // agent before this one) must stop the informers it started, or every retry leaves its
-    // watches running and another listener on the agent's signal.
-    const attempt = new AbortController();
-    const stopAttempt = () => attempt.abort();
-    signal.addEventListener('abort', stopAttempt, { once: true });
-    try {
-      running = await startIngress(opts, attempt.signal);
-    } catch (err) {
-      attempt.abort();
-      signal.removeEventListener('abort', stopAttempt);
-      if (signal.aborted) return;
-      logger.warn('the ingress could not start; retrying', { error: String(err) });
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-    }
-  }
-  if (!running) return;
-  const mark = (value: string | null) =>
-    opts.nodeName
-      ? opts.client
-          .resource('v1', 'Node')
-          .patch(opts.nodeName, 'merge', { metadata: { annotations: { [ingressPortsAnnotation]: value } } })
-      : Promise.resolve();
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    try {
-      await mark(`${running.httpPort},${running.httpsPort}`);
-      break;
-    } catch (err) {
-      logger.warn('marking the node as an ingress failed; retrying', { error: String(err), attempt });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  }
-  await new Promise<void>((resolve) =>
-    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  await runNodeService(
+    {
+      what: 'the ingress',
+      start: (attemptSignal) => startIngress(opts, attemptSignal),
+      client: opts.client,
+      nodeName: opts.nodeName,
+      annotation: ingressPortsAnnotation,
+      value: (running) => `${running.httpPort},${running.httpsPort}`,
+      logger: opts.logger ?? silentLogger,
+    },
+    signal,
   );
-  await mark(null).catch(() => {});
-  await running.close();
 }

@@ -35,10 +35,14 @@ export function writeAgentConfig(node: NetnsNode, kubeconfig: string, dir: strin
   return file;
 }
 
-export function startAgent(configFile: string): AgentProcess {
-  const child = spawn(process.execPath, [bin, 'agent', '--config', configFile], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * `flotilla agent --config FILE`, on the host or, with `netns`, inside a node's network namespace
+ * as the installer runs it on a real node (so it may program that node's routes and iptables).
+ */
+export function startAgent(configFile: string, opts: { netns?: string } = {}): AgentProcess {
+  const agent = [process.execPath, bin, 'agent', '--config', configFile];
+  const [command, ...args] = opts.netns ? ['nsenter', `--net=/run/netns/${opts.netns}`, ...agent] : agent;
+  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
@@ -60,8 +64,12 @@ export function startAgent(configFile: string): AgentProcess {
       await exited();
     },
     async stop() {
+      const done = exited();
       child.kill('SIGTERM');
-      await exited();
+      // An agent stuck in shutdown must not hang the test's cleanup.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await done;
+      clearTimeout(timer);
     },
   };
 }

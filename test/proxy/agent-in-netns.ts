@@ -1,19 +1,12 @@
 // `flotilla agent` running INSIDE a netns node's network namespace, as the installer runs it on
 // a real node, so kube-proxy programs that node's iptables. (test/agent runs it on the host.)
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { NetnsNode } from '../../control-plane/provision/netns/index.ts';
+import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
 
-const bin = resolve(import.meta.dirname, '..', '..', 'cli', 'bin.mjs');
-
-export interface NetnsAgent {
-  readonly output: string;
-  process: ChildProcess;
-  kill9(): Promise<void>;
-  stop(): Promise<void>;
-}
+export type NetnsAgent = AgentProcess;
 
 export function writeProxyAgentConfig(
   node: NetnsNode,
@@ -42,35 +35,7 @@ export function writeProxyAgentConfig(
 }
 
 export function startAgentInNetns(node: NetnsNode, configFile: string): NetnsAgent {
-  const child = spawn(
-    'nsenter',
-    [`--net=/run/netns/${node.namespace}`, process.execPath, bin, 'agent', '--config', configFile],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
-  const exited = () =>
-    child.exitCode !== null || child.signalCode !== null
-      ? Promise.resolve()
-      : new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    get output() {
-      return output;
-    },
-    process: child,
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited();
-    },
-    async stop() {
-      child.kill('SIGTERM');
-      await exited();
-    },
-  };
+  return startAgent(configFile, { netns: node.namespace });
 }
 
 /** The host PID of a container's process, found by its ID in the cgroup path. */

@@ -17,7 +17,9 @@ export {
   type ClusterSummary,
   type LifecycleOptions,
 } from './lifecycle.ts';
+export { readDesiredState, type DesiredState } from './desired-state.ts';
 export { loadImage } from './images.ts';
+export { clustersToResume, resumeClusters, type ResumeResult, type Resuming } from './resume.ts';
 export { runSupervisor } from './supervisor.ts';
 export { clusterPaths, dataRoot } from './paths.ts';
 export { NODE_STEPS, type ProgressEvent, type ProgressStatus } from './progress.ts';

@@ -17,9 +17,16 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ProvisionError, type ProvisionedNode } from '../provision/provider.ts';
 import { sleep } from './node-bring-up.ts';
+import { readDesiredState, writeDesiredState, type DesiredState } from './desired-state.ts';
 import { readNodes } from './nodes-file.ts';
 import { clusterPaths, clustersDir } from './paths.ts';
-import { CLUSTER_STEP, followProgressFile, readProgressFile, type ProgressEvent } from './progress.ts';
+import {
+  CLUSTER_STEP,
+  followProgressFile,
+  ProgressLog,
+  readProgressFile,
+  type ProgressEvent,
+} from './progress.ts';
 import { providerFor } from './providers.ts';
 import { readSpec, specProblems, writeSpec, type ClusterSpec } from './spec.ts';
 
@@ -29,8 +36,17 @@ const CLI = join(repoRoot, 'cli', 'bin.mjs');
 export interface ClusterSummary {
   name: string;
   provider: string;
-  /** running: its supervisor is alive. */
-  state: 'running' | 'stopped';
+  /**
+   * running: its supervisor is alive and the cluster came up; starting: a create or start is
+   * under way; failed: the last start failed (and the user still wants it running; see error);
+   * stopped: nothing runs.
+   */
+  state: 'running' | 'starting' | 'stopped' | 'failed';
+  /** What the user last asked for (create/start: running, stop: stopped); resume follows it. */
+  desired: DesiredState;
+  /** Why the last create or start failed (state failed): `<step>: <message>`. */
+  error?: string;
+  hint?: string;
   nodes: string[];
   kubeconfig: string;
   apiUrl?: string;
@@ -65,7 +81,8 @@ export async function listClusters(): Promise<ClusterSummary[]> {
     summaries.push({
       name,
       provider: spec.provider,
-      state: supervisorPid(name) ? 'running' : 'stopped',
+      ...clusterState(name),
+      desired: readDesiredState(paths.dir),
       nodes: readNodes(paths.nodes).map((n) => n.name),
       kubeconfig: paths.kubeconfig,
       apiUrl: spec.port ? `https://127.0.0.1:${spec.port}` : undefined,
@@ -107,6 +124,7 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
     );
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
   writeSpec(paths.spec, { ...spec, port: spec.port || (await freePort()) });
+  writeDesiredState(paths.dir, 'running');
   writeFileSync(paths.events, '');
   try {
     await runSupervisorUntilReady(spec.name, 'create', opts);
@@ -117,19 +135,40 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
   return (await listClusters()).find((c) => c.name === spec.name)!;
 }
 
-/** Brings a stopped cluster back (nodes, control plane, agents); a no-op when it runs. */
-export async function startCluster(name: string, opts: LifecycleOptions = {}): Promise<ClusterSummary> {
-  const paths = requireCluster(name);
-  if (!supervisorPid(name)) {
-    writeFileSync(paths.events, '');
-    await runSupervisorUntilReady(name, 'start', opts);
-  }
-  return (await listClusters()).find((c) => c.name === name)!;
+/** Starts in progress in this process: a second start of the same cluster joins the first. */
+const startsInProgress = new Map<string, Promise<ClusterSummary>>();
+
+/**
+ * Brings a stopped cluster back (nodes, control plane, agents); a no-op when it runs. It
+ * records that the user wants it running, so it comes back after a reboot (resume.ts). By the
+ * time this returns its promise the supervisor is spawned and listClusters() says `starting`.
+ */
+export function startCluster(name: string, opts: LifecycleOptions = {}): Promise<ClusterSummary> {
+  const inProgress = startsInProgress.get(name);
+  if (inProgress) return inProgress;
+  const start = (async () => {
+    const paths = requireCluster(name);
+    writeDesiredState(paths.dir, 'running');
+    if (!supervisorPid(name)) {
+      const release = claimStart(name);
+      try {
+        writeFileSync(paths.events, '');
+        await runSupervisorUntilReady(name, 'start', opts);
+      } finally {
+        release();
+      }
+    }
+    return (await listClusters()).find((c) => c.name === name)!;
+  })().finally(() => startsInProgress.delete(name));
+  startsInProgress.set(name, start);
+  return start;
 }
 
 /** Stops agents, nodes and the control plane; everything stays on disk for `start`. */
 export async function stopCluster(name: string): Promise<void> {
-  requireCluster(name);
+  const paths = requireCluster(name);
+  // Recorded first: a reboot during the stop must not bring it back.
+  writeDesiredState(paths.dir, 'stopped');
   const pid = supervisorPid(name);
   if (!pid) return;
   process.kill(pid, 'SIGTERM');
@@ -219,6 +258,72 @@ export function supervisorPid(name: string): number | undefined {
   }
 }
 
+/**
+ * The cluster's state from its supervisor and its last create/start's events, so every
+ * process (CLI, app, another app instance) sees the same.
+ */
+function clusterState(name: string): Pick<ClusterSummary, 'state' | 'error' | 'hint'> {
+  const paths = clusterPaths(name);
+  const events = readProgressFile(paths.events);
+  const end = events.findLast((e) => e.step === CLUSTER_STEP && e.status !== 'started');
+  const failure = () => {
+    const step = events.find((e) => e.status === 'failed' && e.step !== CLUSTER_STEP);
+    return {
+      state: 'failed' as const,
+      error: step ? `${step.step}${step.node ? ` (${step.node})` : ''}: ${step.message}` : end?.message,
+      hint: step?.hint ?? end?.hint,
+    };
+  };
+  if (supervisorPid(name)) {
+    if (end?.status === 'done') return { state: 'running' };
+    return end?.status === 'failed' ? failure() : { state: 'starting' };
+  }
+  // Claimed by a start whose supervisor has not written its pid yet.
+  if (startClaimedBy(name)) return { state: 'starting' };
+  if (end?.status === 'failed' && readDesiredState(paths.dir) === 'running') return failure();
+  return { state: 'stopped' };
+}
+
+function startLockFile(name: string): string {
+  return join(clusterPaths(name).dir, 'start.lock');
+}
+
+/** The live process that is starting the cluster, if any. */
+function startClaimedBy(name: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(startLockFile(name), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One start at a time across processes (the app resuming clusters while `cluster start` runs):
+ * two supervisors of one cluster would fight over its nodes. A lock left by a dead process is
+ * taken over. Returns the release.
+ */
+function claimStart(name: string): () => void {
+  const file = startLockFile(name);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = startClaimedBy(name);
+      if (holder)
+        throw new ClusterError(
+          `cluster ${name} is being started by process ${holder}`,
+          'start',
+          'wait for it: flotilla cluster list shows it as starting',
+        );
+      rmSync(file, { force: true });
+    }
+  }
+  throw new ClusterError(`cluster ${name} is being started by another process`, 'start');
+}
+
 function requireCluster(name: string) {
   const paths = clusterPaths(name);
   if (!existsSync(paths.spec))
@@ -260,7 +365,15 @@ async function runSupervisorUntilReady(
       if (exited) {
         await sleep(300); // the last events may still be on their way to the file
         if (outcome) break;
-        throw new ClusterError(`the cluster supervisor exited early; see ${paths.supervisorLog}`, mode);
+        const message = `the cluster supervisor exited early; see ${paths.supervisorLog}`;
+        // Said in the events too, so whoever lists the cluster sees why it is not running.
+        new ProgressLog(paths.events, name).emit({
+          step: CLUSTER_STEP,
+          status: 'failed',
+          elapsedMs: 0,
+          message,
+        });
+        throw new ClusterError(message, mode);
       }
       await sleep(100);
     }

@@ -1,10 +1,13 @@
-// What the command palette (Ctrl/Cmd+K) offers: the screens, then objects by name, ranked so
-// that names starting with the query come first.
+// What the command palette (Ctrl/Cmd+K) offers: commands and screens, then objects by name,
+// ranked so that names starting with the query come first.
 export interface PaletteItem {
   label: string;
   /** Kind or section, shown dimmed. */
   hint: string;
-  to: string;
+  /** A screen to go to, or */
+  to?: string;
+  /** a command to run (open a terminal, toggle the dock). */
+  run?: () => void;
 }
 
 export function rankItems(items: PaletteItem[], query: string, limit = 12): PaletteItem[] {

@@ -8,7 +8,7 @@ import { removeStaleTestHomes, testHome, type TestHome } from '../cluster/cluste
 import { netnsSkipReason } from '../helpers/netns.ts';
 import { BUSYBOX_IMAGE, testImageArchives } from '../helpers/images.ts';
 import { kubectl } from '../helpers/server.ts';
-import { YamlEditorPage } from './pages.ts';
+import { TerminalDockPage, YamlEditorPage } from './pages.ts';
 import { chromiumPath, gotoRetry, startUiCluster, type UiCluster } from './ui-fixture.ts';
 
 const LONG = 600_000;
@@ -121,33 +121,40 @@ spec:
         .toBeGreaterThan(before);
       await ui.screenshot(page, 'created-cluster-pod-logs');
 
-      // A terminal in the container (exec over WebSocket, through the app API to the cluster).
+      // A terminal in the container (exec over WebSocket, through the app API to the cluster),
+      // opened as a tab in the terminal dock.
+      const dock = new TerminalDockPage(page);
       await page.getByTestId('exec-open').click();
-      const terminal = page.getByTestId('terminal');
-      await terminal.locator('.xterm-rows').waitFor();
-      await expect
-        .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 30_000 })
-        .toMatch(/[#$]/);
-      await terminal.click();
+      const exec = page.locator('[data-testid="dock-panel"][data-tab^="exec: default/hello-"]');
+      await exec.locator('.xterm-rows').waitFor({ timeout: 30_000 });
+      await expect.poll(() => exec.locator('.xterm-rows').textContent(), { timeout: 30_000 }).toMatch(/[#$]/);
+      await exec.getByTestId('terminal').click();
       await page.keyboard.type('echo hi $((40+2))\n');
       await expect
-        .poll(() => terminal.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .poll(() => exec.locator('.xterm-rows').textContent(), { timeout: 30_000 })
         .toContain('hi 42');
       await ui.screenshot(page, 'created-cluster-exec');
 
-      // A shell on a node (SSH with the cluster's key, through the app API).
-      await gotoRetry(page, `${ui.url}/ui/nodes`);
+      // A shell on a node (SSH with the cluster's key, through the app API): a second dock tab,
+      // opened from the Nodes screen while the exec tab keeps its session.
+      await page.getByRole('link', { name: 'Nodes' }).click();
       await page.locator('tr[data-node="node-2"]').getByTestId('node-terminal').click();
-      const shell = page.getByTestId('terminal');
-      await shell.locator('.xterm-rows').waitFor();
+      const node = 'node: node-2';
+      await dock.screen(node).waitFor({ timeout: 30_000 });
+      await expect.poll(() => dock.text(node), { timeout: 30_000 }).toMatch(/[#$]/);
+      await dock.run(node, 'echo node-$(hostname)-$((6*7))');
+      await expect.poll(() => dock.text(node), { timeout: 30_000 }).toContain('node-node-2-42');
+      expect(await exec.isVisible()).toBe(false);
+      // Back to the exec tab: its output is still there and its session still answers.
+      await page.locator('[data-testid="dock-tab"][data-tab^="exec: default/hello-"]').click();
+      await expect.poll(() => exec.isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await exec.locator('.xterm-rows').textContent()).toContain('hi 42');
+      await exec.getByTestId('terminal').click();
+      await page.keyboard.type('echo back $((40+3))\n');
       await expect
-        .poll(() => shell.locator('.xterm-rows').textContent(), { timeout: 30_000 })
-        .toMatch(/[#$]/);
-      await shell.click();
-      await page.keyboard.type('echo node-$(hostname)-$((6*7))\n');
-      await expect
-        .poll(() => shell.locator('.xterm-rows').textContent(), { timeout: 30_000 })
-        .toContain('node-node-2-42');
+        .poll(() => exec.locator('.xterm-rows').textContent(), { timeout: 30_000 })
+        .toContain('back 43');
+      await dock.tab(node).click();
       await ui.screenshot(page, 'created-cluster-node-shell');
     },
     LONG,

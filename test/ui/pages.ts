@@ -38,3 +38,28 @@ export class WorkloadsPage {
     await this.row(name).getByTestId('scale').click();
   }
 }
+
+/** The terminal dock at the bottom of every screen. */
+export class TerminalDockPage {
+  constructor(private readonly page: Page) {}
+
+  dock = () => this.page.getByTestId('terminal-dock');
+  tabs = () => this.page.getByTestId('dock-tab');
+  tab = (title: string) => this.page.locator(`[data-testid="dock-tab"][data-tab="${title}"]`);
+  /** The panel of a tab (shown or hidden); its xterm rows hold what the terminal shows. */
+  panel = (title: string) => this.page.locator(`[data-testid="dock-panel"][data-tab="${title}"]`);
+  screen = (title: string) => this.panel(title).locator('.xterm-rows');
+  text = async (title: string) => (await this.screen(title).textContent()) ?? '';
+
+  /** The "+" menu's "New local terminal". */
+  async newLocal(): Promise<void> {
+    await this.page.getByTestId('dock-new').click();
+    await this.page.getByTestId('dock-new-local').click();
+  }
+
+  /** Clicks into a tab's terminal and types a line into it. */
+  async run(title: string, line: string): Promise<void> {
+    await this.panel(title).getByTestId('terminal').click();
+    await this.page.keyboard.type(`${line}\n`);
+  }
+}

@@ -7,6 +7,9 @@ describe('current cluster', () => {
     expect(kubernetesUrl('/apis/apps/v1/deployments', 'dev')).toBe(
       '/app/v1/clusters/dev/k8s/apis/apps/v1/deployments',
     );
+    expect(kubernetesUrl('/openapi/v3/apis/apps/v1', 'dev')).toBe(
+      '/app/v1/clusters/dev/k8s/openapi/v3/apis/apps/v1',
+    );
     expect(kubernetesUrl('/app/v1/clusters', 'dev')).toBe('/app/v1/clusters');
     expect(kubernetesUrl('/api/v1/pods', '')).toBe('/api/v1/pods');
   });

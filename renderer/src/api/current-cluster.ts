@@ -13,8 +13,11 @@ export function switchCluster(name: string): void {
   globalThis.location?.reload();
 }
 
-/** The URL for a Kubernetes API path on the current cluster (app API paths stay as they are). */
+/**
+ * The URL for a Kubernetes API path (resources, or the OpenAPI documents the YAML editor's hints
+ * come from) on the current cluster; app API paths stay as they are.
+ */
 export function kubernetesUrl(path: string, cluster = currentCluster()): string {
-  if (!cluster || !/^\/apis?(\/|$|\?)/.test(path)) return path;
+  if (!cluster || !/^\/(apis?|openapi)(\/|$|\?)/.test(path)) return path;
   return `/app/v1/clusters/${encodeURIComponent(cluster)}/k8s${path}`;
 }

@@ -18,6 +18,8 @@ export interface ExecSession {
 }
 
 export interface ExecHandlers {
+  /** The WebSocket is open: the session is live. */
+  onOpen?(): void;
   onOutput(data: Uint8Array): void;
   /** The process ended (status from channel 3) or the connection closed. */
   onExit(message: string): void;
@@ -57,7 +59,10 @@ export function openTerminalSocket(path: string, h: ExecHandlers): ExecSession {
   };
   const pending: Uint8Array[] = [];
   const write = (f: Uint8Array) => (ws.readyState === WebSocket.OPEN ? ws.send(f) : pending.push(f));
-  ws.onopen = () => pending.splice(0).forEach((f) => ws.send(f));
+  ws.onopen = () => {
+    pending.splice(0).forEach((f) => ws.send(f));
+    h.onOpen?.();
+  };
   ws.onmessage = (e) => {
     const bytes = new Uint8Array(e.data as ArrayBuffer);
     if (bytes.length === 0) return;

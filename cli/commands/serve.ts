@@ -12,6 +12,8 @@ export interface ServeFlags extends ControllerFlags {
   address: string;
   store: string;
   output: 'text' | 'json';
+  /** --no-resume-clusters: do not start again the clusters left running (default: do). */
+  resumeClusters: boolean;
 }
 
 function parsePort(value: string): number {
@@ -28,6 +30,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--address <ip>', 'address to listen on', '127.0.0.1')
     .addOption(new Option('--store <kind>', 'storage backend').choices(['sqlite', 'etcd']).default('sqlite'))
     .option('--etcd <url>', 'etcd endpoint for --store etcd')
+    .option('--no-resume-clusters', 'do not start again the clusters that were running before')
     .addOption(
       new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'),
     );
@@ -118,6 +121,33 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   announce(cp, flags.output);
+  if (flags.resumeClusters) void resumeInBackground();
+}
+
+/**
+ * Clusters left running (before a reboot, say) start again while the UI is up; the UI lists them
+ * as starting. Reported on stderr: stdout is the ready line scripts read.
+ */
+async function resumeInBackground(): Promise<void> {
+  try {
+    const { resumeClusters } = await import('../../control-plane/cluster/resume.ts');
+    const resuming = await resumeClusters({
+      onResult: (r) =>
+        process.stderr.write(
+          r.ok
+            ? `flotilla serve: cluster ${r.name} is running again\n`
+            : `flotilla serve: cluster ${r.name} did not start again: ${r.step ? `${r.step}: ` : ''}${r.error}\n`,
+        ),
+    });
+    if (resuming.names.length > 0)
+      process.stderr.write(
+        `flotilla serve: starting again the clusters left running: ${resuming.names.join(', ')}\n`,
+      );
+  } catch (err) {
+    process.stderr.write(
+      `flotilla serve: could not resume clusters: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+  }
 }
 
 export function register(program: Command): void {

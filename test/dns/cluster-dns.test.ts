@@ -2,27 +2,27 @@
 // `flotilla agent` with `dns: { enabled: true }` running INSIDE the node's network namespace (as
 // the installer runs it), so the server listens on the node IP:53. Names are looked up from the
 // node with busybox nslookup, and the kube-dns Service's endpoints follow the node.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { queryDns } from '../../agent/dns/query.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
+import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
 
 const LONG = 180_000;
-const bin = resolve(import.meta.dirname, '..', '..', 'cli', 'bin.mjs');
+/** Each wait gives up before its test does, so a failure names the step. */
+const WAIT = 120_000;
 const execFileAsync = promisify(execFile);
 
 describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', () => {
   let cluster: TestCluster;
   let server: TestServer;
-  let agent: ChildProcess;
-  let output = '';
+  let agent: AgentProcess | undefined;
   let dir: string;
 
   /** busybox nslookup run inside the node's network namespace, against the node's DNS. */
@@ -38,6 +38,13 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
     return stdout;
   }
 
+  /** A failed wait says what the agent logged up to then. */
+  async function withAgentOutput<T>(wait: Promise<T>): Promise<T> {
+    return wait.catch((err: Error) => {
+      throw new Error(`${err.message}\nagent output:\n${agent?.output.slice(-3000)}`);
+    });
+  }
+
   async function getJson(args: string[]): Promise<any> {
     const res = await server.kubectl([...args, '-o', 'json']);
     return res.code === 0 ? JSON.parse(res.stdout) : undefined;
@@ -46,7 +53,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-dns-test-'));
     cluster = await createTestCluster({ nodes: 1 });
-    server = await startServer({ args: ['--address', cluster.gateway] });
+    // On the cluster bridge, allocating from this cluster's own pod range: node IPAM gives the
+    // node the podCIDR the provider routed, and the agent takes it from its Node.
+    server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
     const config = join(dir, 'agent.yaml');
     writeFileSync(
@@ -63,17 +72,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
         dns: { enabled: true },
       }),
     );
-    agent = spawn(
-      'ip',
-      ['netns', 'exec', node.namespace, process.execPath, bin, 'agent', '--config', config],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const killOnExit = () => agent.kill('SIGKILL');
-    process.once('exit', killOnExit);
-    agent.stdout!.setEncoding('utf8').on('data', (c: string) => (output += c));
-    agent.stderr!.setEncoding('utf8').on('data', (c: string) => (output += c));
+    agent = startAgent(config, { netns: node.namespace });
 
     const objects = [
       {
@@ -111,11 +110,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
   }, 300_000);
 
   afterAll(async () => {
-    if (agent && agent.exitCode === null) {
-      const exited = new Promise((done) => agent.once('exit', done));
-      agent.kill('SIGTERM');
-      await exited;
-    }
+    await agent?.stop();
     await server?.stop();
     await cluster?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -125,13 +120,15 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
     'answers service names from inside the node',
     async () => {
       const web = await getJson(['get', 'svc', 'web']);
-      const out = await waitFor(
-        async () => {
-          const text = await nslookup('web.default.svc.cluster.local');
-          return text.includes(web.spec.clusterIP) ? text : undefined;
-        },
-        LONG,
-        `nslookup web.default.svc.cluster.local\nagent output:\n${output.slice(-3000)}`,
+      const out = await withAgentOutput(
+        waitFor(
+          async () => {
+            const text = await nslookup('web.default.svc.cluster.local');
+            return text.includes(web.spec.clusterIP) ? text : undefined;
+          },
+          WAIT,
+          'nslookup web.default.svc.cluster.local',
+        ),
       );
       expect(out).toContain(`Address: ${web.spec.clusterIP}`);
       expect(await nslookup('web-1.nginx.default.svc.cluster.local')).toContain('10.244.1.21');
@@ -178,13 +175,15 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
       const node = cluster.nodes[0]!;
       const svc = await getJson(['get', 'svc', '-n', 'kube-system', 'kube-dns']);
       expect(svc.spec.clusterIP).toBe('10.96.0.10');
-      const slice = await waitFor(
-        async () => {
-          const s = await getJson(['get', 'endpointslice', '-n', 'kube-system', 'kube-dns']);
-          return s?.endpoints?.some((e: any) => e.addresses.includes(node.nodeIp)) ? s : undefined;
-        },
-        LONG,
-        `kube-dns endpoint for ${node.nodeIp}\nagent output:\n${output.slice(-3000)}`,
+      const slice = await withAgentOutput(
+        waitFor(
+          async () => {
+            const s = await getJson(['get', 'endpointslice', '-n', 'kube-system', 'kube-dns']);
+            return s?.endpoints?.some((e: any) => e.addresses.includes(node.nodeIp)) ? s : undefined;
+          },
+          WAIT,
+          `kube-dns endpoint for ${node.nodeIp}`,
+        ),
       );
       expect(slice.ports.map((p: any) => `${p.name}:${p.port}/${p.protocol}`).sort()).toEqual([
         'dns-tcp:53/TCP',

@@ -19,9 +19,9 @@ import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts'
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
 import { startHostPorts, type RunningHostPorts } from '../../control-plane/hostports/host-ports.ts';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
-import { CLUSTER_CIDR, createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import { startAgentInNetns, type NetnsAgent } from '../proxy/agent-in-netns.ts';
+import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
 
 const LONG = 240_000;
 /** Waits end before the test's own timeout, so their message (with the agent's log) is seen. */
@@ -30,7 +30,7 @@ const WAIT = 120_000;
 describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node', () => {
   let cluster: TestCluster;
   let server: TestServer;
-  let agent: NetnsAgent;
+  let agent: AgentProcess;
   let cri: CriClient;
   let client: Client;
   let hostPorts: RunningHostPorts;
@@ -106,7 +106,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flotilla-edge-test-'));
     cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer({ args: ['--address', cluster.gateway] });
+    // On the cluster bridge, allocating from this cluster's own pod range: node IPAM gives the
+    // node the podCIDR the provider routed, and the agent takes it from its Node.
+    server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
     const config = join(dir, 'agent.yaml');
     writeFileSync(
@@ -116,17 +118,17 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
         kubeconfig: server.kubeconfig,
         containerRuntimeEndpoint: node.containerdSocket,
         cniConfDir: node.cniConfDir,
-        podCIDR: node.podCIDR,
+        podCIDR: 'node',
         dataDir: join(node.nodeDir, 'agent'),
         nodeIP: node.nodeIp,
         cgroupParent: node.cgroupParent,
         kubeletPort: 0,
-        proxy: { mode: 'iptables', clusterCIDR: CLUSTER_CIDR },
+        proxy: { mode: 'iptables', clusterCIDR: cluster.clusterCIDR },
         dns: { enabled: true },
         ingress: { enabled: true },
       }),
     );
-    agent = startAgentInNetns(node, config);
+    agent = startAgent(config, { netns: node.namespace });
     cri = new CriClient(node.containerdSocket);
     client = new Client(nodeTransportFromKubeconfig({ kubeconfig: server.kubeconfig }));
     lbPort = await freePort();

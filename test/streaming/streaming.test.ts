@@ -31,7 +31,9 @@ describe.skipIf(netnsSkipReason() !== undefined)(
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'flotilla-streaming-test-'));
       cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-      server = await startServer({ args: ['--address', cluster.gateway] });
+      // On the cluster bridge, allocating from this cluster's own pod range, so the podCIDR the
+      // agent reads from its Node is the one the provider routed.
+      server = await startServer({ args: cluster.serveArgs });
       const node = cluster.nodes[0]!;
       agent = startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir));
       await waitFor(

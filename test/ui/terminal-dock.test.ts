@@ -153,7 +153,10 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
     await page.keyboard.type('p');
     const completions = page.locator('.cm-tooltip-autocomplete');
     await completions.getByText('replicas', { exact: true }).waitFor({ timeout: STEP });
-    await completions.getByText('revisionHistoryLimit').waitFor({ timeout: STEP });
+    // Each option carries its type.
+    expect(
+      await completions.locator('li', { hasText: 'replicas' }).locator('.cm-completionDetail').textContent(),
+    ).toBe('integer');
     // The selected option's description shows beside the list.
     await page.locator('.cm-completionInfo').filter({ hasText: /pods/ }).waitFor({ timeout: STEP });
     await ui.screenshot(page, 'yaml-completion');
@@ -170,5 +173,18 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
       .filter({ hasText: 'Desired number of pods' })
       .waitFor({ timeout: STEP });
     await ui.screenshot(page, 'yaml-hover');
+
+    // A field the schema does not have is marked as a warning at its line before any dry-run.
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    await page.keyboard.insertText('replica: 2');
+    await page.locator('.cm-gutter-lint .cm-lint-marker-warning').waitFor({ timeout: STEP });
+    await page.locator('.cm-lint-marker-warning').hover();
+    await page
+      .locator('.cm-tooltip-lint')
+      .filter({ hasText: 'unknown field "spec.replica" in Deployment' })
+      .waitFor({ timeout: STEP });
+    await ui.screenshot(page, 'yaml-unknown-field');
   });
 });

@@ -8,18 +8,21 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { forward, login } from './main/api-proxy.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
 describe('electron-vite build', () => {
-  it('builds main, preload and renderer into out/; the bundled control plane serves the app', async () => {
+  beforeAll(async () => {
     await promisify(execFile)(
       process.execPath,
       [join(repoRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
       { cwd: repoRoot, timeout: 240_000 },
     );
+  }, 300_000);
+
+  it('builds main, preload and renderer into out/; the bundled control plane serves the app', async () => {
     for (const file of [
       'out/main/index.js',
       'out/main/control-plane-process.js',
@@ -48,10 +51,25 @@ describe('electron-vite build', () => {
       // The link worked once.
       await expect(login(ready.loginUrl, ready.caPath)).rejects.toThrow(/HTTP 401/);
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
+      const exited = new Promise<[number | null, string | null]>((r) =>
+        child.once('exit', (code, signal) => r([code, signal])),
+      );
       child.kill('SIGTERM');
-      await exited;
+      // SIGTERM is how main stops it when quitting: a clean shutdown, not a crash to restart.
+      expect(await exited).toEqual([0, null]);
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 300_000);
+
+  it('reports why the control plane cannot start, and exits 1 (main restarts it)', async () => {
+    const bundle = join(repoRoot, 'out/main/control-plane-process.js');
+    const env = { ...process.env };
+    delete env['FLOTILLA_DATA_DIR'];
+    const run = await promisify(execFile)(process.execPath, [bundle], { env, timeout: 60_000 }).then(
+      () => ({ code: 0, stdout: '' }),
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout.trim())).toEqual({ type: 'failed', error: 'FLOTILLA_DATA_DIR is not set' });
+  }, 120_000);
 });

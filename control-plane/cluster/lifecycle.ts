@@ -123,14 +123,18 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
       detection.hint,
     );
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-  writeSpec(paths.spec, { ...spec, port: spec.port || (await freePort()) });
-  writeDesiredState(paths.dir, 'running');
-  writeFileSync(paths.events, '');
+  // Held until the supervisor is up: a resume meanwhile sees the cluster as starting.
+  const release = claimStart(spec.name);
   try {
+    writeSpec(paths.spec, { ...spec, port: spec.port || (await freePort()) });
+    writeDesiredState(paths.dir, 'running');
+    writeFileSync(paths.events, '');
     await runSupervisorUntilReady(spec.name, 'create', opts);
   } catch (error) {
     await deleteCluster(spec.name).catch(() => undefined);
     throw error;
+  } finally {
+    release();
   }
   return (await listClusters()).find((c) => c.name === spec.name)!;
 }

@@ -1,5 +1,8 @@
 // Electron main: one instance, one secure window on app://flotilla, the control plane in a
-// utilityProcess, a tray and a menu. Everything risky is decided in security.ts.
+// utilityProcess kept alive by ControlPlaneSupervisor, a tray with every cluster, and a menu.
+// Clusters left running start again when the app starts (resumeClusters). Everything risky is
+// decided in security.ts; the restart policy, the tray's contents and the secret store are
+// plain modules with their own tests. See electron/README.md.
 import {
   app,
   BrowserWindow,
@@ -9,26 +12,45 @@ import {
   Menu,
   net,
   protocol,
+  safeStorage,
   shell,
   Tray,
   nativeImage,
   utilityProcess,
+  type IpcMainInvokeEvent,
 } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { listClusters, stopCluster } from '../../control-plane/cluster/index.ts';
+import {
+  listClusters,
+  resumeClusters,
+  startCluster,
+  stopCluster,
+  type ClusterSummary,
+} from '../../control-plane/cluster/index.ts';
 import { forward, login, type ControlPlaneSession } from './api-proxy.ts';
-import { loadBounds, saveBounds, visibleOn } from './window-state.ts';
+import {
+  ControlPlaneSupervisor,
+  describeControlPlaneState,
+  type ChildMessage,
+  type ControlPlaneChild,
+  type ControlPlaneState,
+} from './control-plane-supervisor.ts';
 import { channels, type ControlPlaneInfo } from './ipc-contract.ts';
+import { SecretStore } from './secret-store.ts';
 import {
   appOrigin,
   appScheme,
   desktopContentSecurityPolicy,
+  ipcSenderAllowed,
   isApiPath,
   isExternalLink,
   isOwnPage,
   windowOptions,
 } from './security.ts';
+import { trayIcons } from './tray-icons.ts';
+import { trayIcon, trayMenu, trayTooltip, type PendingAction } from './tray-menu.ts';
+import { loadBounds, saveBounds, visibleOn } from './window-state.ts';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
@@ -39,45 +61,88 @@ if (!app.requestSingleInstanceLock()) app.quit();
 let window: BrowserWindow | undefined;
 let tray: Tray | undefined;
 let session: ControlPlaneSession | undefined;
-let info: ControlPlaneInfo = { apiUrl: '', kubeconfigPath: '', state: 'starting' };
+let endpoints = { apiUrl: '', kubeconfigPath: '' };
+let clusters: ClusterSummary[] = [];
+/** Start/stop clicked in the tray and still under way. */
+const pending = new Map<string, PendingAction>();
 const rendererDir = join(import.meta.dirname, '..', 'renderer');
+/** Secrets the desktop keeps between runs; see electron/README.md for which and why. */
+let secrets: SecretStore | undefined;
 
-function startControlPlane(): void {
+const controlPlane = new ControlPlaneSupervisor({
+  spawn: spawnControlPlane,
+  onState: (state) => {
+    if (state.phase !== 'running') session = undefined;
+    publishControlPlane();
+  },
+  onReady: (ready) => {
+    endpoints = { apiUrl: ready.apiUrl, kubeconfigPath: ready.kubeconfigPath };
+    login(ready.loginUrl, ready.caPath).then(
+      (s) => {
+        session = s;
+        publishControlPlane();
+      },
+      // The next heartbeat-less minute or exit restarts it; say why the UI cannot reach it.
+      (err: Error) => dialog.showErrorBox('Flotilla', `Cannot log in to the control plane: ${err.message}`),
+    );
+  },
+});
+
+/** The control plane's utility process, as the supervisor's small child interface. */
+function spawnControlPlane(): ControlPlaneChild {
   const child = utilityProcess.fork(join(import.meta.dirname, 'control-plane-process.js'), [], {
     env: { ...process.env, FLOTILLA_DATA_DIR: join(app.getPath('userData'), 'clusters', 'default') },
     serviceName: 'Flotilla control plane',
   });
-  child.on(
-    'message',
-    (m: {
-      type: string;
-      apiUrl?: string;
-      kubeconfigPath?: string;
-      loginUrl?: string;
-      caPath?: string;
-      error?: string;
-    }) => {
-      if (m.type === 'ready') {
-        info = { apiUrl: m.apiUrl!, kubeconfigPath: m.kubeconfigPath!, state: 'running' };
-        login(m.loginUrl!, m.caPath!).then(
-          (s) => (session = s),
-          (err: Error) => (info = { ...info, state: 'failed', error: err.message }),
-        );
-      } else if (m.type === 'failed') info = { ...info, state: 'failed', error: m.error };
-      updateTray();
+  return {
+    onMessage: (listener) => child.on('message', (m: ChildMessage) => listener(m)),
+    onExit: (listener) => child.on('exit', listener),
+    kill: (signal) => {
+      // utilityProcess.kill() is SIGTERM; a hung child needs SIGKILL.
+      if (signal === 'SIGTERM' || !child.pid) child.kill();
+      else
+        try {
+          process.kill(child.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
     },
-  );
-  child.on('exit', (code) => {
-    if (code !== 0) info = { ...info, state: 'failed', error: `the control plane exited (${code})` };
-    updateTray();
-  });
-  app.on('before-quit', () => child.kill());
+  };
+}
+
+function controlPlaneInfo(): ControlPlaneInfo {
+  const state: ControlPlaneState = controlPlane.state;
+  return {
+    ...endpoints,
+    state: state.phase,
+    ...(state.phase === 'starting' || state.phase === 'restarting' ? { attempt: state.attempt } : {}),
+    ...(state.phase === 'failed' ? { error: state.error } : {}),
+    ...(state.phase === 'restarting' ? { error: state.lastError } : {}),
+    summary: describeControlPlaneState(state),
+    secrets: secretStore().protection(),
+  };
+}
+
+function secretStore(): SecretStore {
+  secrets ??= new SecretStore(join(app.getPath('userData'), 'secrets.json'), safeStorage);
+  return secrets;
+}
+
+/** The renderer and the tray hear about every control-plane state change. */
+function publishControlPlane(): void {
+  if (window && !window.isDestroyed())
+    window.webContents.send(channels.controlPlaneChanged, controlPlaneInfo());
+  updateTray();
 }
 
 async function serveApp(req: Request): Promise<Response> {
   const url = new URL(req.url);
   if (isApiPath(url.pathname)) {
-    if (!session) return new Response('{"error":"the control plane is starting"}', { status: 503 });
+    if (!session) {
+      // Says what the control plane is doing, so the renderer never shows an endless spinner.
+      const body = JSON.stringify({ error: `the control plane is ${controlPlaneInfo().summary}` });
+      return new Response(body, { status: 503, headers: { 'Content-Type': 'application/json' } });
+    }
     return forward(session, req);
   }
   const root = normalize(rendererDir);
@@ -98,26 +163,86 @@ function createWindow(): void {
     ...(saved && visibleOn(saved, displays) ? saved : {}),
   });
   window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
+  window.on('closed', () => (window = undefined));
   window.once('ready-to-show', () => window?.show());
   void window.loadURL(`${appOrigin}/index.html`);
 }
 
+function showWindow(): void {
+  if (!window) return createWindow();
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
+}
+
+/** Shows the window on a cluster: the renderer keeps its choice in localStorage (current-cluster.ts). */
+function openCluster(name: string): void {
+  showWindow();
+  const select = `localStorage.setItem('flotilla.cluster', ${JSON.stringify(name)}); location.reload();`;
+  const run = () => void window?.webContents.executeJavaScript(select);
+  if (window?.webContents.isLoading()) window.webContents.once('did-finish-load', run);
+  else run();
+}
+
+/** A tray click: the tray shows it as under way until the cluster has started or stopped. */
+function clusterAction(name: string, action: PendingAction): void {
+  pending.set(name, action);
+  updateTray();
+  const work = action === 'starting' ? startCluster(name) : stopCluster(name);
+  work
+    .catch((err: Error) => {
+      // A failed start is listed as failed with its error; a failed stop needs saying.
+      if (action === 'stopping') dialog.showErrorBox('Flotilla', `Cannot stop ${name}: ${err.message}`);
+    })
+    .finally(() => {
+      pending.delete(name);
+      void refreshClusters();
+    });
+}
+
+async function refreshClusters(): Promise<void> {
+  clusters = await listClusters().catch(() => clusters);
+  updateTray();
+}
+
+let lastMenu = '';
 function updateTray(): void {
-  tray?.setToolTip(`Flotilla: control plane ${info.state}`);
-  tray?.setContextMenu(
-    Menu.buildFromTemplate([
-      { label: `Control plane: ${info.state}`, enabled: false },
-      { label: 'Open Flotilla', click: () => (window ? window.show() : createWindow()) },
-      { type: 'separator' },
-      { label: 'Quit', role: 'quit' },
-    ]),
+  if (!tray) return;
+  const state = controlPlane.state;
+  const summary = clusters.map((c) => ({ name: c.name, state: c.state, error: c.error }));
+  const key = JSON.stringify([state, summary, [...pending]]);
+  if (key === lastMenu) return; // rebuilt on change only: the refresh runs every few seconds
+  lastMenu = key;
+  tray.setImage(nativeImage.createFromDataURL(trayIcons[trayIcon(state, summary)]));
+  tray.setToolTip(trayTooltip(state, summary));
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      trayMenu(state, summary, pending, {
+        openWindow: showWindow,
+        openCluster,
+        startCluster: (name) => clusterAction(name, 'starting'),
+        stopCluster: (name) => clusterAction(name, 'stopping'),
+        retryControlPlane: () => controlPlane.retry(),
+      }),
+    ),
   );
 }
 
-app.on('second-instance', () => {
-  if (window?.isMinimized()) window.restore();
-  window?.focus();
-});
+/** Every IPC handler checks who asks: only our own page, in the main frame of our own window. */
+function handle<T>(channel: string, run: () => T): void {
+  ipcMain.handle(channel, (event: IpcMainInvokeEvent) => {
+    const frame = event.senderFrame;
+    const allowed = ipcSenderAllowed({
+      frameUrl: frame?.url,
+      isMainFrame: frame?.parent === null,
+      fromOurWindow: window !== undefined && !window.isDestroyed() && event.sender === window.webContents,
+    });
+    if (!allowed) throw new Error('refused: not a Flotilla page');
+    return run();
+  });
+}
+
+app.on('second-instance', showWindow);
 
 app.on('web-contents-created', (_, contents) => {
   contents.on('will-navigate', (event, url) => {
@@ -132,17 +257,13 @@ app.on('web-contents-created', (_, contents) => {
 
 void app.whenReady().then(() => {
   protocol.handle(appScheme, serveApp);
-  // Every IPC handler checks who asks: only our own page in our own window.
-  ipcMain.handle(channels.getControlPlane, (event) => {
-    if (!event.senderFrame || !isOwnPage(event.senderFrame.url))
-      throw new Error('refused: not a Flotilla page');
-    return info;
-  });
-  startControlPlane();
-  tray = new Tray(nativeImage.createEmpty());
-  updateTray();
+  handle(channels.getControlPlane, controlPlaneInfo);
+  handle(channels.retryControlPlane, () => controlPlane.retry());
+  tray = new Tray(nativeImage.createFromDataURL(trayIcons.busy));
+  controlPlane.start();
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
+      ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
       { role: 'fileMenu' },
       { role: 'editMenu' },
       { role: 'viewMenu' },
@@ -156,22 +277,32 @@ void app.whenReady().then(() => {
     ]),
   );
   createWindow();
+  // Clusters left running (before a reboot, or when the app last quit keeping them) come back
+  // in the background; the tray and the app's cluster list show them starting.
+  void resumeClusters({ onResult: () => void refreshClusters() }).then(() => refreshClusters());
+  // Clusters change state outside this process too (the CLI, supervisors): follow them.
+  setInterval(() => void refreshClusters(), 5_000).unref();
+  const protection = secretStore().protection();
+  if (protection.level !== 'os-keyring') console.warn(`flotilla: ${protection.warning}`);
 });
 
 // Quitting asks what to do with clusters that are running: they live in their own supervisors
-// and would keep running (and keep their workloads) after the app is gone.
+// and would keep running (and keep their workloads) after the app is gone. The control plane
+// is stopped only once the quit is decided, and is not restarted while it goes.
 let quitDecided = false;
 app.on('before-quit', (event) => {
   if (quitDecided) return;
   event.preventDefault();
   void (async () => {
-    const running = (await listClusters().catch(() => [])).filter((c) => c.state === 'running');
+    const running = (await listClusters().catch(() => [])).filter(
+      (c) => c.state === 'running' || c.state === 'starting',
+    );
     if (running.length > 0) {
       const { response } = await dialog.showMessageBox({
         type: 'question',
         message: `${running.length} cluster(s) are running: ${running.map((c) => c.name).join(', ')}`,
         detail:
-          'Keep them running in the background, or stop them? Stopped clusters keep their workloads and start again later.',
+          'Keep them running in the background (they also come back after a restart of the computer), or stop them? Stopped clusters keep their workloads and start again from the tray or `flotilla cluster start`.',
         buttons: ['Keep running', 'Stop them', 'Cancel'],
         defaultId: 0,
         cancelId: 2,
@@ -180,6 +311,7 @@ app.on('before-quit', (event) => {
       if (response === 1) await Promise.all(running.map((c) => stopCluster(c.name).catch(() => {})));
     }
     quitDecided = true;
+    await controlPlane.stop();
     app.quit();
   })();
 });

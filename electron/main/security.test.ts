@@ -4,9 +4,11 @@ import {
   desktopContentSecurityPolicy,
   isApiPath,
   isExternalLink,
+  ipcSenderAllowed,
   isOwnPage,
   windowOptions,
 } from './security.ts';
+import { channels } from './ipc-contract.ts';
 import { contentSecurityPolicy } from '../../control-plane/ui-server/security-headers.ts';
 
 describe('desktop window security', () => {
@@ -59,5 +61,18 @@ describe('desktop window security', () => {
     expect(isApiPath('/app/v1/clusters')).toBe(true);
     expect(isApiPath('/assets/index.js')).toBe(false);
     expect(isApiPath('/apix')).toBe(false);
+  });
+
+  it('answers IPC only from the main frame of our own window showing our own page', () => {
+    const ours = { frameUrl: 'app://flotilla/index.html', isMainFrame: true, fromOurWindow: true };
+    expect(ipcSenderAllowed(ours)).toBe(true);
+    expect(ipcSenderAllowed({ ...ours, frameUrl: 'https://example.com/' })).toBe(false);
+    expect(ipcSenderAllowed({ ...ours, frameUrl: undefined })).toBe(false);
+    expect(ipcSenderAllowed({ ...ours, isMainFrame: false })).toBe(false);
+    expect(ipcSenderAllowed({ ...ours, fromOurWindow: false })).toBe(false);
+  });
+
+  it('keeps every IPC channel in our own namespace', () => {
+    expect(Object.values(channels).every((c) => c.startsWith('flotilla:'))).toBe(true);
   });
 });

@@ -89,3 +89,17 @@ export function isExternalLink(url: string): boolean {
 export function isApiPath(pathname: string): boolean {
   return /^\/(api|apis|app|version|openapi)(\/|$)/.test(pathname);
 }
+
+/**
+ * Whether an IPC call may be answered: it must come from the main frame of our own window,
+ * showing one of our own pages (not an iframe, not a page navigated elsewhere).
+ */
+export function ipcSenderAllowed(sender: {
+  frameUrl: string | undefined;
+  isMainFrame: boolean;
+  fromOurWindow: boolean;
+}): boolean {
+  return (
+    sender.fromOurWindow && sender.isMainFrame && sender.frameUrl !== undefined && isOwnPage(sender.frameUrl)
+  );
+}

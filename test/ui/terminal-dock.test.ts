@@ -146,6 +146,29 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
     await expect.poll(() => dock.dock().isVisible(), { timeout: STEP }).toBe(false);
   });
 
+  it('copies the selection and pastes with Ctrl+Shift+V', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ui.url });
+    await gotoRetry(page, `${ui.url}/ui/terminal`);
+    const panel = page.getByTestId('dock-panel');
+    await expect
+      .poll(() => page.getByTestId('dock-tab').getAttribute('data-state'), { timeout: STEP })
+      .toBe('connected');
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'));
+    await panel.getByTestId('terminal').click();
+    await page.keyboard.press('Control+Shift+V');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => panel.locator('.xterm-rows').textContent(), { timeout: STEP })
+      .toContain('pasted-42');
+    // Double-click selects a word in the output; the selection goes to the clipboard.
+    const line = panel.locator('.xterm-rows > div').filter({ hasText: /^pasted-42/ });
+    const box = (await line.boundingBox())!;
+    await page.mouse.dblclick(box.x + 12, box.y + box.height / 2);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: STEP })
+      .toBe('pasted-42');
+  });
+
   it('the YAML editor offers field names from the cluster OpenAPI, with types and descriptions', async () => {
     const editor = new YamlEditorPage(page);
     await editor.open(ui.url);

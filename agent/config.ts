@@ -50,7 +50,7 @@ export interface AgentConfig {
   dns: { enabled: boolean; listen: string };
   /** kube-proxy (agent/proxy) in this node's network namespace: 'none' by default (tests run the agent on the host). */
   proxy: {
-    mode: 'iptables' | 'none';
+    mode: 'iptables' | 'nftables' | 'none';
     clusterCIDR?: string;
     nodePortAddresses: string[];
     /** kube-proxy's /healthz listener (host:port); default 0.0.0.0:10256. */
@@ -107,10 +107,12 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
       listen: typeof d.listen === 'string' && d.listen ? d.listen : `${str('nodeIP')}:53`,
     })),
     proxy: serviceEdge(raw.proxy, (p) => {
-      if (p.mode !== undefined && p.mode !== 'iptables' && p.mode !== 'none')
-        throw new Error(`${source}: proxy.mode must be iptables or none`);
+      if (p.mode !== undefined && p.mode !== 'iptables' && p.mode !== 'nftables' && p.mode !== 'none')
+        throw new Error(
+          `${source}: proxy.mode must be iptables, nftables or none, not ${JSON.stringify(p.mode)}`,
+        );
       return {
-        mode: p.mode === 'iptables' ? 'iptables' : 'none',
+        mode: p.mode === 'iptables' || p.mode === 'nftables' ? p.mode : 'none',
         clusterCIDR: typeof p.clusterCIDR === 'string' && p.clusterCIDR ? p.clusterCIDR : undefined,
         nodePortAddresses: Array.isArray(p.nodePortAddresses) ? p.nodePortAddresses.map(String) : [],
         ...(typeof p.healthzBindAddress === 'string' && p.healthzBindAddress

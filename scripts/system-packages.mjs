@@ -4,6 +4,7 @@ export const systemPackages = [
   { pkg: 'iproute2', probe: 'ip' },
   { pkg: 'iptables', probe: 'iptables' },
   { pkg: 'conntrack', probe: 'conntrack' },
+  { pkg: 'nftables', probe: 'nft' },
   { pkg: 'containerd', probe: 'containerd' },
   { pkg: 'runc', probe: 'runc' },
   { pkg: 'containernetworking-plugins', probe: '/usr/lib/cni/bridge' },

@@ -23,9 +23,12 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
-function hash16(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 16);
+/** base32(sha256(text)): the hash both modes put in their chain names (nftables keeps 8 characters). */
+export function hashBase32(text: string, length: number): string {
+  return base32(createHash('sha256').update(text).digest()).slice(0, length);
 }
+
+const hash16 = (text: string) => hashBase32(text, 16);
 
 /** The chains of one service port; `portName` is "ns/name" or "ns/name:port-name". */
 export interface ServicePortChains {

@@ -1,24 +1,33 @@
-// kube-proxy in iptables mode, inside the agent: informers on Services and EndpointSlices feed
-// the Proxier, and a loop syncs at most every `minSyncIntervalMs` (upstream --iptables-min-sync-
-// period) and at least every `syncIntervalMs` (--iptables-sync-period, which also re-adds the
-// jump rules if someone removed them).
+// kube-proxy inside the agent, in iptables or nftables mode: informers on Services and
+// EndpointSlices feed the mode's proxier, and a loop syncs at most every `minSyncIntervalMs`
+// (upstream --iptables-min-sync-period) and at least every `syncIntervalMs` (--iptables-sync-
+// period, which also repairs what someone else removed). Starting in one mode removes the other
+// mode's rules.
 import { networkInterfaces } from 'node:os';
 import type { Client, KubeObject, Logger } from '../../api/client/index.ts';
 import { SharedInformerFactory } from '../../api/client/index.ts';
 import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
 import type { Service } from '../../api/types/service.ts';
 import { systemIptables, type Iptables } from './iptables.ts';
+import { removeIptablesLeftovers, removeNftablesLeftovers } from './leftovers.ts';
+import { systemNft, type Nft } from './nftables/nft.ts';
+import { NftablesProxier } from './nftables/proxier.ts';
 import { Proxier } from './proxier.ts';
+import type { ProxierBase, ProxierBaseOptions } from './proxier-base.ts';
 import { PROXY_HEALTHZ_PORT, ProxyHealth, serveProxyHealth } from './proxy-health.ts';
 import { healthCheckTargets, ServiceHealthServer } from './service-health.ts';
 import { enableKernelSettings } from './sysctl.ts';
 
+export { NftablesProxier } from './nftables/proxier.ts';
 export { Proxier } from './proxier.ts';
 export { buildRules } from './rules.ts';
 export { servicePortsOf } from './service-ports.ts';
 
+export const PROXY_MODES = ['iptables', 'nftables', 'none'] as const;
+export type ProxyMode = (typeof PROXY_MODES)[number];
+
 export interface ProxyConfig {
-  mode: 'iptables' | 'none';
+  mode: ProxyMode;
   /** The pod network, e.g. 10.244.0.0/16. */
   clusterCIDR?: string;
   /** CIDRs whose local addresses take NodePort traffic; empty: every local address. */
@@ -33,6 +42,7 @@ export interface RunProxyOptions {
   config: ProxyConfig;
   logger: Logger;
   iptables?: Iptables;
+  nft?: Nft;
   minSyncIntervalMs?: number;
   syncIntervalMs?: number;
   fullSyncIntervalMs?: number;
@@ -40,17 +50,11 @@ export interface RunProxyOptions {
 
 /** Runs until the signal aborts. Does nothing in mode 'none'. */
 export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Promise<void> {
-  if (opts.config.mode !== 'iptables') return;
+  const mode = opts.config.mode;
+  if (mode === 'none') return;
   const { logger, minSyncIntervalMs = 250, syncIntervalMs = 30_000 } = opts;
   enableKernelSettings(logger);
-  const proxier = new Proxier({
-    iptables: opts.iptables ?? systemIptables(),
-    nodeName: opts.nodeName,
-    clusterCIDR: opts.config.clusterCIDR,
-    nodePortIPs: nodePortIPs(opts.config.nodePortAddresses),
-    fullSyncIntervalMs: opts.fullSyncIntervalMs,
-    logger,
-  });
+  const proxier = await createProxier(opts);
   // Upstream's health timeout: a change may wait up to twice the sync period.
   const health = new ProxyHealth(2 * syncIntervalMs);
   const healthz = await serveProxyHealth(
@@ -91,20 +95,20 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
     if (signal.aborted) return;
     throw err;
   }
-  logger.info('kube-proxy (iptables) started', { node: opts.nodeName });
+  logger.info(`kube-proxy (${mode}) started`, { node: opts.nodeName });
   while (!signal.aborted) {
     const started = Date.now();
     try {
       const result = await proxier.sync();
       health.updated();
       if (!signal.aborted) serviceHealth.sync(healthCheckTargets(proxier.programmedPorts()));
-      logger.info('iptables synced', {
+      logger.info(`${mode} synced`, {
         full: result.full,
         services: result.services,
         ms: Date.now() - started,
       });
     } catch (err) {
-      logger.error('iptables sync failed; the next one is full', { error: String(err) });
+      logger.error(`${mode} sync failed; the next one is full`, { error: String(err) });
     }
     await sleep(minSyncIntervalMs, signal);
     const periodic = new AbortController();
@@ -119,6 +123,29 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
     signal.removeEventListener('abort', onAbort);
   }
   await factory.stopped();
+}
+
+/** The mode's proxier, after removing the other mode's leftovers (a node that switched modes). */
+async function createProxier(opts: RunProxyOptions): Promise<ProxierBase> {
+  const { logger } = opts;
+  const base: ProxierBaseOptions = {
+    nodeName: opts.nodeName,
+    clusterCIDR: opts.config.clusterCIDR,
+    nodePortIPs: nodePortIPs(opts.config.nodePortAddresses),
+    fullSyncIntervalMs: opts.fullSyncIntervalMs,
+    logger,
+  };
+  const iptables = opts.iptables ?? systemIptables();
+  const nft = opts.nft ?? systemNft();
+  // A missing tool means the other mode never ran here: nothing to clean up.
+  const cleanup = (what: string, run: () => Promise<void>) =>
+    run().catch((err: unknown) => logger.info(`no ${what} leftovers removed`, { error: String(err) }));
+  if (opts.config.mode === 'nftables') {
+    await cleanup('iptables', () => removeIptablesLeftovers(iptables, logger));
+    return new NftablesProxier({ ...base, nft });
+  }
+  await cleanup('nftables', () => removeNftablesLeftovers(nft, logger));
+  return new Proxier({ ...base, iptables });
 }
 
 /** The local IPv4 addresses inside `cidrs`, looked up on every sync (addresses come and go). */

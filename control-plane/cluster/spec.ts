@@ -20,6 +20,8 @@ export interface ClusterSpec {
   options?: Record<string, unknown>;
   /** Registry mirrors (`{"docker.io": ["http://10.0.0.1:5000"]}`) and insecure registries, on every node. */
   registries?: RegistriesSpec;
+  /** kube-proxy's mode on every node (agent/proxy, docs/kube-proxy.md); default iptables. */
+  proxyMode?: 'iptables' | 'nftables';
   [key: string]: unknown;
 }
 
@@ -38,6 +40,8 @@ export function specProblems(spec: Partial<ClusterSpec>): string[] {
   if (spec.memory !== undefined && memoryMiB(spec.memory) === undefined)
     problems.push('memory: MiB, or a quantity such as 2Gi');
   problems.push(...registriesProblems(spec.registries));
+  if (spec.proxyMode !== undefined && spec.proxyMode !== 'iptables' && spec.proxyMode !== 'nftables')
+    problems.push(`proxyMode: iptables or nftables, not ${JSON.stringify(spec.proxyMode)}`);
   return problems;
 }
 

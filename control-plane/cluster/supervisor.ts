@@ -234,6 +234,7 @@ class Supervisor {
         caCertPem: readFileSync(join(this.paths.dir, 'pki', 'ca.crt'), 'utf8'),
         credential: await this.credentialFor(node.name),
         ...(this.spec.registries ? { registries: this.spec.registries } : {}),
+        ...(this.spec.proxyMode ? { proxyMode: this.spec.proxyMode } : {}),
       }),
     };
   }

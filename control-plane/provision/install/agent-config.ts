@@ -22,6 +22,8 @@ export interface AgentInstallSettings {
   clusterCIDR?: string;
   /** Registry mirrors and insecure registries, written as containerd hosts.toml files. */
   registries?: RegistriesSpec;
+  /** kube-proxy's mode (cluster.yaml proxyMode). Default iptables. */
+  proxyMode?: 'iptables' | 'nftables';
   /** Extra agent config keys (proxy, dns, ingress ...) as those features land. */
   extra?: Record<string, unknown>;
 }
@@ -82,7 +84,10 @@ export function agentConfigYaml(node: ProvisionedNode, settings: AgentInstallSet
     // cluster DNS and the ingress controller there.
     podRoutes: settings.podRoutes ?? 'host-gw',
     clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
-    proxy: { mode: 'iptables', clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR },
+    proxy: {
+      mode: settings.proxyMode ?? 'iptables',
+      clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
+    },
     dns: { enabled: true },
     ingress: { enabled: true },
     ...settings.extra,

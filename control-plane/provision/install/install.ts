@@ -80,13 +80,13 @@ export async function uninstallAgent(ssh: SshSession, node: ProvisionedNode): Pr
   await ssh.run(`rm -rf ${shellQuote(installPaths(node).dir)} ${shellQuote(node.agent.dataDir)}`);
 }
 
-/** containerd, runc, the CNI plugins and iptables from the distribution (Debian/Ubuntu hosts). */
+/** containerd, runc, the CNI plugins, iptables and nft (kube-proxy's two modes) from the distribution (Debian/Ubuntu hosts). */
 async function installPackages(ssh: SshSession): Promise<void> {
   const missing = await ssh.exec(
-    'for t in containerd runc iptables /usr/lib/cni/bridge; do command -v $t >/dev/null 2>&1 || [ -x $t ] || echo $t; done',
+    'for t in containerd runc iptables nft /usr/lib/cni/bridge; do command -v $t >/dev/null 2>&1 || [ -x $t ] || echo $t; done',
   );
   if (missing.stdout.trim() === '') return;
   await ssh.run(
-    'export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q containerd runc iptables containernetworking-plugins',
+    'export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q containerd runc iptables nftables containernetworking-plugins',
   );
 }

@@ -1,0 +1,122 @@
+// The `nft -f -` input for one sync: one transaction, applied whole or not at all. A full sync
+// flushes our table (every chain's rules and the shared maps; affinity sets keep their clients),
+// writes it all again and deletes leftovers. A partial sync rewrites only the changed services'
+// chains and swaps only their map elements, so its size follows the change, not the cluster.
+import { baseChains, FAMILY, NODEPORT_IPS, SHARED_SETS, T, TABLE } from './base-table.ts';
+import { emptyObjects, type ServiceObjects } from './service-objects.ts';
+
+export interface FullSyncInput {
+  /** Every service's objects. */
+  services: Iterable<ServiceObjects>;
+  /** NodePort addresses; undefined: every local address (fib), and @nodeport-ips stays empty. */
+  nodePortIPs?: readonly string[];
+  /** Per-service chains and sets found in the table before (a restart): deleted unless still used. */
+  existingChains?: Iterable<string>;
+  existingSets?: Iterable<string>;
+}
+
+const chainBlock = (name: string, rules: readonly string[], hook?: string) =>
+  [`\tchain ${name} {`, ...(hook ? [`\t\t${hook} ;`] : []), ...rules.map((r) => `\t\t${r}`), '\t}'].join(
+    '\n',
+  );
+
+const addElements = (set: string, elements: Iterable<string>) => {
+  const list = [...elements];
+  return list.length ? [`add element ${T} ${set} { ${list.join(', ')} }`] : [];
+};
+
+export function fullSyncText(input: FullSyncInput): string {
+  const sets = new Map<string, string>();
+  const chains = new Map<string, string[]>();
+  const elements = new Map<string, string[]>();
+  for (const objects of input.services) {
+    for (const [name, def] of objects.sets) sets.set(name, def);
+    for (const [name, rules] of objects.chains) chains.set(name, rules);
+    for (const [set, byKey] of objects.elements) {
+      let list = elements.get(set);
+      if (!list) elements.set(set, (list = []));
+      for (const e of byKey.values()) list.push(e);
+    }
+  }
+  const nodePortIPs = (input.nodePortIPs ?? []).filter((ip) => !ip.startsWith('127.'));
+  const out = [
+    `add table ${T} { comment "rules for kube-proxy" ; }`,
+    `flush table ${T}`,
+    `table ${FAMILY} ${TABLE} {`,
+    ...SHARED_SETS.map((s) => `\t${s.kind} ${s.name} { type ${s.type} ; comment "${s.comment}" ; }`),
+    ...[...sets].map(([name, def]) => `\tset ${name} { ${def} }`),
+    '}',
+    // `flush table` empties chains, not sets: the shared ones are rewritten whole.
+    ...SHARED_SETS.map((s) => `flush ${s.kind} ${T} ${s.name}`),
+  ];
+  // Leftovers are empty now (flushed) and unreferenced (the maps are empty): they can go.
+  for (const name of input.existingChains ?? []) if (!chains.has(name)) out.push(`delete chain ${T} ${name}`);
+  for (const name of input.existingSets ?? []) if (!sets.has(name)) out.push(`delete set ${T} ${name}`);
+  out.push(
+    `table ${FAMILY} ${TABLE} {`,
+    ...baseChains(input).map((c) => chainBlock(c.name, c.rules, c.hook)),
+    ...[...chains].map(([name, rules]) => chainBlock(name, rules)),
+    '}',
+    ...addElements(NODEPORT_IPS, nodePortIPs),
+  );
+  for (const [set, list] of elements) out.push(...addElements(set, list));
+  out.push('');
+  return out.join('\n');
+}
+
+export interface PartialSyncInput {
+  /** What the last sync wrote for each changed service, and what it should be now (absent: none). */
+  changes: Iterable<{ before?: ServiceObjects; after?: ServiceObjects }>;
+  /** NodePort addresses when they changed since the last sync (rewritten whole). */
+  nodePortIPs?: readonly string[];
+}
+
+/** Only what the changed services own; nothing else in the table is touched. */
+export function partialSyncText(input: PartialSyncInput): string {
+  const flushes: string[] = [];
+  const elementDeletes = new Map<string, string[]>();
+  const elementAdds = new Map<string, string[]>();
+  const deletes: string[] = [];
+  const setDefs: string[] = [];
+  const chainBlocks: string[] = [];
+  const push = (m: Map<string, string[]>, k: string, v: string) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  for (const { before = emptyObjects(), after = emptyObjects() } of input.changes) {
+    // Flush every old chain first: then nothing of the service's references the chains and sets that go.
+    for (const name of before.chains.keys()) flushes.push(`flush chain ${T} ${name}`);
+    for (const [set, old] of before.elements) {
+      const now = after.elements.get(set);
+      for (const [key, text] of old) if (now?.get(key) !== text) push(elementDeletes, set, key);
+    }
+    for (const [set, now] of after.elements) {
+      const old = before.elements.get(set);
+      for (const [key, text] of now) if (old?.get(key) !== text) push(elementAdds, set, text);
+    }
+    for (const name of before.chains.keys())
+      if (!after.chains.has(name)) deletes.push(`delete chain ${T} ${name}`);
+    for (const name of before.sets.keys()) if (!after.sets.has(name)) deletes.push(`delete set ${T} ${name}`);
+    for (const [name, def] of after.sets)
+      if (before.sets.get(name) !== def) setDefs.push(`\tset ${name} { ${def} }`);
+    for (const [name, rules] of after.chains) chainBlocks.push(chainBlock(name, rules));
+  }
+  const out = [...flushes];
+  for (const [set, keys] of elementDeletes) out.push(`delete element ${T} ${set} { ${keys.join(', ')} }`);
+  out.push(...deletes);
+  if (setDefs.length || chainBlocks.length)
+    out.push(`table ${FAMILY} ${TABLE} {`, ...setDefs, ...chainBlocks, '}');
+  if (input.nodePortIPs) {
+    out.push(`flush set ${T} ${NODEPORT_IPS}`);
+    out.push(
+      ...addElements(
+        NODEPORT_IPS,
+        input.nodePortIPs.filter((ip) => !ip.startsWith('127.')),
+      ),
+    );
+  }
+  for (const [set, list] of elementAdds) out.push(...addElements(set, list));
+  out.push('');
+  return out.join('\n');
+}

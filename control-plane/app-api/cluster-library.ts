@@ -33,7 +33,13 @@ export interface ClusterSpec {
 export interface ClusterSummary {
   name: string;
   provider?: string;
+  /** running | starting (a create or start, also a resume after a reboot) | stopped | failed */
   state?: string;
+  /** What the user last asked for (running | stopped); clusters wanted running are resumed. */
+  desired?: string;
+  /** state failed: why the last start failed, and what to try. */
+  error?: string;
+  hint?: string;
   nodes?: string[];
   kubeconfig?: string;
 }

@@ -71,6 +71,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('clusters come back after a reb
         1_000,
       ))!;
       expect(await ours()).toMatchObject({ state: 'running', desired: 'running' });
+      const nodeBefore = JSON.parse(await kube.k('get', 'node', 'node-1', '-o', 'json'));
 
       await simulateReboot(t);
       expect(await hostTraces(t.cluster, t.clusterDir)).toEqual([`directory ${t.clusterDir}`]);
@@ -87,6 +88,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('clusters come back after a reb
 
       const node = JSON.parse(await kube.k('get', 'node', 'node-1', '-o', 'json'));
       expect(node.status.conditions.find((c: any) => c.type === 'Ready').status).toBe('True');
+      // The same node: its address and pod range, so the pods' addresses stay valid.
+      expect(node.status.addresses).toEqual(nodeBefore.status.addresses);
+      expect(node.spec.podCIDR).toBe(nodeBefore.spec.podCIDR);
+      expect(node.metadata.uid).toBe(nodeBefore.metadata.uid);
       // The pod the store kept, with a container started after the reboot: not a new pod.
       const after = await waitFor(
         async () => {

@@ -25,14 +25,34 @@ export async function relistFingerprints(cri: CriClient): Promise<Map<string, st
     cri.listPodSandbox({ labelSelector: MANAGED }),
     cri.listContainers({ labelSelector: MANAGED }),
   ]);
-  const parts = new Map<string, string[]>();
-  const add = (uid: string | undefined, part: string) => {
-    if (!uid) return;
-    parts.set(uid, [...(parts.get(uid) ?? []), part]);
+  const byUid = new Map<string, { sandboxes: RuntimeObject[]; containers: RuntimeObject[] }>();
+  const of = (uid: string) => {
+    let pod = byUid.get(uid);
+    if (!pod) byUid.set(uid, (pod = { sandboxes: [], containers: [] }));
+    return pod;
   };
-  for (const s of sandboxes) add(s.labels[POD_UID_LABEL], `${s.id}:${s.state}`);
-  for (const c of containers) add(c.labels[POD_UID_LABEL], `${c.id}:${c.state}`);
-  return new Map([...parts].map(([uid, p]) => [uid, p.sort().join(',')]));
+  for (const s of sandboxes) if (s.labels[POD_UID_LABEL]) of(s.labels[POD_UID_LABEL]).sandboxes.push(s);
+  for (const c of containers) if (c.labels[POD_UID_LABEL]) of(c.labels[POD_UID_LABEL]).containers.push(c);
+  return new Map([...byUid].map(([uid, pod]) => [uid, podFingerprint(pod)]));
+}
+
+interface RuntimeObject {
+  id: string;
+  state: string;
+}
+
+/**
+ * The relist's fingerprint of one pod's state as a sync read it: the kubelet records it after
+ * each sync, so the next relist wakes the pod only for changes the sync did not already see
+ * (its own sandbox and container starts are not news).
+ */
+export function podFingerprint(state: { sandboxes: RuntimeObject[]; containers: RuntimeObject[] }): string {
+  return [
+    ...state.sandboxes.map((s) => `${s.id}:${s.state}`),
+    ...state.containers.map((c) => `${c.id}:${c.state}`),
+  ]
+    .sort()
+    .join(',');
 }
 
 export async function podRuntimeState(cri: CriClient, uid: string): Promise<PodRuntimeState> {

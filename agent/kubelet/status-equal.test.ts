@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PodStatus } from '../../api/types/pod.ts';
-import { sameStatus } from './status-equal.ts';
+import type { Pod, PodStatus } from '../../api/types/pod.ts';
+import { onlyOwnStatusChanged, sameStatus } from './status-equal.ts';
 
 const status = (ready: 'True' | 'False', time: string): PodStatus => ({
   phase: 'Running',
@@ -38,5 +38,31 @@ describe('pod status comparison', () => {
         },
       ),
     ).toBe(false);
+  });
+});
+
+describe('an update that is only our own status write', () => {
+  const pod = (rv: string, st: PodStatus, labels: Record<string, string> = {}): Pod => ({
+    metadata: { name: 'web', namespace: 'default', uid: 'u1', resourceVersion: rv, labels },
+    spec: { containers: [{ name: 'main', image: 'busybox' }] },
+    status: st,
+  });
+  const written = status('True', '2026-01-02T00:00:00Z');
+
+  it('is not news: the pod needs no sync for it', () => {
+    expect(onlyOwnStatusChanged(pod('1', { phase: 'Pending' }), pod('2', written), written)).toBe(true);
+  });
+
+  it('is news when someone else wrote the status, or anything besides the status changed', () => {
+    expect(onlyOwnStatusChanged(pod('1', { phase: 'Pending' }), pod('2', written), undefined)).toBe(false);
+    expect(
+      onlyOwnStatusChanged(pod('1', { phase: 'Pending' }), pod('2', status('False', 't')), written),
+    ).toBe(false);
+    expect(
+      onlyOwnStatusChanged(pod('1', { phase: 'Pending' }), pod('2', written, { tier: 'web' }), written),
+    ).toBe(false);
+    const deleting = pod('2', written);
+    deleting.metadata!.deletionTimestamp = '2026-01-02T00:00:00Z';
+    expect(onlyOwnStatusChanged(pod('1', written), deleting, written)).toBe(false);
   });
 });

@@ -56,7 +56,10 @@ protocol.registerSchemesAsPrivileged([
   { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+// A second instance hands over to the first (second-instance) and quits without starting
+// anything: no control plane, no resume, no quit dialog about the first one's clusters.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
 
 let window: BrowserWindow | undefined;
 let tray: Tray | undefined;
@@ -256,6 +259,7 @@ app.on('web-contents-created', (_, contents) => {
 });
 
 void app.whenReady().then(() => {
+  if (!primary) return;
   protocol.handle(appScheme, serveApp);
   handle(channels.getControlPlane, controlPlaneInfo);
   handle(channels.retryControlPlane, () => controlPlane.retry());
@@ -291,7 +295,7 @@ void app.whenReady().then(() => {
 // is stopped only once the quit is decided, and is not restarted while it goes.
 let quitDecided = false;
 app.on('before-quit', (event) => {
-  if (quitDecided) return;
+  if (quitDecided || !primary) return;
   event.preventDefault();
   void (async () => {
     const running = (await listClusters().catch(() => [])).filter(

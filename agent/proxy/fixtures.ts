@@ -1,6 +1,7 @@
 // Services and EndpointSlices for proxy tests and the proxy benchmark.
 import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
 import type { Service, ServicePort, ServiceSpec } from '../../api/types/service.ts';
+import { servicePortsOf, type ProxyServicePort } from './service-ports.ts';
 
 /** A Service with one TCP port 80 unless `spec` says otherwise; `lbIPs` go in its status. */
 export function makeService(
@@ -52,4 +53,84 @@ export function makeSlice(
     })),
     ports: ports.map((p) => ({ name: p.name ?? '', port: p.port, protocol: p.protocol ?? 'TCP' })),
   };
+}
+
+/**
+ * The rule builders' golden sample, on node-1: ClusterIP with affinity, a UDP NodePort without
+ * endpoints, LoadBalancer with externalTrafficPolicy Local, LoadBalancer with source ranges.
+ */
+export function sampleServicePorts(): ProxyServicePort[] {
+  const NODE = 'node-1';
+  return [
+    // ClusterIP with a named port, session affinity, one terminating endpoint left out.
+    ...servicePortsOf(
+      makeService('default', 'web', '10.96.0.10', {
+        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
+        sessionAffinity: 'ClientIP',
+        sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
+      }),
+      [
+        makeSlice(
+          'default',
+          'web',
+          [
+            { ip: '10.244.1.2' },
+            { ip: '10.244.2.2', node: 'node-2' },
+            { ip: '10.244.1.3', ready: false, serving: true, terminating: true },
+          ],
+          [{ name: 'http', port: 8080 }],
+        ),
+      ],
+      NODE,
+    ),
+    // UDP NodePort without endpoints: rejected.
+    ...servicePortsOf(
+      makeService('default', 'empty', '10.96.0.11', {
+        type: 'NodePort',
+        ports: [{ port: 53, protocol: 'UDP', nodePort: 30053 }],
+      }),
+      [],
+      NODE,
+    ),
+    // LoadBalancer, externalTrafficPolicy Local, its only endpoint on another node.
+    ...servicePortsOf(
+      makeService(
+        'default',
+        'lb',
+        '10.96.0.12',
+        {
+          type: 'LoadBalancer',
+          externalTrafficPolicy: 'Local',
+          healthCheckNodePort: 31000,
+          ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
+        },
+        ['10.240.7.2'],
+      ),
+      [makeSlice('default', 'lb', [{ ip: '10.244.2.5', node: 'node-2' }], [{ port: 8443 }])],
+      NODE,
+    ),
+    // NodePort with three endpoints and loadBalancerSourceRanges on a LoadBalancer.
+    ...servicePortsOf(
+      makeService(
+        'shop',
+        'api',
+        '10.96.0.13',
+        {
+          type: 'LoadBalancer',
+          loadBalancerSourceRanges: ['192.168.0.0/16'],
+          ports: [{ name: 'http', port: 8080, protocol: 'TCP', nodePort: 30080 }],
+        },
+        ['10.240.7.100'],
+      ),
+      [
+        makeSlice(
+          'shop',
+          'api',
+          [{ ip: '10.244.1.7' }, { ip: '10.244.2.7', node: 'node-2' }, { ip: '10.244.3.7', node: 'node-3' }],
+          [{ name: 'http', port: 80 }],
+        ),
+      ],
+      NODE,
+    ),
+  ];
 }

@@ -1,87 +1,10 @@
 // The rule builder: golden restore text for a few services (compare with `iptables-save` of a
 // real cluster), and what a partial sync writes.
 import { describe, expect, it } from 'vitest';
-import { makeService, makeSlice } from './fixtures.ts';
+import { sampleServicePorts as sample } from './fixtures.ts';
 import { buildRules, probability } from './rules.ts';
-import { servicePortsOf, type ProxyServicePort } from './service-ports.ts';
 
-const NODE = 'node-1';
 const CLUSTER_CIDR = '10.244.0.0/16';
-
-function sample(): ProxyServicePort[] {
-  return [
-    // ClusterIP with a named port, session affinity, one terminating endpoint left out.
-    ...servicePortsOf(
-      makeService('default', 'web', '10.96.0.10', {
-        ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
-        sessionAffinity: 'ClientIP',
-        sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } },
-      }),
-      [
-        makeSlice(
-          'default',
-          'web',
-          [
-            { ip: '10.244.1.2' },
-            { ip: '10.244.2.2', node: 'node-2' },
-            { ip: '10.244.1.3', ready: false, serving: true, terminating: true },
-          ],
-          [{ name: 'http', port: 8080 }],
-        ),
-      ],
-      NODE,
-    ),
-    // UDP NodePort without endpoints: rejected.
-    ...servicePortsOf(
-      makeService('default', 'empty', '10.96.0.11', {
-        type: 'NodePort',
-        ports: [{ port: 53, protocol: 'UDP', nodePort: 30053 }],
-      }),
-      [],
-      NODE,
-    ),
-    // LoadBalancer, externalTrafficPolicy Local, its only endpoint on another node.
-    ...servicePortsOf(
-      makeService(
-        'default',
-        'lb',
-        '10.96.0.12',
-        {
-          type: 'LoadBalancer',
-          externalTrafficPolicy: 'Local',
-          healthCheckNodePort: 31000,
-          ports: [{ port: 443, protocol: 'TCP', nodePort: 30443 }],
-        },
-        ['10.240.7.2'],
-      ),
-      [makeSlice('default', 'lb', [{ ip: '10.244.2.5', node: 'node-2' }], [{ port: 8443 }])],
-      NODE,
-    ),
-    // NodePort with three endpoints and loadBalancerSourceRanges on a LoadBalancer.
-    ...servicePortsOf(
-      makeService(
-        'shop',
-        'api',
-        '10.96.0.13',
-        {
-          type: 'LoadBalancer',
-          loadBalancerSourceRanges: ['192.168.0.0/16'],
-          ports: [{ name: 'http', port: 8080, protocol: 'TCP', nodePort: 30080 }],
-        },
-        ['10.240.7.100'],
-      ),
-      [
-        makeSlice(
-          'shop',
-          'api',
-          [{ ip: '10.244.1.7' }, { ip: '10.244.2.7', node: 'node-2' }, { ip: '10.244.3.7', node: 'node-3' }],
-          [{ name: 'http', port: 80 }],
-        ),
-      ],
-      NODE,
-    ),
-  ];
-}
 
 describe('buildRules', () => {
   it('writes the upstream layout for ClusterIP, NodePort, LoadBalancer, affinity and services without endpoints', async () => {

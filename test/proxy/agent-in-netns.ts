@@ -14,6 +14,7 @@ export function writeProxyAgentConfig(
   dir: string,
   clusterCIDR: string,
   podCIDR: string,
+  mode: 'iptables' | 'nftables' = 'iptables',
 ): string {
   const file = join(dir, `agent-${node.name}.yaml`);
   writeFileSync(
@@ -28,7 +29,7 @@ export function writeProxyAgentConfig(
       nodeIP: node.nodeIp,
       cgroupParent: node.cgroupParent,
       kubeletPort: 0,
-      proxy: { mode: 'iptables', clusterCIDR },
+      proxy: { mode, clusterCIDR },
     }),
   );
   return file;

@@ -1,0 +1,153 @@
+// The nftables ruleset generator: golden `nft -f` text for a few services (compare with
+// `nft list table ip kube-proxy` of a real cluster), and what a partial sync writes.
+import { describe, expect, it } from 'vitest';
+import { sampleServicePorts } from '../fixtures.ts';
+import type { ProxyServicePort } from '../service-ports.ts';
+import { endpointNames, isServiceObject, serviceNames } from './names.ts';
+import { parseObjects } from './nft.ts';
+import { serviceObjects, type ServiceObjects } from './service-objects.ts';
+import { fullSyncText, partialSyncText } from './transaction.ts';
+
+const CLUSTER_CIDR = '10.244.0.0/16';
+
+function byService(ports: ProxyServicePort[]): Map<string, ServiceObjects> {
+  const out = new Map<string, ServiceObjects>();
+  for (const sp of ports) {
+    const objects = out.get(sp.service);
+    out.set(sp.service, serviceObjects([sp], { clusterCIDR: CLUSTER_CIDR }, objects));
+  }
+  return out;
+}
+
+describe('nftables ruleset', () => {
+  it('names chains like upstream: hash, then ns/name/proto/port (and __ip/port for endpoints)', () => {
+    const sp = { name: 'default/web:http', protocol: 'tcp' };
+    expect(serviceNames(sp).cluster).toMatch(/^service-[A-Z2-7]{8}-default\/web\/tcp\/http$/);
+    expect(serviceNames({ name: 'default/web', protocol: 'udp' }).external).toMatch(
+      /^external-[A-Z2-7]{8}-default\/web\/udp\/$/,
+    );
+    const ep = endpointNames(sp, { ip: '10.244.1.2', port: 8080 });
+    expect(ep.chain).toMatch(/^endpoint-[A-Z2-7]{8}-default\/web\/tcp\/http__10\.244\.1\.2\/8080$/);
+    expect(ep.affinity.slice('affinity-'.length)).toBe(ep.chain.slice('endpoint-'.length));
+    expect(isServiceObject(ep.chain)).toBe(true);
+    expect(isServiceObject('services')).toBe(false);
+    const long = serviceNames({
+      name: `${'n'.repeat(63)}/${'s'.repeat(63)}:${'p'.repeat(15)}`,
+      protocol: 'tcp',
+    });
+    expect(long.external.length).toBeLessThanOrEqual(256);
+  });
+
+  it('writes the upstream layout for ClusterIP, NodePort, LoadBalancer, affinity and services without endpoints', async () => {
+    const text = fullSyncText({ services: byService(sampleServicePorts()).values() });
+    await expect(text).toMatchFileSnapshot('testdata/full-sync.nft');
+    // Only our table, flushed and rewritten in the same transaction.
+    expect(text.split('\n').filter((l) => /^(add|flush|delete) table/.test(l))).toEqual([
+      'add table ip kube-proxy { comment "rules for kube-proxy" ; }',
+      'flush table ip kube-proxy',
+    ]);
+  });
+
+  it('spreads load evenly: rule i takes 1/(n-i) of what is left, the last takes the rest', () => {
+    const api = sampleServicePorts().find((p) => p.service === 'shop/api')!;
+    const rules = serviceObjects([api], {}).chains.get(serviceNames(api).cluster)!;
+    expect(rules.map((r) => /^(numgen random mod \d+ == 0 )?goto/.exec(r)?.[1] ?? 'goto')).toEqual([
+      'numgen random mod 3 == 0 ',
+      'numgen random mod 2 == 0 ',
+      'goto',
+    ]);
+  });
+
+  it('rejects traffic to a service without endpoints, and drops external traffic where Local has none', () => {
+    const [web, empty, lb] = ['default/web', 'default/empty', 'default/lb'].map((s) =>
+      byService(sampleServicePorts()).get(s)!,
+    );
+    expect([...empty!.elements.get('no-endpoint-services')!.values()]).toEqual([
+      '10.96.0.11 . udp . 53 comment "default/empty" : goto reject-chain',
+    ]);
+    expect([...empty!.elements.get('no-endpoint-nodeports')!.values()]).toEqual([
+      'udp . 30053 comment "default/empty" : goto reject-chain',
+    ]);
+    expect([...lb!.elements.get('no-endpoint-nodeports')!.values()]).toEqual([
+      'tcp . 30443 comment "default/lb" : drop',
+    ]);
+    expect(web!.elements.has('no-endpoint-services')).toBe(false);
+  });
+
+  it('in a partial sync touches only the changed service: its chains flushed and rewritten, its map elements swapped', async () => {
+    const ports = sampleServicePorts();
+    const before = byService(ports);
+    // shop/api loses its endpoints: its chains go, its map elements become reject elements.
+    const after = byService(ports.map((p) => (p.service === 'shop/api' ? { ...p, endpoints: [] } : p)));
+    const text = partialSyncText({
+      changes: [{ before: before.get('shop/api'), after: after.get('shop/api') }],
+    });
+    await expect(text).toMatchFileSnapshot('testdata/partial-sync.nft');
+    const lines = text.split('\n').filter(Boolean);
+    expect(
+      lines.filter((l) => /table|flush (map|set)/.test(l) && !l.startsWith('table ip kube-proxy {')),
+    ).toEqual([]);
+    expect(lines.filter((l) => /^(flush|delete) chain/.test(l)).every((l) => l.includes('shop/api'))).toBe(
+      true,
+    );
+    for (const chain of before.get('shop/api')!.chains.keys()) {
+      expect(lines).toContain(`flush chain ip kube-proxy ${chain}`);
+      expect(lines).toContain(`delete chain ip kube-proxy ${chain}`);
+    }
+    expect(lines).toContain(
+      'add element ip kube-proxy no-endpoint-services { 10.96.0.13 . tcp . 8080 comment "shop/api:http" : goto reject-chain, 10.240.7.100 . tcp . 8080 comment "shop/api:http" : goto reject-chain }',
+    );
+  });
+
+  it('in a partial sync of an unchanged service rewrites its chains but no map element', () => {
+    const web = byService(sampleServicePorts()).get('default/web')!;
+    const text = partialSyncText({ changes: [{ before: web, after: web }] });
+    expect(text).not.toMatch(/element/);
+    expect(text).not.toMatch(/delete/);
+    expect(text).toMatch(/^flush chain ip kube-proxy service-[A-Z2-7]{8}-default\/web\/tcp\/http$/m);
+  });
+
+  it('deletes leftover chains and sets of an earlier run (after a restart), and only those', () => {
+    const services = byService(sampleServicePorts());
+    const inUse = [...services.get('default/web')!.chains.keys()][0]!;
+    const text = fullSyncText({
+      services: services.values(),
+      existingChains: ['endpoint-AAAAAAAA-default/gone/tcp/__10.244.9.9/80', inUse],
+      existingSets: ['affinity-AAAAAAAA-default/gone/tcp/__10.244.9.9/80'],
+    });
+    expect(text).toContain('delete chain ip kube-proxy endpoint-AAAAAAAA-default/gone/tcp/__10.244.9.9/80\n');
+    expect(text).toContain('delete set ip kube-proxy affinity-AAAAAAAA-default/gone/tcp/__10.244.9.9/80\n');
+    expect(text).not.toContain(`delete chain ip kube-proxy ${inUse}`);
+  });
+
+  it('answers NodePorts on the given node IPs when nodePortAddresses is set', () => {
+    const text = fullSyncText({
+      services: byService(sampleServicePorts()).values(),
+      nodePortIPs: ['10.240.7.2', '127.0.0.1'],
+    });
+    expect(text).toContain('\t\tip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports\n');
+    expect(text).toContain('add element ip kube-proxy nodeport-ips { 10.240.7.2 }\n');
+    expect(text).not.toContain('fib daddr type local');
+  });
+
+  it('reads chain and set names of our table only from nft list output', () => {
+    const listing = [
+      'table ip other {',
+      '\tchain service-AAAAAAAA-x/y/tcp/ {',
+      '\t}',
+      '}',
+      'table ip kube-proxy {',
+      '\tchain services {',
+      '\t}',
+      '\tset affinity-AAAAAAAA-x/y/tcp/__1.2.3.4/80 {',
+      '\t}',
+      '\tmap service-ips {',
+      '\t}',
+      '}',
+    ].join('\n');
+    expect(parseObjects(listing)).toEqual({
+      chains: ['services'],
+      sets: ['affinity-AAAAAAAA-x/y/tcp/__1.2.3.4/80'],
+    });
+  });
+});

@@ -1,0 +1,153 @@
+// The nftables proxier against the real nft in a throwaway network namespace: what a sync leaves
+// in the kernel, that a partial sync rewrites only what changed, that a restart converges, that
+// tables someone else wrote are never touched, and that switching modes removes the other
+// mode's rules.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../api/client/index.ts';
+import { makeService, makeSlice } from '../../agent/proxy/fixtures.ts';
+import { systemIptables } from '../../agent/proxy/iptables.ts';
+import { removeIptablesLeftovers, removeNftablesLeftovers } from '../../agent/proxy/leftovers.ts';
+import { endpointNames } from '../../agent/proxy/nftables/names.ts';
+import { systemNft } from '../../agent/proxy/nftables/nft.ts';
+import { NftablesProxier } from '../../agent/proxy/nftables/proxier.ts';
+import { Proxier } from '../../agent/proxy/proxier.ts';
+import { netnsSkipReason } from '../helpers/netns.ts';
+import { createThrowawayNetns, type ThrowawayNetns } from './throwaway-netns.ts';
+
+const web = makeService('default', 'web', '10.96.0.10', {
+  type: 'NodePort',
+  ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }],
+});
+const dns = makeService('kube-system', 'dns', '10.96.0.53', {
+  ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+});
+const webSlice = (...ips: string[]) =>
+  makeSlice(
+    'default',
+    'web',
+    ips.map((ip) => ({ ip })),
+  );
+const dnsSlice = makeSlice(
+  'kube-system',
+  'dns',
+  [{ ip: '10.244.1.9' }],
+  [{ name: 'dns', port: 53, protocol: 'UDP' }],
+);
+const webEndpoint = (ip: string) =>
+  endpointNames({ name: 'default/web', protocol: 'tcp' }, { ip, port: 8080 }).chain;
+
+describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', () => {
+  let ns: ThrowawayNetns;
+  const list = () => ns.run('nft', ['list', 'table', 'ip', 'kube-proxy']);
+  const chainOf = (listing: string, name: string) => {
+    const start = listing.indexOf(`\tchain ${name} {`);
+    return start < 0 ? undefined : listing.slice(start, listing.indexOf('\t}', start));
+  };
+  const proxier = () =>
+    new NftablesProxier({
+      nft: systemNft({ netns: ns.name }),
+      nodeName: 'node-1',
+      clusterCIDR: '10.244.0.0/16',
+      logger: silentLogger,
+      deleteUdpFlows: async () => 0,
+    });
+
+  beforeEach(() => {
+    ns = createThrowawayNetns();
+    // Someone else's table, with a chain named like ours.
+    ns.run('nft', ['-f', '-'], 'table ip other {\n\tchain services {\n\t\ttcp dport 8888 accept\n\t}\n}\n');
+  });
+  afterEach(() => ns?.remove());
+
+  it('writes table ip kube-proxy, rewrites only a changed service, converges after a restart and leaves other tables alone', async () => {
+    const p = proxier();
+    p.setService(web);
+    p.setEndpointSlice(webSlice('10.244.1.2', '10.244.2.2'));
+    p.setService(dns);
+    p.setEndpointSlice(dnsSlice);
+    expect((await p.sync()).full).toBe(true);
+
+    const first = list();
+    expect(first).toContain('type nat hook prerouting priority dstnat; policy accept;');
+    expect(first).toMatch(
+      /10\.96\.0\.10 \. tcp \. 80 comment "default\/web" : goto service-[A-Z2-7]{8}-default\/web\/tcp\//,
+    );
+    expect(first).toMatch(
+      /tcp \. 30080 comment "default\/web" : goto external-[A-Z2-7]{8}-default\/web\/tcp\//,
+    );
+    expect(first).toContain(`chain ${webEndpoint('10.244.2.2')} {`);
+    expect(first).toContain('numgen random mod 2 0 goto'); // nft prints "== 0" as " 0"
+    const dnsChains = (text: string) => text.split('\n').filter((l) => l.includes('kube-system/dns'));
+
+    // One endpoint replaced: its chain goes, the new one comes, dns's objects stay put.
+    p.setEndpointSlice(webSlice('10.244.1.2', '10.244.3.3'));
+    expect(await p.sync()).toMatchObject({ full: false, services: 1 });
+    const second = list();
+    expect(second).not.toContain(webEndpoint('10.244.2.2'));
+    expect(chainOf(second, webEndpoint('10.244.3.3'))).toContain('dnat to 10.244.3.3:8080');
+    expect(dnsChains(second)).toEqual(dnsChains(first));
+
+    // No endpoints: rejected, and the service's chains are gone.
+    p.setEndpointSlice(webSlice());
+    await p.sync();
+    const third = list();
+    expect(third).toMatch(/10\.96\.0\.10 \. tcp \. 80 comment "default\/web" : goto reject-chain/);
+    expect(third).not.toMatch(/chain (service|external|endpoint)-[A-Z2-7]{8}-default\/web/);
+
+    // A restarted proxy that no longer knows dns (deleted while it was down) removes its
+    // objects in its first (full) sync.
+    const restarted = proxier();
+    restarted.setService(web);
+    restarted.setEndpointSlice(webSlice('10.244.1.2'));
+    expect((await restarted.sync()).full).toBe(true);
+    const final = list();
+    expect(final).not.toContain('kube-system/dns');
+    expect(chainOf(final, webEndpoint('10.244.1.2'))).toContain('dnat to 10.244.1.2:8080');
+    expect(ns.run('nft', ['list', 'table', 'ip', 'other'])).toContain('tcp dport 8888 accept');
+  });
+
+  it('keeps session affinity entries across a full sync', async () => {
+    const sticky = makeService('default', 'web', '10.96.0.10', { sessionAffinity: 'ClientIP' });
+    const p = proxier();
+    p.setService(sticky);
+    p.setEndpointSlice(webSlice('10.244.1.2'));
+    await p.sync();
+    const affinity = endpointNames(
+      { name: 'default/web', protocol: 'tcp' },
+      { ip: '10.244.1.2', port: 8080 },
+    ).affinity;
+    ns.run('nft', ['add', 'element', 'ip', 'kube-proxy', affinity, '{ 10.244.7.7 }']);
+    await p.sync({ full: true });
+    expect(ns.run('nft', ['list', 'set', 'ip', 'kube-proxy', affinity])).toContain('10.244.7.7');
+  });
+
+  it('switching modes removes the other mode’s rules and nothing else', async () => {
+    ns.run('iptables', ['-t', 'nat', '-A', 'PREROUTING', '-p', 'tcp', '--dport', '9999', '-j', 'RETURN']);
+    const iptables = systemIptables({ netns: ns.name });
+    const nft = systemNft({ netns: ns.name });
+    const old = new Proxier({
+      iptables,
+      nodeName: 'node-1',
+      logger: silentLogger,
+      deleteUdpFlows: async () => 0,
+    });
+    old.setService(web);
+    old.setEndpointSlice(webSlice('10.244.1.2'));
+    await old.sync();
+    expect(ns.run('iptables-save', [])).toContain('KUBE-SERVICES');
+
+    await removeIptablesLeftovers(iptables, silentLogger);
+    const p = proxier();
+    p.setService(web);
+    p.setEndpointSlice(webSlice('10.244.1.2'));
+    await p.sync();
+    const save = ns.run('iptables-save', []);
+    expect(save).not.toContain('KUBE-');
+    expect(save).toContain('--dport 9999 -j RETURN');
+    expect(list()).toContain('default/web');
+
+    await removeNftablesLeftovers(nft, silentLogger);
+    expect(ns.run('nft', ['list', 'tables'])).not.toContain('kube-proxy');
+    expect(ns.run('nft', ['list', 'tables'])).toContain('table ip other');
+  });
+});

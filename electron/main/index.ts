@@ -161,13 +161,18 @@ function createWindow(): void {
   const stateFile = join(app.getPath('userData'), 'window-state.json');
   const saved = loadBounds(stateFile);
   const displays = screen.getAllDisplays().map((d) => d.workArea);
+  const restore = saved && visibleOn(saved, displays) ? saved : undefined;
   window = new BrowserWindow({
     ...windowOptions(join(import.meta.dirname, '..', 'preload', 'index.cjs')),
-    ...(saved && visibleOn(saved, displays) ? saved : {}),
+    ...(restore ? { x: restore.x, y: restore.y, width: restore.width, height: restore.height } : {}),
   });
-  window.on('close', () => window && saveBounds(stateFile, window.getBounds()));
+  window.on(
+    'close',
+    () => window && saveBounds(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }),
+  );
   window.on('closed', () => (window = undefined));
-  window.once('ready-to-show', () => window?.show());
+  // maximize() shows the window too: only once there is something to show.
+  window.once('ready-to-show', () => (restore?.maximized ? window?.maximize() : window?.show()));
   void window.loadURL(`${appOrigin}/index.html`);
 }
 

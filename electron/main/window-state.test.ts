@@ -17,6 +17,9 @@ describe('window state', () => {
       expect(visibleOn(b, [screen])).toBe(true);
       // A second monitor that has been unplugged.
       expect(visibleOn({ x: 2500, y: 100, width: 1200, height: 800 }, [screen])).toBe(false);
+      // Maximized: the normal bounds come back, and the flag to maximize again.
+      saveBounds(file, { x: 10, y: 20, width: 1000, height: 700, maximized: true });
+      expect(loadBounds(file)).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: true });
       writeFileSync(file, '{oops');
       expect(loadBounds(file)).toBeUndefined();
     } finally {

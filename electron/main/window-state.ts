@@ -1,5 +1,5 @@
-// The window comes back where the user left it: bounds saved on close, restored on start when
-// they still fit a display.
+// The window comes back where the user left it: bounds (the un-maximized ones) and whether it
+// was maximized, saved on close, restored on start when they still fit a display.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 export interface WindowBounds {
@@ -9,11 +9,17 @@ export interface WindowBounds {
   height: number;
 }
 
-export function loadBounds(file: string): WindowBounds | undefined {
+export interface WindowState extends WindowBounds {
+  maximized?: boolean;
+}
+
+export function loadBounds(file: string): WindowState | undefined {
   try {
-    const b = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowBounds>;
-    if ([b.x, b.y, b.width, b.height].every((n) => typeof n === 'number' && Number.isFinite(n)))
-      return b as WindowBounds;
+    const b = JSON.parse(readFileSync(file, 'utf8')) as Partial<WindowState>;
+    if ([b.x, b.y, b.width, b.height].every((n) => typeof n === 'number' && Number.isFinite(n))) {
+      const bounds = { x: b.x!, y: b.y!, width: b.width!, height: b.height! };
+      return b.maximized === true ? { ...bounds, maximized: true } : bounds;
+    }
   } catch {
     // first start, or a damaged file: default placement
   }
@@ -31,7 +37,7 @@ export function visibleOn(bounds: WindowBounds, displays: WindowBounds[]): boole
   );
 }
 
-export function saveBounds(file: string, bounds: WindowBounds): void {
+export function saveBounds(file: string, bounds: WindowState): void {
   try {
     writeFileSync(file, JSON.stringify(bounds));
   } catch {

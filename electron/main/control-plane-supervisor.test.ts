@@ -181,6 +181,19 @@ describe('control plane supervisor', () => {
     expect(supervisor.state).toEqual({ phase: 'stopped' });
   });
 
+  it('restarts a running control plane that main cannot use, saying why', () => {
+    const { supervisor, children, latest } = setup();
+    supervisor.start();
+    latest().ready();
+    supervisor.restart('cannot log in to the control plane: HTTP 401');
+    expect(children[0]!.signals).toEqual(['SIGKILL']);
+    expect(supervisor.state).toMatchObject({
+      phase: 'restarting',
+      attempt: 2,
+      lastError: 'cannot log in to the control plane: HTTP 401',
+    });
+  });
+
   it('computes the back-off', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 20].map((n) => restartDelay(n))).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,

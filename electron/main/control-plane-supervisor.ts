@@ -120,6 +120,16 @@ export class ControlPlaneSupervisor {
     else this.launch();
   }
 
+  /**
+   * The control plane runs but main cannot use it (its login failed, say): kill it and restart
+   * it like a crash, with `reason` as the error shown meanwhile.
+   */
+  restart(reason: string): void {
+    if (!this.child || this.stopping) return;
+    this.lastError = reason;
+    this.child.kill('SIGKILL');
+  }
+
   /** For quitting: no more restarts; SIGTERM, then SIGKILL if it does not exit in time. */
   async stop(): Promise<void> {
     this.stopping = true;

@@ -85,8 +85,8 @@ const controlPlane = new ControlPlaneSupervisor({
         session = s;
         publishControlPlane();
       },
-      // The next heartbeat-less minute or exit restarts it; say why the UI cannot reach it.
-      (err: Error) => dialog.showErrorBox('Flotilla', `Cannot log in to the control plane: ${err.message}`),
+      // Unusable without a session: restart it like a crash; the tray and the renderer say why.
+      (err: Error) => controlPlane.restart(`cannot log in to the control plane: ${err.message}`),
     );
   },
 });

@@ -153,9 +153,14 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
     await expect
       .poll(() => page.getByTestId('dock-tab').getAttribute('data-state'), { timeout: STEP })
       .toBe('connected');
+    await expect.poll(() => panel.locator('.xterm-rows').textContent(), { timeout: STEP }).toMatch(/[#$]/);
     await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'));
     await panel.getByTestId('terminal').click();
     await page.keyboard.press('Control+Shift+V');
+    // The paste reads the clipboard asynchronously: Enter pressed at once would arrive first.
+    await expect
+      .poll(() => panel.locator('.xterm-rows').textContent(), { timeout: STEP })
+      .toContain('echo pasted-$((6*7))');
     await page.keyboard.press('Enter');
     await expect
       .poll(() => panel.locator('.xterm-rows').textContent(), { timeout: STEP })

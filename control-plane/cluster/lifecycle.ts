@@ -370,13 +370,15 @@ async function runSupervisorUntilReady(
         await sleep(300); // the last events may still be on their way to the file
         if (outcome) break;
         const message = `the cluster supervisor exited early; see ${paths.supervisorLog}`;
-        // Said in the events too, so whoever lists the cluster sees why it is not running.
-        new ProgressLog(paths.events, name).emit({
-          step: CLUSTER_STEP,
-          status: 'failed',
-          elapsedMs: 0,
-          message,
-        });
+        // Said in the events too, so whoever lists the cluster sees why it is not running
+        // (unless the cluster was deleted meanwhile, folder and all).
+        if (existsSync(paths.dir))
+          new ProgressLog(paths.events, name).emit({
+            step: CLUSTER_STEP,
+            status: 'failed',
+            elapsedMs: 0,
+            message,
+          });
         throw new ClusterError(message, mode);
       }
       await sleep(100);

@@ -251,6 +251,8 @@ function handle<T>(channel: string, run: () => T): void {
 }
 
 app.on('second-instance', showWindow);
+// macOS: clicking the dock icon with no window open brings it back.
+app.on('activate', () => primary && app.isReady() && showWindow());
 
 app.on('web-contents-created', (_, contents) => {
   contents.on('will-navigate', (event, url) => {

@@ -22,7 +22,7 @@ export interface KubeObject {
 }
 
 export interface KubeList<T> {
-  metadata: { resourceVersion: string };
+  metadata: { resourceVersion: string; continue?: string };
   items: T[];
 }
 
@@ -35,6 +35,37 @@ async function request(path: string, init: RequestInit = {}): Promise<Response> 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await request(path, { headers: { Accept: 'application/json' }, signal });
   return (await res.json()) as T;
+}
+
+/**
+ * A LIST in pages of `limit` (what informers do), yielded in order. The next page is asked for
+ * as soon as this one has arrived, before the caller gets it: the server prepares page k+1
+ * while the caller shows page k, instead of both taking turns. `get` fetches one page (the
+ * server by default).
+ */
+export async function* listPages<T>(
+  path: string,
+  limit: number,
+  get: (path: string) => Promise<KubeList<T>> = getJson,
+): AsyncGenerator<KubeList<T>> {
+  const pagePath = (token: string) => {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (token) q.set('continue', token);
+    return `${path}${path.includes('?') ? '&' : '?'}${q}`;
+  };
+  let pending = get(pagePath(''));
+  for (;;) {
+    const page = await pending;
+    const token = page.metadata.continue ?? '';
+    if (token) {
+      pending = get(pagePath(token));
+      // Still thrown to whoever awaits it; this only keeps a caller that stops early from
+      // leaving an unhandled rejection behind.
+      pending.catch(() => {});
+    }
+    yield page;
+    if (!token) return;
+  }
 }
 
 export async function sendJson<T>(

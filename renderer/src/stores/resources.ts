@@ -4,7 +4,7 @@
 // items array is replaced (not deeply reactive), so a burst of watch events costs one render.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import { getJson, streamLines, type KubeList, type KubeObject } from '../api/client.ts';
+import { listPages, streamLines, type KubeObject } from '../api/client.ts';
 import { ApiError } from '../api/errors.ts';
 import { collectionPath, kinds, type KindName } from '../api/resource-kinds.ts';
 import { WatchCache, type WatchEvent } from '../api/watch-cache.ts';
@@ -59,25 +59,32 @@ function defineResourceStore<T extends KubeObject>(name: KindName) {
     };
 
     /**
-     * Lists in pages of 500 (as informers do) and shows each page as it comes, so a screen with
-     * 5,000 pods has rows after the first page instead of after the whole list.
+     * Lists in pages of 500 (as informers do), asking for each next page while the last one is
+     * taken in. Until the first list is complete each page shows as it comes, so a screen of
+     * 5,000 pods has rows after the first page and stays usable while the rest arrives.
      */
     async function relist() {
       const apiVersion = kind.group ? `${kind.group}/${kind.version}` : kind.version;
-      const all: T[] = [];
-      let next = '';
-      do {
-        const q = new URLSearchParams({ limit: String(pageSize) });
-        if (next) q.set('continue', next);
-        const page = await getJson<KubeList<T> & { metadata: { continue?: string } }>(
-          `${collectionPath(kind)}?${q}`,
-        );
-        for (const i of page.items) all.push({ ...i, kind: kind.kind, apiVersion });
-        next = page.metadata.continue ?? '';
-        cache.reset(all, page.metadata.resourceVersion);
-        publish();
-        loaded.value = true;
-      } while (next);
+      let first = true;
+      for await (const page of listPages<T>(collectionPath(kind), pageSize)) {
+        // Lists leave out each item's kind; the parsed objects are ours to complete.
+        for (const i of page.items) {
+          i.kind = kind.kind;
+          i.apiVersion = apiVersion;
+        }
+        const last = !page.metadata.continue;
+        const changed = cache.addPage({
+          items: page.items,
+          resourceVersion: page.metadata.resourceVersion,
+          first,
+          last,
+        });
+        first = false;
+        if (changed) {
+          publish();
+          loaded.value = true;
+        }
+      }
     }
 
     async function run() {

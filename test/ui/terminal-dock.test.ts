@@ -12,6 +12,11 @@ vi.setConfig({ testTimeout: 240_000 });
 
 const STEP = 60_000;
 
+/** The page's clipboard (the browser's, run in the page: this file is type-checked without DOM types). */
+interface PageClipboard {
+  navigator: { clipboard: { writeText(text: string): Promise<void>; readText(): Promise<string> } };
+}
+
 describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Terminal dock', () => {
   let ui: UiCluster;
   let page: Page;
@@ -154,7 +159,9 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
       .poll(() => page.getByTestId('dock-tab').getAttribute('data-state'), { timeout: STEP })
       .toBe('connected');
     await expect.poll(() => panel.locator('.xterm-rows').textContent(), { timeout: STEP }).toMatch(/[#$]/);
-    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6*7))'));
+    await page.evaluate(() =>
+      (globalThis as unknown as PageClipboard).navigator.clipboard.writeText('echo pasted-$((6*7))'),
+    );
     await panel.getByTestId('terminal').click();
     await page.keyboard.press('Control+Shift+V');
     // The paste reads the clipboard asynchronously: Enter pressed at once would arrive first.
@@ -170,7 +177,10 @@ describe.skipIf(!existsSync(chromiumPath) || process.platform === 'win32')('Term
     const box = (await line.boundingBox())!;
     await page.mouse.dblclick(box.x + 12, box.y + box.height / 2);
     await expect
-      .poll(() => page.evaluate(() => navigator.clipboard.readText()), { timeout: STEP })
+      .poll(
+        () => page.evaluate(() => (globalThis as unknown as PageClipboard).navigator.clipboard.readText()),
+        { timeout: STEP },
+      )
       .toBe('pasted-42');
   });
 

@@ -25,7 +25,9 @@ function base32(bytes: Uint8Array): string {
 
 /** base32(sha256(text)): the hash both modes put in their chain names (nftables keeps 8 characters). */
 export function hashBase32(text: string, length: number): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, length);
+  // Only the bytes the first `length` characters come from: 5 bits per character.
+  const digest = createHash('sha256').update(text).digest();
+  return base32(digest.subarray(0, Math.ceil((length * 5) / 8))).slice(0, length);
 }
 
 const hash16 = (text: string) => hashBase32(text, 16);

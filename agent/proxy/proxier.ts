@@ -29,9 +29,14 @@ export class Proxier extends ProxierBase {
     let stale: Iterable<string> = this.written;
     let jumps: { filter: string[]; nat: string[] } | undefined;
     if (full) {
-      this.randomFully ??= await iptables.supportsRandomFully();
-      // One look at the kernel: our chains left from before (a restart) and missing jumps.
-      const saved = parseSave(await iptables.save());
+      // One look at the kernel: our chains left from before (a restart) and missing jumps; the
+      // --random-fully probe (first sync only) runs alongside.
+      const [save, randomFully] = await Promise.all([
+        iptables.save(),
+        this.randomFully ?? iptables.supportsRandomFully(),
+      ]);
+      this.randomFully = randomFully;
+      const saved = parseSave(save);
       stale = [...(saved.chains.get('nat') ?? [])].filter(isServiceChain);
       jumps = missingJumps(saved);
     }

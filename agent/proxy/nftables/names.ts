@@ -43,11 +43,17 @@ export function serviceNames(sp: Pick<ProxyServicePort, 'name' | 'protocol'>): N
   };
 }
 
-/** The endpoint's chain, and its session affinity set (same base). */
+export interface EndpointNames {
+  chain: string;
+  /** Its session affinity set (same base). */
+  affinity: string;
+}
+
+/** The endpoint's chain and affinity set. */
 export function endpointNames(
   sp: Pick<ProxyServicePort, 'name' | 'protocol'>,
   ep: Pick<ProxyEndpoint, 'ip' | 'port'>,
-): { chain: string; affinity: string } {
+): EndpointNames {
   const base = hashAndTruncate(`${portBase(sp)}__${ep.ip}/${ep.port}`);
   return { chain: `endpoint-${base}`, affinity: `affinity-${base}` };
 }

@@ -32,7 +32,9 @@ export class NftablesProxier extends ProxierBase {
     let written: Map<string, ServiceObjects>;
     if (full) {
       written = new Map();
-      for (const key of next.keys()) written.set(key, objectsOf(key)!);
+      // Unchanged services keep the objects the last sync built (the periodic full sync).
+      for (const key of next.keys())
+        written.set(key, (!changed.has(key) && this.written.get(key)) || objectsOf(key)!);
       // One look at the kernel: our chains and sets left from before (a restart).
       const existing = await this.opts.nft.listObjects();
       text = fullSyncText({

@@ -156,6 +156,17 @@ spec:
         .toContain('back 43');
       await dock.tab(node).click();
       await ui.screenshot(page, 'created-cluster-node-shell');
+
+      // The dock's "+" menu offers a shell on each node; closing its tab ends that session only.
+      await page.getByTestId('dock-new').click();
+      await page.locator('[data-testid="dock-new-node"][data-node="node-1"]').click();
+      const other = 'node: node-1';
+      await expect.poll(() => dock.text(other), { timeout: 30_000 }).toMatch(/[#$]/);
+      await dock.run(other, 'echo on-$(hostname)');
+      await expect.poll(() => dock.text(other), { timeout: 30_000 }).toContain('on-node-1');
+      await dock.tab(other).getByTestId('dock-tab-close').click();
+      await expect.poll(() => dock.tabs().count(), { timeout: 30_000 }).toBe(2);
+      expect(await dock.tab(node).getAttribute('data-state')).toBe('connected');
     },
     LONG,
   );

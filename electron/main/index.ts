@@ -183,6 +183,12 @@ function showWindow(): void {
   window.focus();
 }
 
+/** Shows the window on one of the renderer's screens (hash routes in the desktop: router.ts). */
+function showScreen(route: string): void {
+  showWindow();
+  void window?.loadURL(`${appOrigin}/index.html#${route}`);
+}
+
 /** Shows the window on a cluster: the renderer keeps its choice in localStorage (current-cluster.ts). */
 function openCluster(name: string): void {
   showWindow();
@@ -275,13 +281,21 @@ void app.whenReady().then(() => {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
       ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
-      { role: 'fileMenu' },
+      {
+        label: 'File',
+        submenu: [
+          { label: 'New Cluster…', accelerator: 'CmdOrCtrl+N', click: () => showScreen('/create') },
+          { type: 'separator' },
+          process.platform === 'darwin' ? { role: 'close' } : { role: 'quit' },
+        ],
+      },
       { role: 'editMenu' },
       { role: 'viewMenu' },
       { role: 'windowMenu' },
       {
         role: 'help',
         submenu: [
+          { label: 'Diagnostics', click: () => showScreen('/diagnostics') },
           { label: 'Kubernetes docs', click: () => void shell.openExternal('https://kubernetes.io/docs/') },
         ],
       },

@@ -156,6 +156,7 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
   let conditions: NodeCondition[] = [];
   let imagefs: string | undefined;
   let hadDiskPressure = false;
+  let wasEverReady = false;
   const events = kubeletEventRecorder(opts.client, opts.nodeName, opts.logger);
   while (!signal.aborted) {
     try {
@@ -169,6 +170,7 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
       conditions = await nodeConditions(opts.cri, conditions, disk);
       const ready = readyStatus(conditions);
       if (ready !== wasReady) opts.onReadyChange?.(ready === 'True');
+      wasEverReady ||= ready === 'True';
       if (disk.pressure !== hadDiskPressure) {
         hadDiskPressure = disk.pressure;
         const reason = disk.pressure ? KubeletEvent.NodeHasDiskPressure : KubeletEvent.NodeHasNoDiskPressure;
@@ -199,9 +201,14 @@ export async function runNodeStatusLoop(opts: NodeStatusOptions, signal: AbortSi
     } catch (err) {
       opts.logger.warn('updating node status failed', { node: opts.nodeName, error: String(err) });
     }
-    await sleep(2000, signal);
+    // Until the node is first Ready (the runtime is waiting for the pod network config), look
+    // often: `cluster create` waits for that Ready, and a 2 s period added up to 2 s to it.
+    await sleep(wasEverReady ? 2000 : BRING_UP_POLL_MS, signal);
   }
 }
+
+/** How often the agent looks while it waits to come up (podCIDR, runtime network ready). */
+export const BRING_UP_POLL_MS = 250;
 
 const readyStatus = (conditions: NodeCondition[]) => conditions.find((c) => c.type === 'Ready')?.status;
 

@@ -6,7 +6,7 @@ import type { Client, Logger } from '../../api/client/index.ts';
 import type { KubeObject } from '../../api/client/index.ts';
 import type { Node } from '../../api/types/node.ts';
 import { writePodNetworkConfig } from '../cni/write.ts';
-import { sleep } from './node-status.ts';
+import { BRING_UP_POLL_MS, sleep } from './node-status.ts';
 
 export async function waitForPodCIDR(client: Client, nodeName: string, signal: AbortSignal): Promise<string> {
   const nodes = client.resource<Node & KubeObject>('v1', 'Node');
@@ -17,7 +17,9 @@ export async function waitForPodCIDR(client: Client, nodeName: string, signal: A
     } catch {
       // The API server may be restarting: ask again.
     }
-    await sleep(1000, signal);
+    // The node IPAM controller assigns it within moments of registration; the node cannot be
+    // Ready without it, so ask often (one small GET) rather than every second.
+    await sleep(BRING_UP_POLL_MS, signal);
   }
   throw new Error('stopped while waiting for the node podCIDR');
 }

@@ -69,10 +69,13 @@ async function drive(port: number, path: string): Promise<Run> {
 }
 
 /** Starts bench/ingress-server.ts in its own process; resolves its port and the process. */
-async function server(args: string[]): Promise<{ port: number; child: ChildProcess }> {
+async function server(
+  args: string[],
+  nodeFlags: string[] = [],
+): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'ingress-server.ts'), ...args],
+    [...nodeFlags, '--import', 'tsx', join(import.meta.dirname, 'ingress-server.ts'), ...args],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -86,7 +89,10 @@ async function server(args: string[]): Promise<{ port: number; child: ChildProce
 
 export default async function ingressBench() {
   const backend = await server(['backend']);
-  const proxy = await server(['proxy', String(backend.port)]).catch((err) => {
+  // BENCH_INGRESS_CPU_PROF=DIR writes a CPU profile of the proxy process there.
+  const profileDir = process.env.BENCH_INGRESS_CPU_PROF;
+  const proxyFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const proxy = await server(['proxy', String(backend.port)], proxyFlags).catch((err) => {
     backend.child.kill();
     throw err;
   });

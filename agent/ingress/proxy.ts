@@ -5,10 +5,15 @@
 // once the backend has the request. The backend sees X-Forwarded-For/-Host/-Port/-Proto and
 // X-Real-IP. Errors are answered the way ingress-nginx answers them, with a body that says why:
 // 404 (no rule), 503 (no ready endpoint), 502 (the endpoints refused or broke the connection).
+// The data path is kept lean because it runs per request (issue #7): keep-alive connections to
+// the backends, headers rewritten in one pass as flat lists (forwarded-headers.ts), routes and
+// endpoints looked up from caches, no body plumbing for bodiless requests, and one listener
+// set per request.
 import {
   Agent,
   createServer as createHttpServer,
   request,
+  type ClientRequest,
   type IncomingMessage,
   type Server,
   type ServerResponse,
@@ -19,7 +24,8 @@ import type { Duplex } from 'node:stream';
 import { silentLogger, type Logger } from '../../api/client/index.ts';
 import type { CertificateTable } from './certificates.ts';
 import type { PemPair } from './self-signed.ts';
-import type { EndpointPicker, Target } from './endpoint-picker.ts';
+import type { EndpointPicker, Picked } from './endpoint-picker.ts';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts';
 import type { RouteTable } from './routes.ts';
 
 export interface IngressState {
@@ -36,23 +42,14 @@ export interface IngressProxyOptions {
   logger?: Logger;
 }
 
-/** Hop-by-hop headers (RFC 9110 7.6.1) are the proxy's own business, never forwarded. */
-const hopByHop = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
+/** Connect errors: the request never reached the backend, so another endpoint may take it. */
+const notConnected = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 export class IngressProxy {
   private readonly servers: Server[] = [];
   private readonly sockets = new Set<Duplex>();
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  // noDelay: a request body written after its head must not wait for the head's ACK.
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 256, noDelay: true });
   private readonly logger: Logger;
 
   constructor(private readonly opts: IngressProxyOptions) {
@@ -101,7 +98,7 @@ export class IngressProxy {
   }
 
   /** The route's targets, or the error response to give. */
-  private route(req: IncomingMessage): { targets: Target[] } | { status: number; body: string } {
+  private route(req: IncomingMessage): Picked | { status: number; body: string } {
     const host = req.headers.host ?? '';
     const match = this.opts.state().routes.match(host, req.url ?? '/');
     if (!match)
@@ -124,10 +121,17 @@ export class IngressProxy {
       res.writeHead(route.status, { 'content-type': 'text/plain; charset=utf-8' }).end(route.body);
       return;
     }
-    const headers = forwardedHeaders(req, scheme);
-    const attempt = (targets: Target[]) => {
-      const target = targets[0]!;
-      const upstream = request({
+    const { targets, start } = route;
+    const headers = upstreamRequestHeaders(req, scheme);
+    const bodyless = !hasBody(req);
+    let upstream: ClientRequest | undefined;
+    res.once('close', () => {
+      // The client left before the answer ended: stop the backend's work too.
+      if (!res.writableFinished) upstream?.destroy();
+    });
+    const attempt = (tried: number) => {
+      const target = targets[(start + tried) % targets.length]!;
+      const current = request({
         host: target.host,
         port: target.port,
         method: req.method,
@@ -135,26 +139,14 @@ export class IngressProxy {
         headers,
         agent: this.agent,
       });
-      let connected = false;
-      upstream.on('socket', (s) => {
-        if (!s.connecting) connected = true;
-        else s.once('connect', () => (connected = true));
-      });
-      upstream.on('response', (up) => {
-        const out: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !hopByHop.has(k)) out[k] = v;
-        res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
-        // A streamed answer (no length) may take long for its first bytes: send the headers now.
-        // Others go out with the first body chunk, one packet fewer.
-        if (up.headers['content-length'] === undefined) res.flushHeaders();
-        up.pipe(res);
-        up.on('error', () => res.destroy());
-      });
-      upstream.on('error', (err) => {
-        // A refused connection has sent nothing: the next endpoint may take a bodiless request.
-        if (!connected && targets.length > 1 && !res.headersSent && !hasBody(req)) {
-          req.unpipe(upstream);
-          attempt(targets.slice(1));
+      upstream = current;
+      current.once('response', (up) => relay(up, res));
+      current.on('error', (err: NodeJS.ErrnoException) => {
+        if (res.destroyed) return;
+        // A connection that was never made has sent nothing: the next endpoint may take a
+        // bodiless request.
+        if (bodyless && tried + 1 < targets.length && !res.headersSent && notConnected.has(err.code ?? '')) {
+          attempt(tried + 1);
           return;
         }
         this.logger.warn('ingress backend failed', {
@@ -164,17 +156,13 @@ export class IngressProxy {
         if (!res.headersSent)
           res
             .writeHead(502, { 'content-type': 'text/plain; charset=utf-8' })
-            .end(
-              `502 Bad Gateway: ${target.host}:${target.port}: ${(err as NodeJS.ErrnoException).code ?? err.message}\n`,
-            );
+            .end(`502 Bad Gateway: ${target.host}:${target.port}: ${err.code ?? err.message}\n`);
         else res.destroy();
       });
-      res.on('close', () => {
-        if (!res.writableFinished) upstream.destroy();
-      });
-      req.pipe(upstream);
+      if (bodyless) current.end();
+      else req.pipe(current);
     };
-    attempt(route.targets);
+    attempt(0);
   }
 
   private upgrade(req: IncomingMessage, client: Duplex, head: Buffer, scheme: 'http' | 'https'): void {
@@ -189,17 +177,16 @@ export class IngressProxy {
       );
       return;
     }
-    const headers = forwardedHeaders(req, scheme);
-    headers.connection = 'Upgrade';
-    headers.upgrade = req.headers.upgrade ?? 'websocket';
+    const headers = upstreamRequestHeaders(req, scheme);
+    headers.push('Connection', 'Upgrade', 'Upgrade', req.headers.upgrade ?? 'websocket');
     const lines = [`${req.method} ${req.url} HTTP/1.1`];
-    for (const [k, v] of Object.entries(headers))
-      for (const value of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${value}`);
-    const attempt = (targets: Target[]) => {
-      const target = targets[0]!;
-      const upstream = connect({ host: target.host, port: target.port });
+    for (let i = 0; i < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`);
+    const { targets, start } = route;
+    const attempt = (tried: number) => {
+      const target = targets[(start + tried) % targets.length]!;
+      const upstream = connect({ host: target.host, port: target.port, noDelay: true });
       upstream.once('error', () => {
-        if (targets.length > 1) attempt(targets.slice(1));
+        if (tried + 1 < targets.length) attempt(tried + 1);
         else client.end('HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
       });
       upstream.once('connect', () => {
@@ -221,29 +208,26 @@ export class IngressProxy {
         client.pipe(upstream);
       });
     };
-    attempt(route.targets);
+    attempt(0);
   }
 }
 
-/** The request's headers minus hop-by-hop ones, plus the X-Forwarded-* set. */
-function forwardedHeaders(req: IncomingMessage, scheme: 'http' | 'https'): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  const named = new Set(
-    (req.headers.connection ?? '')
-      .split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  for (const [k, v] of Object.entries(req.headers))
-    if (v !== undefined && !hopByHop.has(k) && !named.has(k)) out[k] = v;
-  const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  const prior = req.headers['x-forwarded-for'];
-  out['x-forwarded-for'] = prior ? `${prior}, ${client}` : client;
-  out['x-real-ip'] = client;
-  out['x-forwarded-host'] = req.headers.host ?? '';
-  out['x-forwarded-port'] = String(req.socket.localPort ?? '');
-  out['x-forwarded-proto'] = scheme;
-  return out;
+/** The backend's answer, streamed to the client as it comes, with backpressure both ways. */
+function relay(up: IncomingMessage, res: ServerResponse): void {
+  const head = downstreamResponseHeaders(up.rawHeaders);
+  res.writeHead(up.statusCode ?? 502, up.statusMessage, head.headers);
+  // A streamed answer may take long for its first bytes: send the head now. Others go out with
+  // the first body chunk, one packet fewer.
+  if (head.streamed) res.flushHeaders();
+  const resume = () => up.resume();
+  up.on('data', (chunk: Buffer) => {
+    if (!res.write(chunk)) {
+      up.pause();
+      res.once('drain', resume);
+    }
+  });
+  up.once('end', () => res.end());
+  up.once('error', () => res.destroy());
 }
 
 function hasBody(req: IncomingMessage): boolean {

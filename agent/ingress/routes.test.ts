@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { HTTPIngressPath, Ingress, IngressClass } from '../../api/types/index.ts';
 import { isOurIngress } from './ingress-class.ts';
@@ -62,8 +63,51 @@ describe('ingress route table', () => {
     ['example.com', '/b/c', 'svc-b'],
     ['10.240.7.2', '/a', 'svc-a'],
     ['10.240.7.2', '/c', 'default-svc'], // nothing matches: the default backend
+    ['shop.example.com', '//api//users/', 'shop-api'], // empty path elements do not count
+    ['shop.example.com', 'api/v2/x', 'shop-api-v2'], // nor does a missing leading slash
+    ['shop.example.com', '/api?q=/static', 'shop-api'], // the query is not the path
   ])('%s%s -> %s', (host, p, service) => {
     expect(table.match(host, p)?.backend.service).toBe(service);
+  });
+
+  it('gives a path the same backend whether compared as a string or element by element', () => {
+    // `//` forces the element-by-element comparison; a plain path takes the string shortcut.
+    // (Exact compares the path as sent, `//` included, so the table here has Prefix rules only.)
+    const prefixes = new RouteTable([
+      ingress('prefixes', {
+        rules: [
+          {
+            host: 'shop.example.com',
+            http: {
+              paths: [
+                path('/', 'Prefix', 'root'),
+                path('/api', 'Prefix', 'api'),
+                path('/api/v2/', 'Prefix', 'api-v2'),
+                path('/static', 'ImplementationSpecific', 'static'),
+              ],
+            },
+          },
+          { host: '*.example.com', http: { paths: [path('/a/b', 'Prefix', 'wild-ab')] } },
+          { http: { paths: [path('/a', 'Prefix', 'svc-a'), path('/login', 'Prefix', 'svc-login')] } },
+        ],
+      }),
+    ]);
+    const segment = fc.constantFrom('', 'api', 'v2', 'apix', 'static', 'login', 'a', 'b');
+    fc.assert(
+      fc.property(
+        fc.constantFrom('shop.example.com', 'x.example.com', 'other'),
+        fc.array(segment),
+        (host, segments) => {
+          const plain = `/${segments.join('/')}`.replace(/\/{2,}/g, '/');
+          expect(prefixes.match(host, `/${plain}`)).toEqual(prefixes.match(host, plain));
+        },
+      ),
+    );
+  });
+
+  it('answers the same for a host it has seen before', () => {
+    for (let i = 0; i < 3; i++)
+      expect(table.match('Shop.Example.com', '/api/x')?.backend.service).toBe('shop-api');
   });
 
   it('answers nothing without a match and without a default backend', () => {

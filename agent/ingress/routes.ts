@@ -7,6 +7,8 @@
 //    `/foo`, `/foo/` and `/foo/bar`, never `/foobar`); ImplementationSpecific is Prefix here;
 //    the longest path wins, and Exact wins a tie;
 //  - what matches nothing goes to a spec.defaultBackend (the oldest Ingress's), else 404.
+// A table is immutable once built (the controller builds a new one when Ingresses change), so
+// the rule lists that apply to a Host header are looked up once and remembered per host.
 import type { Ingress, IngressBackend, PathType } from '../../api/types/index.ts';
 
 export interface Backend {
@@ -23,9 +25,14 @@ interface PathRule {
   path: string;
   /** The path as elements, for Prefix. */
   elements: string[];
+  /** For Prefix: the elements joined again (`/a/b`, `` for the root), to compare plain paths as strings. */
+  prefix: string;
   exact: boolean;
   backend: Backend;
 }
+
+/** Distinct Host headers remembered per table; an unbounded set of names must not grow memory. */
+const MAX_CACHED_HOSTS = 1024;
 
 export interface RouteMatch {
   backend: Backend;
@@ -38,6 +45,8 @@ export class RouteTable {
   private readonly wildcardHosts = new Map<string, PathRule[]>();
   private readonly anyHost: PathRule[] = [];
   private defaultBackend: Backend | undefined;
+  /** Host header -> the rule lists to try, most specific first. */
+  private readonly byHost = new Map<string, PathRule[][]>();
 
   /** Builds the table from the Ingresses this controller serves (already filtered by class). */
   constructor(ingresses: Ingress[]) {
@@ -72,19 +81,33 @@ export class RouteTable {
   }
 
   match(host: string, path: string): RouteMatch | undefined {
-    const h = stripPort(host).toLowerCase();
-    const pathOnly = path.split('?')[0]!;
-    const elements = splitPath(pathOnly);
-    const candidates = [
-      this.exactHosts.get(h),
-      h.includes('.') ? this.wildcardHosts.get(h.slice(h.indexOf('.') + 1)) : undefined,
-      this.anyHost,
-    ];
-    for (const rules of candidates) {
-      const hit = rules?.find((r) => (r.exact ? r.path === pathOnly : isPrefix(r.elements, elements)));
-      if (hit) return { backend: hit.backend, via: 'rule' };
-    }
+    const query = path.indexOf('?');
+    const pathOnly = query === -1 ? path : path.slice(0, query);
+    // A plain absolute path compares as a string; others (`//`, no leading `/`) element by element.
+    const plain = pathOnly.startsWith('/') && !pathOnly.includes('//');
+    let elements: string[] | undefined;
+    for (const rules of this.rulesFor(host))
+      for (const r of rules) {
+        const hit = r.exact
+          ? r.path === pathOnly
+          : plain
+            ? isPlainPrefix(r.prefix, pathOnly)
+            : isPrefix(r.elements, (elements ??= splitPath(pathOnly)));
+        if (hit) return { backend: r.backend, via: 'rule' };
+      }
     return this.defaultBackend ? { backend: this.defaultBackend, via: 'default' } : undefined;
+  }
+
+  private rulesFor(host: string): PathRule[][] {
+    let lists = this.byHost.get(host);
+    if (lists) return lists;
+    const h = stripPort(host).toLowerCase();
+    const exact = this.exactHosts.get(h);
+    const wildcard = h.includes('.') ? this.wildcardHosts.get(h.slice(h.indexOf('.') + 1)) : undefined;
+    lists = [exact, wildcard, this.anyHost].filter((l): l is PathRule[] => l !== undefined && l.length > 0);
+    if (this.byHost.size >= MAX_CACHED_HOSTS) this.byHost.clear();
+    this.byHost.set(host, lists);
+    return lists;
   }
 
   /** Every backend the table can send to (to know which Services to watch). */
@@ -97,7 +120,9 @@ export class RouteTable {
 }
 
 function pathRule(path: string, type: PathType, backend: Backend): PathRule {
-  return { path, elements: splitPath(path), exact: type === 'Exact', backend };
+  const elements = splitPath(path);
+  const prefix = elements.length === 0 ? '' : `/${elements.join('/')}`;
+  return { path, elements, prefix, exact: type === 'Exact', backend };
 }
 
 /** Longest path first; Exact before Prefix of the same path. */
@@ -110,6 +135,14 @@ function byPrecedence(a: PathRule, b: PathRule): number {
 /** `/foo//bar/` -> ['foo', 'bar']. */
 function splitPath(path: string): string[] {
   return path.split('/').filter((e) => e !== '');
+}
+
+/** Prefix by elements for a path with no empty elements: `/a` covers `/a`, `/a/` and `/a/b`. */
+function isPlainPrefix(prefix: string, path: string): boolean {
+  return (
+    prefix === '' ||
+    (path.startsWith(prefix) && (path.length === prefix.length || path.charCodeAt(prefix.length) === 47))
+  );
 }
 
 function isPrefix(prefix: string[], elements: string[]): boolean {

@@ -100,13 +100,16 @@ export async function startIngress(opts: IngressOptions, signal: AbortSignal): P
   const defaultCertificate = await selfSignedCertificate('Flotilla Ingress Default Certificate', [
     opts.address,
   ]);
+  const picker = new EndpointPicker(services.store, slices.store);
   const warned = new Set<string>();
   const secrets = new TlsSecrets(opts.client);
   const ourIngresses = () => ingresses.list().filter((i) => isOurIngress(i, classes.list()));
   const build = (): IngressState => {
     const ours = ourIngresses();
+    const routes = new RouteTable(ours);
+    picker.retain(routes.backends());
     return {
-      routes: new RouteTable(ours),
+      routes,
       certificates: new CertificateTable(
         ours,
         (key) => secrets.get(key),
@@ -140,7 +143,7 @@ export async function startIngress(opts: IngressOptions, signal: AbortSignal): P
 
   const proxy = new IngressProxy({
     state: () => state,
-    picker: new EndpointPicker(services.store, slices.store),
+    picker,
     defaultCertificate,
     logger,
   });

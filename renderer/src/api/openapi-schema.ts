@@ -47,6 +47,17 @@ export class SchemaSet {
     );
   }
 
+  /** The kinds one can write in this group-version (not their lists, not Status). */
+  kinds(apiVersion: string): string[] {
+    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+    const kinds = new Set<string>();
+    for (const s of Object.values(this.schemas))
+      for (const g of s['x-kubernetes-group-version-kind'] ?? [])
+        if (g.group === group && g.version === version && !g.kind.endsWith('List') && g.kind !== 'Status')
+          kinds.add(g.kind);
+    return [...kinds].sort();
+  }
+
   /**
    * Follows `$ref` and single-entry `allOf` (how a field with a description points at its type)
    * to the schema that has the type; the field's own description wins.
@@ -113,6 +124,14 @@ export class OpenApiCache {
       },
     );
     return this.index;
+  }
+
+  /** Every group-version the server documents, as apiVersion values (`v1`, `apps/v1`). */
+  async apiVersions(): Promise<string[]> {
+    return Object.keys(await this.paths())
+      .filter((k) => /^apis?\//.test(k))
+      .map((k) => k.replace(/^apis?\//, ''))
+      .sort();
   }
 
   /** The schemas of `apiVersion` (e.g. `apps/v1`); undefined when the server does not serve it. */

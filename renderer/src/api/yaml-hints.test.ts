@@ -94,6 +94,23 @@ describe('YAML schema hints', () => {
     expect(c.from).toBe(text.length - 2);
   });
 
+  it('offers the apiVersions the server serves, and the kinds of the chosen one', async () => {
+    const { cache } = cluster();
+    const v = 'apiVersion: ap';
+    expect((await completeAt(cache, v, v.length))!.options.map((o) => o.label)).toEqual(['apps/v1']);
+    const k = 'apiVersion: apps/v1\nkind: D';
+    const kinds = (await completeAt(cache, k, k.length))!;
+    expect(kinds.options.map((o) => o.label)).toEqual([
+      'ControllerRevision',
+      'DaemonSet',
+      'Deployment',
+      'ReplicaSet',
+      'StatefulSet',
+    ]);
+    expect(kinds.from).toBe(k.length - 1);
+    expect(kinds.options.find((o) => o.label === 'Deployment')!.description).toMatch(/declarative updates/);
+  });
+
   it('flags fields the schema does not have, but not inside free-form maps', async () => {
     const { cache } = cluster();
     const text = `${header}  labels: { any-key: x }\nspec:\n  replica: 2\n  template:\n    spec:\n      containers:\n        - name: a\n          imagee: x\n`;

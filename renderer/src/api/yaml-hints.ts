@@ -46,6 +46,10 @@ export async function completeAt(
   offset: number,
 ): Promise<Completions | undefined> {
   const ctx = completionContext(text, offset);
+  if (ctx.at === 'value' && ctx.path.length === 1) {
+    const head = await typeValues(cache, ctx.path[0]!, ctx.doc.apiVersion);
+    if (head) return { from: ctx.from, options: head };
+  }
   const found = await schemaOf(cache, ctx.doc);
   if (!found) return undefined;
   const { set, root } = found;
@@ -78,6 +82,30 @@ export async function completeAt(
       apply: insertion(set, name, field, ctx.column),
     }));
   return { from: ctx.from, options };
+}
+
+/** Values for a document's `apiVersion` (what the server serves) and `kind` (in that version). */
+async function typeValues(
+  cache: OpenApiCache,
+  field: string,
+  apiVersion: string | undefined,
+): Promise<FieldOption[] | undefined> {
+  const option = (label: string, description: string): FieldOption => ({
+    label,
+    type: 'string',
+    description,
+    required: true,
+    apply: label,
+  });
+  if (field === 'apiVersion')
+    return (await cache.apiVersions()).map((v) => option(v, `served by this cluster`));
+  if (field === 'kind' && apiVersion) {
+    const set = await cache.groupVersion(apiVersion);
+    return set
+      ?.kinds(apiVersion)
+      .map((k) => option(k, set.resolve(set.kind(apiVersion, k))?.description ?? ''));
+  }
+  return undefined;
 }
 
 /** Keys already written in the same map as the cursor's line (same column, same block). */

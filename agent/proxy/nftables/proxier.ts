@@ -6,7 +6,7 @@ import { ProxierBase, type ProxierBaseOptions, type SyncPlan } from '../proxier-
 import { isServiceObject } from './names.ts';
 import type { Nft } from './nft.ts';
 import { serviceObjects, type ServiceObjects } from './service-objects.ts';
-import { fullSyncText, partialSyncText } from './transaction.ts';
+import { fullSyncText, leftoverDeletes, partialSyncText } from './transaction.ts';
 
 export interface NftablesProxierOptions extends ProxierBaseOptions {
   nft: Nft;
@@ -35,14 +35,22 @@ export class NftablesProxier extends ProxierBase {
       // Unchanged services keep the objects the last sync built (the periodic full sync).
       for (const key of next.keys())
         written.set(key, (!changed.has(key) && this.written.get(key)) || objectsOf(key)!);
-      // One look at the kernel: our chains and sets left from before (a restart).
-      const existing = await this.opts.nft.listObjects();
-      text = fullSyncText({
-        services: written.values(),
-        nodePortIPs,
-        existingChains: existing.chains.filter(isServiceObject),
-        existingSets: existing.sets.filter(isServiceObject),
-      });
+      // One look at the kernel for our chains and sets left from before (a restart), while the
+      // rules are built; what it finds is deleted at the end of the same transaction.
+      const listing = this.opts.nft.listObjects();
+      listing.catch(() => {}); // awaited below; not unhandled while the rules are built
+      text = fullSyncText({ services: written.values(), nodePortIPs });
+      const existing = await listing;
+      const used = { chains: new Map<string, true>(), sets: new Map<string, true>() };
+      for (const objects of written.values()) {
+        for (const name of objects.chains.keys()) used.chains.set(name, true);
+        for (const name of objects.sets.keys()) used.sets.set(name, true);
+      }
+      text += leftoverDeletes(
+        existing.chains.filter(isServiceObject),
+        existing.sets.filter(isServiceObject),
+        used,
+      );
     } else {
       written = new Map(this.written);
       const changes = [];

@@ -49,9 +49,6 @@ export function fullSyncText(input: FullSyncInput): string {
     // `flush table` empties chains, not sets: the shared ones are rewritten whole.
     ...SHARED_SETS.map((s) => `flush ${s.kind} ${T} ${s.name}`),
   ];
-  // Leftovers are empty now (flushed) and unreferenced (the maps are empty): they can go.
-  for (const name of input.existingChains ?? []) if (!chains.has(name)) out.push(`delete chain ${T} ${name}`);
-  for (const name of input.existingSets ?? []) if (!sets.has(name)) out.push(`delete set ${T} ${name}`);
   out.push(
     `table ${FAMILY} ${TABLE} {`,
     ...baseChains(input).map((c) => chainBlock(c.name, c.rules, c.hook)),
@@ -60,6 +57,23 @@ export function fullSyncText(input: FullSyncInput): string {
     ...addElements(NODEPORT_IPS, nodePortIPs),
   );
   for (const [set, list] of elements) out.push(...addElements(set, list));
+  out.push(leftoverDeletes(input.existingChains ?? [], input.existingSets ?? [], { chains, sets }));
+  return out.join('\n');
+}
+
+/**
+ * Deletes for per-service chains and sets an earlier run left (after a restart), appended to a
+ * full sync: by then they are empty (flushed with the table) and nothing refers to them (the
+ * maps were rewritten without them). Ends with a newline.
+ */
+export function leftoverDeletes(
+  existingChains: Iterable<string>,
+  existingSets: Iterable<string>,
+  used: { chains: ReadonlyMap<string, unknown>; sets: ReadonlyMap<string, unknown> },
+): string {
+  const out: string[] = [];
+  for (const name of existingChains) if (!used.chains.has(name)) out.push(`delete chain ${T} ${name}`);
+  for (const name of existingSets) if (!used.sets.has(name)) out.push(`delete set ${T} ${name}`);
   out.push('');
   return out.join('\n');
 }

@@ -14,7 +14,7 @@ import {
 } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ProvisionError, type ProvisionedNode } from '../provision/provider.ts';
 import { sleep } from './node-bring-up.ts';
 import { readDesiredState, writeDesiredState, type DesiredState } from './desired-state.ts';
@@ -29,9 +29,7 @@ import {
 } from './progress.ts';
 import { providerFor } from './providers.ts';
 import { readSpec, specProblems, writeSpec, type ClusterSpec } from './spec.ts';
-
-const repoRoot = resolve(import.meta.dirname, '..', '..');
-const CLI = join(repoRoot, 'cli', 'bin.mjs');
+import { isSupervisorCommandLine, supervisorLauncher } from './supervisor-launcher.ts';
 
 export interface ClusterSummary {
   name: string;
@@ -256,7 +254,7 @@ export function supervisorPid(name: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('cluster') && cmdline.includes(name) ? pid : undefined;
+    return isSupervisorCommandLine(cmdline, name) ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -342,16 +340,15 @@ async function runSupervisorUntilReady(
 ): Promise<void> {
   const paths = clusterPaths(name);
   const log = openSync(paths.supervisorLog, 'a');
-  const child = spawn(
-    process.execPath,
-    [CLI, 'cluster', 'run', name, ...(mode === 'create' ? ['--create'] : [])],
-    {
-      detached: true,
-      stdio: ['ignore', log, log],
-      // Under Electron, execPath is the app: ELECTRON_RUN_AS_NODE makes it plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    },
-  );
+  // The CLI's Node, or the desktop app's own executable in supervisor mode (supervisor-launcher.ts).
+  const launcher = supervisorLauncher();
+  const child = spawn(launcher.command, launcher.args(name, mode), {
+    // Outlives whoever started it; on Windows without a console window of its own.
+    detached: true,
+    windowsHide: true,
+    stdio: ['ignore', log, log],
+    env: launcher.env ?? process.env,
+  });
   closeSync(log);
   child.unref();
   let exited = false;

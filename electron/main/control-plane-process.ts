@@ -1,6 +1,8 @@
 // Runs in an Electron utilityProcess: plain control-plane code, no Electron APIs. It starts the
 // control plane in the data directory main passes and reports where it is (or why it failed).
+import { setSupervisorLauncher } from '../../control-plane/cluster/supervisor-launcher.ts';
 import { startControlPlane } from '../../control-plane/serve.ts';
+import { appExecutableFromEnv, launcherFor } from './supervisor-mode.ts';
 
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -11,6 +13,9 @@ const dataDir = process.env['FLOTILLA_DATA_DIR'];
 
 async function main(): Promise<void> {
   if (!dataDir) throw new Error('FLOTILLA_DATA_DIR is not set');
+  // Clusters the app API creates or starts run in the app's executable, as main's do.
+  const app = appExecutableFromEnv(process.env);
+  if (app) setSupervisorLauncher(launcherFor(app));
   const cp = await startControlPlane({ dataDir, port: 0, controllers: {} });
   const ready = {
     type: 'ready',

@@ -50,6 +50,7 @@ import {
   isOwnPage,
   windowOptions,
 } from './security.ts';
+import { handleTerminals } from './terminal-ipc.ts';
 import { trayIcons } from './tray-icons.ts';
 import { trayIcon, trayMenu, trayTooltip, type PendingAction } from './tray-menu.ts';
 import { APP_EXECUTABLE_ENV, appExecutable, launcherFor } from './supervisor-mode.ts';
@@ -294,6 +295,12 @@ export function startDesktopApp(): void {
     protocol.handle(appScheme, serveApp);
     handle(channels.getControlPlane, controlPlaneInfo);
     handle(channels.retryControlPlane, () => controlPlane.retry());
+    // Terminals are WebSockets, which app:// cannot carry: main relays them over a MessagePort.
+    handleTerminals({
+      window: () => window,
+      session: () => session,
+      unavailable: () => controlPlaneInfo().summary,
+    });
     tray = new Tray(nativeImage.createFromDataURL(trayIcons.busy));
     controlPlane.start();
     Menu.setApplicationMenu(

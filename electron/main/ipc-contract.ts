@@ -10,7 +10,27 @@ export const channels = {
   retryControlPlane: 'flotilla:retry-control-plane',
   /** main -> renderer: the control plane's state changed (starting, running, restarting, failed). */
   controlPlaneChanged: 'flotilla:control-plane-changed',
+  /** renderer -> main, with one MessagePort: relay a terminal WebSocket (terminal-relay.ts). */
+  openTerminal: 'flotilla:open-terminal',
 } as const;
+
+/** What the preload sends with the port on `openTerminal`. */
+export interface TerminalRequest {
+  /** A terminal path on our origin: pods/exec or attach, a node shell, the local shell. */
+  path: string;
+  /** WebSocket subprotocols, e.g. v5.channel.k8s.io. */
+  protocols: string[];
+}
+
+/**
+ * The messages on a terminal's port (renderer/src/api/terminal-transport.ts mirrors them).
+ * `data` carries one whole binary WebSocket frame (its first byte is the channel) either way.
+ */
+export type TerminalMessage =
+  | { type: 'open'; protocol: string }
+  | { type: 'data'; data: Uint8Array }
+  /** main -> renderer: the WebSocket closed (or never opened: code 1006 and why); renderer -> main: close it. */
+  | { type: 'close'; code?: number; reason?: string };
 
 export interface ControlPlaneInfo {
   /** https://127.0.0.1:P: the API the renderer reaches through app:// (and kubectl directly). */
@@ -33,4 +53,10 @@ export interface FlotillaBridge {
   retryControlPlane(): Promise<void>;
   /** Calls back on every state change; returns the unsubscribe. */
   onControlPlaneChanged(listener: (info: ControlPlaneInfo) => void): () => void;
+  /**
+   * Opens a terminal WebSocket through main (which holds the session). The page receives its
+   * end of the MessagePort as a window `message` event: data `{ type: 'flotilla:terminal-port',
+   * id }` with the returned id, the port in `event.ports[0]`, speaking TerminalMessage.
+   */
+  openTerminal(path: string, protocols: string[]): string;
 }

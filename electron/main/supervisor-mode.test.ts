@@ -1,11 +1,12 @@
 // Supervisor mode: which argv makes the app a cluster supervisor, and how it then behaves.
 // Electron's binary cannot run on our build machines, so `app` is a stand-in recording what
 // is asked of it (StandInApp); the supervisor itself is the real one from control-plane/cluster.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSupervisor } from '../../control-plane/cluster/supervisor.ts';
+import { ensureAgentBundle } from '../../control-plane/provision/install/agent-bundle.ts';
 import {
   appExecutable,
   appExecutableFromEnv,
@@ -127,6 +128,16 @@ describe('runSupervisorMode', () => {
     expect([...app.listeners.keys()].sort()).toEqual(['before-quit', 'window-all-closed']);
     // The installer finds the packaged agent bundle through the environment.
     expect(process.env['FLOTILLA_AGENT_BUNDLE']).toBe(join('/opt/Flotilla/resources', 'agent', 'agent.mjs'));
+  });
+
+  it('hands the installer the packaged agent bundle as is, and names it when it is missing', async () => {
+    home = mkdtempSync(join(tmpdir(), 'flotilla-supervisor-mode-'));
+    const resources = join(home, 'resources');
+    process.env['FLOTILLA_AGENT_BUNDLE'] = packagedAgentBundle(resources);
+    await expect(ensureAgentBundle()).rejects.toThrow(/agent bundle .*resources\/agent\/agent.mjs .*missing/);
+    mkdirSync(join(resources, 'agent'), { recursive: true });
+    writeFileSync(packagedAgentBundle(resources), '// the agent');
+    expect(await ensureAgentBundle()).toBe(join(resources, 'agent', 'agent.mjs'));
   });
 
   it("turns Electron's own quit into the supervisor's graceful stop, then exits with its code", async () => {

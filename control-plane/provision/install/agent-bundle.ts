@@ -40,8 +40,18 @@ function sha256(file: string): string {
 
 let building: Promise<string> | undefined;
 
-/** The path of a current agent bundle, building it first if needed (once per process at a time). */
+/**
+ * The path of a current agent bundle, building it first if needed (once per process at a time).
+ * FLOTILLA_AGENT_BUNDLE names a prebuilt one, used as is: the packaged desktop app ships it as
+ * a resource and has neither the sources nor the build script (electron/main/supervisor-mode.ts).
+ */
 export async function ensureAgentBundle(): Promise<string> {
+  const prebuilt = process.env['FLOTILLA_AGENT_BUNDLE'];
+  if (prebuilt) {
+    if (!existsSync(prebuilt))
+      throw new Error(`the agent bundle ${prebuilt} (FLOTILLA_AGENT_BUNDLE) is missing`);
+    return prebuilt;
+  }
   if (agentBundleStaleReason() === undefined) return AGENT_BUNDLE;
   building ??= new Promise<string>((done, fail) => {
     execFile(process.execPath, [BUILD_SCRIPT], { cwd: repoRoot, timeout: 300_000 }, (error, _out, stderr) => {

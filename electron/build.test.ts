@@ -3,9 +3,10 @@
 // process is then run under plain Node: the control plane comes up from the bundle, and main's
 // app:// forwarding (login with the one-time link, then the session as a bearer) reaches it.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -71,5 +72,64 @@ describe('electron-vite build', () => {
     );
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout.trim())).toEqual({ type: 'failed', error: 'FLOTILLA_DATA_DIR is not set' });
+  }, 120_000);
+  it('the built main is a cluster supervisor under --flotilla-supervisor, before any of the desktop app', async () => {
+    // Electron's binary cannot run here: out/main/index.js runs under plain Node with a stand-in
+    // `electron` module (a loader hook) that records every use of Electron outside supervisor mode.
+    const dir = mkdtempSync(join(tmpdir(), 'flotilla-supervisor-bundle-'));
+    try {
+      const main = join(repoRoot, 'out/main/index.js');
+      const names = /^import \{([^}]*)\} from "electron";/m
+        .exec(readFileSync(main, 'utf8'))![1]!
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n && n !== 'app');
+      writeFileSync(
+        join(dir, 'electron.mjs'),
+        `const touched = [];
+const standIn = (name) => new Proxy(function () {}, {
+  get: (_, key) => (key === 'then' ? undefined : (touched.push(name + '.' + String(key)), standIn(name + '.' + String(key)))),
+  apply: () => void touched.push(name + '()'),
+  construct: () => (touched.push('new ' + name), {}),
+});
+const own = { isPackaged: true, dock: { hide() {} }, disableHardwareAcceleration() {}, on() { return app; },
+  exit(code) {
+    process.stdout.write(JSON.stringify({ code, touched, agentBundle: process.env.FLOTILLA_AGENT_BUNDLE }) + '\\n');
+    process.exit(code);
+  } };
+export const app = new Proxy(own, { get: (t, key) => (key in t ? t[key] : standIn('app')[key]) });
+${names.map((n) => `export const ${n} = standIn(${JSON.stringify(n)});`).join('\n')}
+`,
+      );
+      writeFileSync(
+        join(dir, 'register.mjs'),
+        `import { register } from 'node:module';
+process.resourcesPath = ${JSON.stringify(join(dir, 'resources'))};
+const hook = 'export async function resolve(s, c, next) { return s === "electron" ? { url: ' +
+  ${JSON.stringify(JSON.stringify(pathToFileURL(join(dir, 'electron.mjs')).href))} + ', shortCircuit: true } : next(s, c); }';
+register('data:text/javascript,' + encodeURIComponent(hook));
+`,
+      );
+      const run = await promisify(execFile)(
+        process.execPath,
+        ['--import', pathToFileURL(join(dir, 'register.mjs')).href, main, '--flotilla-supervisor', 'nowhere'],
+        { env: { ...process.env, FLOTILLA_HOME: dir }, timeout: 60_000 },
+      ).then(
+        (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+        (err: { code: number; stdout: string; stderr: string }) => err,
+      );
+      const lines = run.stdout.trim().split('\n');
+      const report = JSON.parse(lines.at(-1)!) as { code: number; touched: string[]; agentBundle: string };
+      // No such cluster: the supervisor says why and the process exits 1 ...
+      expect(run.code, run.stderr).toBe(1);
+      expect(report.code).toBe(1);
+      expect(run.stderr).toMatch(/the supervisor of nowhere cannot run/);
+      // ... having touched nothing of the desktop app: no scheme, lock, window, tray or menu.
+      expect(report.touched).toEqual([]);
+      // A packaged app's installer takes the agent bundle from its resources.
+      expect(report.agentBundle).toBe(join(dir, 'resources', 'agent', 'agent.mjs'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });

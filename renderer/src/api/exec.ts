@@ -2,6 +2,7 @@
 // protocol (v5.channel.k8s.io, v4 as fallback). Every binary frame starts with its channel:
 // 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 terminal size, 255 close (v5).
 import { kubernetesUrl } from './current-cluster.ts';
+import { openTerminalTransport } from './terminal-transport.ts';
 
 export interface ExecOptions {
   namespace: string;
@@ -42,13 +43,9 @@ export const execUrl = (o: ExecOptions) => kubernetesUrl(execPath(o));
 
 /**
  * Opens a terminal WebSocket: pods/exec, or a node shell from the app API (which speaks the
- * same channel layout).
+ * same channel layout). In the desktop app main relays it (terminal-transport.ts).
  */
 export function openTerminalSocket(path: string, h: ExecHandlers): ExecSession {
-  const url = new URL(path, location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
-  ws.binaryType = 'arraybuffer';
   const encoder = new TextEncoder();
   let status = '';
   const frame = (channel: number, data: Uint8Array) => {
@@ -57,26 +54,27 @@ export function openTerminalSocket(path: string, h: ExecHandlers): ExecSession {
     out.set(data, 1);
     return out;
   };
-  const pending: Uint8Array[] = [];
-  const write = (f: Uint8Array) => (ws.readyState === WebSocket.OPEN ? ws.send(f) : pending.push(f));
-  ws.onopen = () => {
-    pending.splice(0).forEach((f) => ws.send(f));
-    h.onOpen?.();
-  };
-  ws.onmessage = (e) => {
-    const bytes = new Uint8Array(e.data as ArrayBuffer);
-    if (bytes.length === 0) return;
-    const body = bytes.subarray(1);
-    if (bytes[0] === 1 || bytes[0] === 2) h.onOutput(body);
-    else if (bytes[0] === 3) {
-      const s = JSON.parse(new TextDecoder().decode(body)) as { status?: string; message?: string };
-      status = s.status === 'Success' ? 'exited' : (s.message ?? 'failed');
-    }
-  };
-  ws.onclose = (e) => h.onExit(status || (e.code === 1000 ? 'exited' : `connection closed (${e.code})`));
+  const transport = openTerminalTransport(path, ['v5.channel.k8s.io', 'v4.channel.k8s.io'], {
+    onOpen: () => h.onOpen?.(),
+    onFrame: (bytes) => {
+      if (bytes.length === 0) return;
+      const body = bytes.subarray(1);
+      if (bytes[0] === 1 || bytes[0] === 2) h.onOutput(body);
+      else if (bytes[0] === 3) {
+        const s = JSON.parse(new TextDecoder().decode(body)) as { status?: string; message?: string };
+        status = s.status === 'Success' ? 'exited' : (s.message ?? 'failed');
+      }
+    },
+    // The relay can say why a connection failed (a browser WebSocket cannot): show it.
+    onClose: (code, reason) =>
+      h.onExit(
+        status || (code === 1000 ? 'exited' : `connection closed (${code})${reason ? `: ${reason}` : ''}`),
+      ),
+  });
   return {
-    send: (data) => write(frame(0, typeof data === 'string' ? encoder.encode(data) : data)),
-    resize: (cols, rows) => write(frame(4, encoder.encode(JSON.stringify({ Width: cols, Height: rows })))),
-    close: () => ws.close(),
+    send: (data) => transport.send(frame(0, typeof data === 'string' ? encoder.encode(data) : data)),
+    resize: (cols, rows) =>
+      transport.send(frame(4, encoder.encode(JSON.stringify({ Width: cols, Height: rows })))),
+    close: () => transport.close(),
   };
 }

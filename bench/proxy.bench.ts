@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import { silentLogger } from '../api/client/index.ts';
 import { makeService, makeSlice } from '../agent/proxy/fixtures.ts';
-import { systemIptables } from '../agent/proxy/iptables.ts';
-import { systemNft } from '../agent/proxy/nftables/nft.ts';
+import type { Iptables } from '../agent/proxy/iptables.ts';
+import { parseObjects, type Nft } from '../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../agent/proxy/nftables/proxier.ts';
 import { serviceObjects } from '../agent/proxy/nftables/service-objects.ts';
 import { fullSyncText } from '../agent/proxy/nftables/transaction.ts';
@@ -59,11 +59,95 @@ function slice(i: number, generation = 0) {
   return makeSlice(`ns-${i % 50}`, `svc-${i}`, eps);
 }
 
-function proxierIn(mode: Mode, ns: ThrowawayNetns): ProxierBase {
+interface Measured {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  /** The command's user + system CPU time (the shell's `times`, 10 ms ticks): unlike wall time, not inflated by others' load. */
+  cpuMs: number;
+}
+
+/** Runs argv inside the namespace and measures it. */
+function runMeasured(ns: ThrowawayNetns, argv: string[], input: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(
+      'nsenter',
+      [`--net=/run/netns/${ns.name}`, 'sh', '-c', '"$@"; s=$?; times >&2; exit $s', 'sh', ...argv],
+      { stdio: 'pipe' },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const wallMs = performance.now() - started;
+      const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
+      const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : NaN;
+      // `times` prints the shell's own line, then its children's.
+      stderr = stderr.replace(/(\d+m[\d.]+s \d+m[\d.]+s\s*){2}$/, '');
+      resolve({ code, stdout, stderr, wallMs, cpuMs });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** The proxiers' nft and iptables, run through runMeasured so their CPU time adds up in `cpuMs`. */
+class MeasuredTools {
+  cpuMs = 0;
+  constructor(private readonly ns: ThrowawayNetns) {}
+
+  private async run(argv: string[], input = ''): Promise<Measured> {
+    const result = await runMeasured(this.ns, argv, input);
+    this.cpuMs += result.cpuMs;
+    return result;
+  }
+
+  private async ok(argv: string[], input = ''): Promise<string> {
+    const r = await this.run(argv, input);
+    if (r.code !== 0) throw new Error(`${argv[0]} failed (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
+    return r.stdout;
+  }
+
+  nft(): Nft {
+    return {
+      apply: async (text) => void (await this.ok(['nft', '-f', '-'], text)),
+      listObjects: async () =>
+        parseObjects(await this.ok(['nft', '-t', '-f', '-'], 'list chains ip\nlist sets ip\n')),
+      deleteTable: async () => (await this.run(['nft', 'delete', 'table', 'ip', 'kube-proxy'])).code === 0,
+    };
+  }
+
+  iptables(): Iptables {
+    return {
+      restore: async (text) =>
+        void (await this.ok(['iptables-restore', '-w', '--noflush', '--counters'], text)),
+      save: () => this.ok(['iptables-save']),
+      supportsRandomFully: async () => {
+        const r = await this.run([
+          'iptables',
+          '-w',
+          '-t',
+          'nat',
+          '-C',
+          'POSTROUTING',
+          '-j',
+          'MASQUERADE',
+          '--random-fully',
+        ]);
+        return r.code === 0 || /does a matching rule exist|Bad rule/i.test(r.stderr);
+      },
+    };
+  }
+}
+
+function proxierIn(mode: Mode, tools: MeasuredTools): ProxierBase {
   const base = { nodeName: 'node-1', clusterCIDR: CLUSTER_CIDR, logger: silentLogger };
   return mode === 'iptables'
-    ? new Proxier({ ...base, iptables: systemIptables({ netns: ns.name }) })
-    : new NftablesProxier({ ...base, nft: systemNft({ netns: ns.name }) });
+    ? new Proxier({ ...base, iptables: tools.iptables() })
+    : new NftablesProxier({ ...base, nft: tools.nft() });
 }
 
 /** What the proxier's full sync writes, built here for the raw baseline. */
@@ -74,29 +158,28 @@ function ruleText(mode: Mode, ports: ProxyServicePort[]): string {
   return fullSyncText({ services: ports.map((sp) => serviceObjects([sp], { clusterCIDR: CLUSTER_CIDR })) });
 }
 
-function restoreRaw(mode: Mode, ns: ThrowawayNetns, text: string): Promise<number> {
-  const args =
-    mode === 'iptables' ? ['iptables-restore', '-w', '--noflush', '--counters'] : ['nft', '-f', '-'];
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('nsenter', [`--net=/run/netns/${ns.name}`, ...args], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(performance.now() - started)
-        : reject(new Error(`${args[0]}: ${stderr.slice(0, 2000)}`)),
-    );
-    child.stdin.end(text);
-  });
+interface Cost {
+  ms: number;
+  cpuMs: number;
 }
 
-async function timed(fn: () => unknown): Promise<number> {
+async function restoreRaw(mode: Mode, ns: ThrowawayNetns, text: string): Promise<Cost> {
+  const argv =
+    mode === 'iptables' ? ['iptables-restore', '-w', '--noflush', '--counters'] : ['nft', '-f', '-'];
+  const r = await runMeasured(ns, argv, text);
+  if (r.code !== 0) throw new Error(`${argv[0]}: ${r.stderr.slice(0, 2000)}`);
+  return { ms: r.wallMs, cpuMs: r.cpuMs };
+}
+
+/** Wall time, and CPU time: this process's plus that of the tools it ran. */
+async function measured(tools: MeasuredTools, fn: () => Promise<unknown>): Promise<Cost> {
+  const cpu = process.cpuUsage();
+  const toolsBefore = tools.cpuMs;
   const started = performance.now();
   await fn();
-  return performance.now() - started;
+  const ms = performance.now() - started;
+  const own = process.cpuUsage(cpu);
+  return { ms, cpuMs: (own.user + own.system) / 1000 + tools.cpuMs - toolsBefore };
 }
 
 /** The rule generators run once before anything is timed, so the first size does not pay for the JIT. */
@@ -112,24 +195,25 @@ async function round(mode: Mode, services: number, text: string, proxyFirst: boo
   const proxyNs = createThrowawayNetns();
   const rawNs = createThrowawayNetns();
   try {
-    const proxier = proxierIn(mode, proxyNs);
+    const tools = new MeasuredTools(proxyNs);
+    const proxier = proxierIn(mode, tools);
     for (let i = 0; i < services; i++) {
       proxier.setService(service(i));
       proxier.setEndpointSlice(slice(i));
     }
     const pair = async () => {
       const raw = () => restoreRaw(mode, rawNs, text);
-      const proxy = () => timed(() => proxier.sync({ full: true }));
+      const proxy = () => measured(tools, () => proxier.sync({ full: true }));
       if (proxyFirst) {
-        const proxyMs = await proxy();
-        return { proxyMs, rawMs: await raw() };
+        const proxyCost = await proxy();
+        return { proxy: proxyCost, raw: await raw() };
       }
-      const rawMs = await raw();
-      return { proxyMs: await proxy(), rawMs };
+      const rawCost = await raw();
+      return { proxy: await proxy(), raw: rawCost };
     };
     const fresh = await pair();
     const again = await pair();
-    return { fresh, again, proxier, proxyNs, rawNs };
+    return { fresh, again, proxier, tools, proxyNs, rawNs };
   } catch (err) {
     proxyNs.remove();
     rawNs.remove();
@@ -137,54 +221,64 @@ async function round(mode: Mode, services: number, text: string, proxyFirst: boo
   }
 }
 
+type Round = Awaited<ReturnType<typeof round>>;
+
+/** Medians over the rounds; each ratio is the median of the rounds' own ratios (their two numbers were taken close together). */
+function summarize(rounds: Round[], pick: (r: Round) => { proxy: Cost; raw: Cost }) {
+  const med = (f: (r: Round) => number, digits = 1) => round1(median(rounds.map(f)), digits);
+  return {
+    proxySyncMs: med((r) => pick(r).proxy.ms),
+    rawRestoreMs: med((r) => pick(r).raw.ms),
+    ratio: med((r) => pick(r).proxy.ms / pick(r).raw.ms, 2),
+    ratios: rounds.map((r) => round1(pick(r).proxy.ms / pick(r).raw.ms, 2)),
+    proxyCpuMs: med((r) => pick(r).proxy.cpuMs),
+    rawCpuMs: med((r) => pick(r).raw.cpuMs),
+    cpuRatio: med((r) => pick(r).proxy.cpuMs / pick(r).raw.cpuMs, 2),
+  };
+}
+
 async function fullSync(mode: Mode, services: number) {
   const ports = Array.from({ length: services }, (_, i) => servicePortsOf(service(i), [slice(i)], 'node-1'))
     .flat()
     .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   const text = ruleText(mode, ports);
-  const rounds: Awaited<ReturnType<typeof round>>[] = [];
-  /** The namespaces of the round whose rules are still in place. */
-  let live: (typeof rounds)[number] | undefined;
+  const rounds: Round[] = [];
+  /** The round whose namespaces (and rules) are still in place. */
+  let live: Round | undefined;
   try {
     // Alternating which goes first cancels some of the drift in a shared machine's load.
     for (let r = 0; r < ROUNDS; r++) {
       live?.proxyNs.remove();
       live?.rawNs.remove();
       live = undefined;
-      const result = await round(mode, services, text, r % 2 === 1);
-      rounds.push(result);
-      live = result;
+      live = await round(mode, services, text, r % 2 === 1);
+      rounds.push(live);
     }
-    // With the last round's rules in place: one endpoint change at a time, end to end.
-    const { proxier } = rounds.at(-1)!;
-    const changeMs: number[] = [];
+    // With the last round's rules in place: one endpoint change at a time, from the change
+    // reaching the proxier to the kernel.
+    const { proxier, tools } = live!;
+    const changes: Cost[] = [];
     for (let c = 1; c <= CHANGES; c++) {
       const changed = slice((c * 37) % services, c);
-      changeMs.push(
-        await timed(() => {
+      changes.push(
+        await measured(tools, () => {
           proxier.setEndpointSlice(changed);
           return proxier.sync();
         }),
       );
     }
-    const summarize = (pick: (r: (typeof rounds)[number]) => { proxyMs: number; rawMs: number }) => ({
-      proxySyncMs: round1(median(rounds.map((r) => pick(r).proxyMs))),
-      rawRestoreMs: round1(median(rounds.map((r) => pick(r).rawMs))),
-      // Each round's two numbers were taken close together, under about the same load.
-      ratio: round1(median(rounds.map((r) => pick(r).proxyMs / pick(r).rawMs)), 2),
-      ratios: rounds.map((r) => round1(pick(r).proxyMs / pick(r).rawMs, 2)),
-    });
     return {
       mode,
       services,
       endpoints: services * 3,
       restoreBytes: text.length,
-      fresh: summarize((r) => r.fresh),
-      resync: summarize((r) => r.again),
+      fresh: summarize(rounds, (r) => r.fresh),
+      resync: summarize(rounds, (r) => r.again),
       endpointChangeMs: {
-        median: round1(median(changeMs)),
-        max: round1(Math.max(...changeMs)),
-        runs: changeMs.map((m) => round1(m)),
+        median: round1(median(changes.map((c) => c.ms))),
+        max: round1(Math.max(...changes.map((c) => c.ms))),
+        runs: changes.map((c) => round1(c.ms)),
+        cpuMedian: round1(median(changes.map((c) => c.cpuMs))),
       },
     };
   } finally {
@@ -203,7 +297,7 @@ export default async function proxyBench() {
   const summary = runs
     .map(
       (r) =>
-        `${r.mode} ${r.services} svc: full sync x${r.fresh.ratio} of raw (${r.fresh.proxySyncMs} vs ${r.fresh.rawRestoreMs} ms; resync x${r.resync.ratio}), one endpoint change ${r.endpointChangeMs.median} ms median`,
+        `${r.mode} ${r.services} svc: full sync x${r.fresh.ratio} of raw (${r.fresh.proxySyncMs} vs ${r.fresh.rawRestoreMs} ms; CPU x${r.fresh.cpuRatio}; resync x${r.resync.ratio}, CPU x${r.resync.cpuRatio}), one endpoint change ${r.endpointChangeMs.median} ms median (${r.endpointChangeMs.cpuMedian} ms CPU)`,
     )
     .join('; ');
   return { summary, targets: TARGETS, skipped: SKIPPED, runs };

@@ -1,7 +1,7 @@
 // Chain names exactly as upstream kube-proxy makes them (pkg/proxy/iptables/proxier.go), so the
 // KUBE-SVC-… a learner sees here is the one a real cluster would show for the same service:
 // the first 16 characters of base32(sha256(servicePortName + protocol [+ endpoint])).
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -26,7 +26,7 @@ function base32(bytes: Uint8Array): string {
 /** base32(sha256(text)): the hash both modes put in their chain names (nftables keeps 8 characters). */
 export function hashBase32(text: string, length: number): string {
   // Only the bytes the first `length` characters come from: 5 bits per character.
-  const digest = createHash('sha256').update(text).digest();
+  const digest = hash('sha256', text, 'buffer');
   return base32(digest.subarray(0, Math.ceil((length * 5) / 8))).slice(0, length);
 }
 

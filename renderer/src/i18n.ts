@@ -129,6 +129,11 @@ const en = {
   'logs.previous': 'Previous match',
   'logs.next': 'Next match',
   'logs.download': 'Download',
+  'controlPlane.starting': 'Starting the control plane…',
+  'controlPlane.startingAttempt': 'Starting the control plane (attempt {n})…',
+  'controlPlane.restarting': 'The control plane stopped; restarting (attempt {n}): {error}',
+  'controlPlane.failed': 'The control plane cannot start: {error}',
+  'controlPlane.retry': 'Retry',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -255,6 +260,11 @@ const zh: Partial<Record<MessageKey, string>> = {
   'logs.previous': '上一个匹配',
   'logs.next': '下一个匹配',
   'logs.download': '下载',
+  'controlPlane.starting': '正在启动控制平面…',
+  'controlPlane.startingAttempt': '正在启动控制平面（第 {n} 次尝试）…',
+  'controlPlane.restarting': '控制平面已停止，正在重启（第 {n} 次尝试）：{error}',
+  'controlPlane.failed': '控制平面无法启动：{error}',
+  'controlPlane.retry': '重试',
 };
 
 const dictionaries: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zh };

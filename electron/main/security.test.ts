@@ -75,4 +75,15 @@ describe('desktop window security', () => {
   it('keeps every IPC channel in our own namespace', () => {
     expect(Object.values(channels).every((c) => c.startsWith('flotilla:'))).toBe(true);
   });
+
+  it('has exactly the IPC channels the preload exposes (a new one needs its sender check)', () => {
+    // openTerminal is an ipcMain.on message carrying a MessagePort: terminal-ipc.ts checks the
+    // sender with ipcSenderAllowed and terminal-relay.ts relays terminal paths only.
+    expect(Object.keys(channels).sort()).toEqual([
+      'controlPlaneChanged',
+      'getControlPlane',
+      'openTerminal',
+      'retryControlPlane',
+    ]);
+  });
 });

@@ -150,6 +150,26 @@ describe('terminal relay (main <-> control plane WebSocket over a MessagePort)',
     await page.closed;
   });
 
+  it('closes the WebSocket when the page goes away without a word (reload, window closed)', async () => {
+    const page = openTerminal({ request: { path: '/app/v1/local-shell', protocols }, session });
+    await page.next('the prompt', () => page.output().length > 0);
+    page.port.postMessage({ type: 'data', data: frame(0, 'echo shell-pid-$$\n') });
+    await page.next('the pid', () => /shell-pid-\d+/.test(page.output()));
+    const pid = Number(/shell-pid-(\d+)/.exec(page.output())![1]);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    page.port.close();
+    // The control plane ends the shell when its WebSocket closes: no shell is left behind.
+    await expect.poll(alive, { timeout: 30_000, interval: 200 }).toBe(false);
+  });
+
   it('says why the control plane refused the WebSocket', async () => {
     const page = openTerminal({
       request: { path: '/app/v1/local-shell', protocols },

@@ -3,7 +3,7 @@
 // process is then run under plain Node: the control plane comes up from the bundle, and main's
 // app:// forwarding (login with the one-time link, then the session as a bearer) reaches it.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,6 +128,12 @@ register('data:text/javascript,' + encodeURIComponent(hook));
       expect(report.touched).toEqual([]);
       // A packaged app's installer takes the agent bundle from its resources.
       expect(report.agentBundle).toBe(join(dir, 'resources', 'agent', 'agent.mjs'));
+      // Every provider is in the bundle (a packaged app has no provision/ sources to load).
+      const bundled = readdirSync(join(repoRoot, 'out/main/chunks'))
+        .map((f) => readFileSync(join(repoRoot, 'out/main/chunks', f), 'utf8'))
+        .join('\n');
+      for (const provider of ['MultipassProvider', 'VirtualBoxProvider', 'SshHostProvider'])
+        expect(bundled, provider).toMatch(new RegExp(`class ${provider}\\b`));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,15 +1,15 @@
 // Provider name -> NodeProvider. netns lives here; the VM and SSH-host providers are loaded
-// from their folders when they are there (PROVIDERS builds them), each exporting a class.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// from their folders on first use, each exporting a class. The imports are literal so a bundle
+// (the desktop app's main, electron-vite) carries them: it has no provision/ folder beside it.
 import { NetnsProvider } from '../provision/netns-provider.ts';
 import { ProvisionError, type NodeProvider } from '../provision/provider.ts';
 import { imageCacheDir } from './paths.ts';
 
-const EXTERNAL: Record<string, { file: string; exportName: string }> = {
-  multipass: { file: 'multipass/provider.ts', exportName: 'MultipassProvider' },
-  virtualbox: { file: 'virtualbox/provider.ts', exportName: 'VirtualBoxProvider' },
-  ssh: { file: 'ssh-host/provider.ts', exportName: 'SshHostProvider' },
+type ProviderModule = Record<string, (new () => NodeProvider) | undefined>;
+const EXTERNAL: Record<string, { load: () => Promise<unknown>; exportName: string }> = {
+  multipass: { load: () => import('../provision/multipass/provider.ts'), exportName: 'MultipassProvider' },
+  virtualbox: { load: () => import('../provision/virtualbox/provider.ts'), exportName: 'VirtualBoxProvider' },
+  ssh: { load: () => import('../provision/ssh-host/provider.ts'), exportName: 'SshHostProvider' },
 };
 
 export interface ProviderSettings {
@@ -33,10 +33,7 @@ export async function providerFor(name: string, settings: ProviderSettings = {})
       'use netns, multipass, virtualbox or ssh',
     );
   }
-  const file = join(import.meta.dirname, '..', 'provision', external.file);
-  const Provider = existsSync(file)
-    ? ((await import(file)) as Record<string, new () => NodeProvider>)[external.exportName]
-    : undefined;
+  const Provider = ((await external.load()) as ProviderModule)[external.exportName];
   if (!Provider) {
     throw new ProvisionError(
       'create node',

@@ -15,6 +15,7 @@ import { buildImageArchive } from '../resources/images/build.ts';
 
 const PODS = 50;
 const NODES_FOR_CREATE = 3;
+const SETTLE_MS = 15_000;
 
 export default async function bench() {
   const support = netnsSupport();
@@ -42,6 +43,11 @@ export default async function bench() {
     }
     const agentRssMiB = nodes.map((node) => agentRss(node));
     const agentPrivateMiB = nodes.map((node) => agentPrivateMemory(node));
+    // The numbers above are taken right after the burst, garbage and all; these once the pods
+    // have been running a while (the agent's steady state with its pods).
+    await new Promise((done) => setTimeout(done, SETTLE_MS));
+    const agentRssSettledMiB = nodes.map((node) => agentRss(node));
+    const agentPrivateSettledMiB = nodes.map((node) => agentPrivateMemory(node));
     const overhead = {
       p50: ratio(api.p50Ms, raw.p50Ms),
       p99: ratio(api.p99Ms, raw.p99Ms),
@@ -56,16 +62,19 @@ export default async function bench() {
       summary:
         `${PODS} pods on 2 nodes create->Running p50 ${api.p50Ms} ms p99 ${api.p99Ms} ms; raw CRI p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms ` +
         `(x${overhead.p50} / x${overhead.p99}); agent RSS ${agentRssMiB.join(', ')} MiB ` +
-        `(own ${agentPrivateMiB.join(', ')}); ` +
+        `(own ${agentPrivateMiB.join(', ')}); ${SETTLE_MS / 1000} s later ${agentRssSettledMiB.join(', ')} MiB ` +
+        `(own ${agentPrivateSettledMiB.join(', ')}); ` +
         `cluster create (${NODES_FOR_CREATE} nodes Ready) ${createSeconds.toFixed(1)} s`,
       pods: PODS,
       api,
       rawCri: raw,
       overheadRatio: overhead,
       agentRssMiB,
+      agentRssSettledMiB,
       clusterCreateSeconds: createSeconds,
       createSteps,
       agentPrivateMiB,
+      agentPrivateSettledMiB,
       targets,
     };
   } finally {

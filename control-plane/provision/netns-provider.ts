@@ -108,7 +108,9 @@ export class NetnsProvider implements NodeProvider {
         cniBinDir: CNI_BIN_DIR,
         registryConfigDir: containerdPaths(node.nodeDir).registryConfigDir,
         cgroupParent: node.cgroupParent,
-        nodeBinary: process.execPath,
+        // This computer's Node, unless this is the desktop app's executable (a cluster
+        // supervisor in Electron, which cannot run the agent): then the installer ships one.
+        ...(process.versions['electron'] ? {} : { nodeBinary: process.execPath }),
         installPackages: false,
       },
       state: { ...state },

@@ -2,21 +2,13 @@
 // inside each node's network namespace with proxy.mode iptables. Clients are real pods (busybox
 // wget through CRI exec) and the host; answers name the pod that served them.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CriClient } from '../../agent/kubelet/cri/index.ts';
-import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
-import { CLUSTER_CIDR, createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
-import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import {
-  pidOfContainer,
-  startAgentInNetns,
-  writeProxyAgentConfig,
-  type NetnsAgent,
-} from './agent-in-netns.ts';
+import { BUSYBOX_IMAGE } from '../helpers/images.ts';
+import { netnsSkipReason } from '../helpers/netns.ts';
+import { waitFor } from '../helpers/server.ts';
+import { pidOfContainer, startAgentInNetns } from './agent-in-netns.ts';
+import { run, startProxyCluster, type ProxyCluster } from './proxy-cluster.ts';
 
 const LONG = 180_000;
 /** One step's wait inside a test: shorter than the test, so a failure says which step and shows the logs. */
@@ -24,105 +16,22 @@ const PHASE = 60_000;
 const udpPeer = resolve(import.meta.dirname, 'udp-peer.mjs');
 
 describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', () => {
-  let cluster: TestCluster;
-  let server: TestServer;
-  const agents: NetnsAgent[] = [];
-  const cris: CriClient[] = [];
-  let dir: string;
+  let pc: ProxyCluster;
   const udpServers: ReturnType<typeof spawn>[] = [];
-
-  const kubectl = (args: string[], input?: string) => server.kubectl(args, input ? { input } : undefined);
-  async function getJson(args: string[]): Promise<any> {
-    const res = await kubectl([...args, '-o', 'json']);
-    return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-  }
-  async function apply(...objects: object[]): Promise<void> {
-    const res = await kubectl(
-      ['apply', '-f', '-'],
-      objects.map((o) => `---\n${JSON.stringify(o)}\n`).join(''),
-    );
-    expect(res.stderr).toBe('');
-  }
-  const agentLogs = () => agents.map((a, i) => `--- node-${i + 1}:\n${a.output.slice(-2500)}`).join('\n');
-
-  const pod = (
-    name: string,
-    node: number,
-    labels: Record<string, string>,
-    image = HTTPD_IMAGE,
-    command?: string[],
-  ) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default', labels },
-    spec: {
-      nodeName: cluster.nodes[node - 1]!.name,
-      terminationGracePeriodSeconds: 1,
-      containers: [{ name: 'main', image, imagePullPolicy: 'Never', ...(command ? { command } : {}) }],
-    },
-  });
-  const service = (name: string, spec: Record<string, unknown>) => ({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name, namespace: 'default' },
-    spec: { ports: [{ port: 80, targetPort: 80 }], ...spec },
-  });
-
-  async function running(name: string): Promise<any> {
-    return waitFor(
-      async () => {
-        const p = await getJson(['get', 'pod', name]);
-        return p?.status?.containerStatuses?.[0]?.state?.running && p.status.podIP ? p : undefined;
-      },
-      LONG,
-      `pod ${name} running\n${agentLogs()}`,
-    );
-  }
-  async function clusterIP(name: string): Promise<string> {
-    return (await getJson(['get', 'service', name])).spec.clusterIP;
-  }
-
-  /** Runs a shell command in the client pod (on node-2) and returns its output. */
-  async function inClient(script: string): Promise<string> {
-    const p = await getJson(['get', 'pod', 'client']);
-    const id = p.status.containerStatuses[0].containerID.replace('containerd://', '');
-    const res = await cris[1]!.execSync(id, ['sh', '-c', script], 120);
-    return res.stdout.toString() + res.stderr.toString();
-  }
-  /** `n` requests to http://ip:port from the client pod; the name of each answering pod, or the error. */
-  async function fetchFromClient(ip: string, port: number, n: number): Promise<string[]> {
-    const out = await inClient(
-      `for i in $(seq ${n}); do timeout 10 wget -qO- http://${ip}:${port}/ 2>&1 || echo FAILED; done`,
-    );
-    return out
-      .trim()
-      .split('\n')
-      .map((l) => l.replace(/^hello from /, ''));
-  }
-  function fetchFromHost(ip: string, port: number): Promise<string> {
-    return new Promise((ok, fail) => {
-      const req = request({ host: ip, port, path: '/', timeout: 10_000 }, (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (c: string) => (body += c));
-        res.on('end', () => ok(body.trim().replace(/^hello from /, '')));
-      });
-      req.on('timeout', () => req.destroy(new Error('timeout')));
-      req.on('error', fail);
-      req.end();
-    });
-  }
+  const kubectl = (args: string[], input?: string) => pc.kubectl(args, input);
+  const getJson = (args: string[]) => pc.getJson(args);
+  const apply = (...objects: object[]) => pc.apply(...objects);
+  const agentLogs = () => pc.agentLogs();
+  const pod = (...args: Parameters<ProxyCluster['pod']>) => pc.pod(...args);
+  const service = (name: string, spec: Record<string, unknown>) => pc.service(name, spec);
+  const running = (name: string) => pc.running(name, LONG);
+  const clusterIP = (name: string) => pc.clusterIP(name);
+  /** `n` requests to http://ip:port from the client pod (on node-2). */
+  const fetchFromClient = (ip: string, port: number, n: number) => pc.fetchFromPod('client', ip, port, n);
+  const fetchFromHost = (ip: string, port: number) => pc.fetchFromHost(ip, port);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-proxy-test-'));
-    cluster = await createTestCluster({ nodes: 2, withTestImages: true });
-    server = await startServer({ args: ['--address', cluster.gateway] });
-    for (const node of cluster.nodes) {
-      // Each node keeps the podCIDR the netns cluster routed for it (setPodRoutes, host-gw):
-      // node IPAM could hand out others, which the routes between nodes would not match.
-      const config = writeProxyAgentConfig(node, server.kubeconfig, dir, CLUSTER_CIDR, node.podCIDR!);
-      agents.push(startAgentInNetns(node, config));
-      cris.push(new CriClient(node.containerdSocket));
-    }
+    pc = await startProxyCluster({ nodes: 2, mode: 'iptables' });
     await apply(
       pod('client', 2, { role: 'client' }, BUSYBOX_IMAGE, ['sleep', '3600']),
       pod('web-1', 1, { app: 'web' }),
@@ -135,18 +44,14 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
 
   afterAll(async () => {
     for (const s of udpServers) s.kill('SIGKILL');
-    for (const a of agents) await a.stop();
-    for (const c of cris) c.close();
-    await server?.stop();
-    await cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await pc?.stop();
   }, 300_000);
 
   it(
     'programs the upstream chains in each node, visible with iptables -t nat -L',
     async () => {
       const ip = await clusterIP('web');
-      for (const node of cluster.nodes) {
+      for (const node of pc.cluster.nodes) {
         const listing = await waitFor(
           async () => {
             const out = await run('nsenter', [
@@ -203,7 +108,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
       await running('solo');
       const nodePort = (await getJson(['get', 'service', 'solo'])).spec.ports[0].nodePort;
       expect(nodePort).toBeGreaterThanOrEqual(30000);
-      for (const node of cluster.nodes) {
+      for (const node of pc.cluster.nodes) {
         const answer = await waitFor(
           () => fetchFromHost(node.nodeIp, nodePort).catch(() => undefined),
           LONG,
@@ -344,7 +249,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
     'restarting the agent keeps traffic flowing and converges to the same rules',
     async () => {
       const ip = await clusterIP('web');
-      const node2 = cluster.nodes[1]!;
+      const node2 = pc.cluster.nodes[1]!;
       const save = () =>
         run('nsenter', [`--net=/run/netns/${node2.namespace}`, 'iptables-save', '-t', 'nat']);
       const rulesOf = (text: string) =>
@@ -354,12 +259,12 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
           .sort();
       const before = rulesOf(await save());
       const during = fetchFromClient(ip, 80, 40);
-      await agents[1]!.kill9();
-      const config = join(dir, `agent-${node2.name}.yaml`);
-      agents[1] = startAgentInNetns(node2, config);
+      await pc.agents[1]!.kill9();
+      const config = join(pc.dir, `agent-${node2.name}.yaml`);
+      pc.agents[1] = startAgentInNetns(node2, config);
       expect((await during).filter((a) => a !== 'web-3' && a !== 'web-4')).toEqual([]);
       await waitFor(
-        async () => (/iptables synced full=true/.test(agents[1]!.output) ? true : undefined),
+        async () => (/iptables synced full=true/.test(pc.agents[1]!.output) ? true : undefined),
         LONG,
         `restarted agent synced\n${agentLogs()}`,
       );
@@ -369,15 +274,3 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on netns nodes', ()
     LONG,
   );
 });
-
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? ok(out) : fail(new Error(`${cmd} ${args.join(' ')}: ${err}`))));
-  });
-}

@@ -1,10 +1,11 @@
 // Supervisor mode: which argv makes the app a cluster supervisor, and how it then behaves.
 // Electron's binary cannot run on our build machines, so `app` is a stand-in recording what
 // is asked of it (StandInApp); the supervisor itself is the real one from control-plane/cluster.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runSupervisor } from '../../control-plane/cluster/supervisor.ts';
 import { ensureAgentBundle } from '../../control-plane/provision/install/agent-bundle.ts';
 import {
@@ -165,5 +166,23 @@ describe('runSupervisorMode', () => {
     } finally {
       process.off('SIGTERM', onSigterm);
     }
+  });
+});
+
+describe('the package (electron-builder.yml)', () => {
+  const config = parse(readFileSync(resolve(import.meta.dirname, '../../electron-builder.yml'), 'utf8')) as {
+    electronFuses: Record<string, boolean>;
+    extraResources: { from: string; to: string }[];
+    npmRebuild: boolean;
+  };
+
+  it('ships the agent bundle where supervisor mode looks for it, with runAsNode off', () => {
+    const resources = '/r';
+    const shipped = config.extraResources.map((r) => join(resources, r.to));
+    expect(shipped).toContain(packagedAgentBundle(resources));
+    expect(config.extraResources.find((r) => r.to === 'agent/agent.mjs')?.from).toBe('dist/agent/agent.mjs');
+    // Why supervisors need supervisor mode at all.
+    expect(config.electronFuses['runAsNode']).toBe(false);
+    expect(config.npmRebuild).toBe(true);
   });
 });

@@ -4,7 +4,7 @@
 // Each pick starts at the next candidate (round robin), so the proxy can move on when one
 // refuses. The candidate list is computed once per Service/EndpointSlice version and reused
 // while the informer cache holds the same objects (informers replace objects, never edit them),
-// so a request costs two map lookups here, not a walk over every endpoint.
+// so a request costs a few map lookups here, not a walk over every endpoint.
 import type { Store } from '../../api/client/index.ts';
 import type { ServiceObject, SliceObject } from '../dns/cluster-records.ts';
 import type { Backend } from './routes.ts';
@@ -23,6 +23,8 @@ export interface Picked {
 export type PickResult = Picked | { error: string };
 
 interface Candidates {
+  /** `namespace/service`, the store key. */
+  key: string;
   service: ServiceObject | undefined;
   slices: SliceObject[];
   result: { targets: readonly Target[] } | { error: string };
@@ -30,7 +32,8 @@ interface Candidates {
 }
 
 export class EndpointPicker {
-  private readonly cache = new Map<string, Candidates>();
+  /** Per backend of the current routes (route tables are rebuilt, so entries go with them). */
+  private readonly cache = new WeakMap<Backend, Candidates>();
 
   /** The stores need the `service` index of agent/dns/cluster-records.ts's sliceIndexers. */
   constructor(
@@ -39,14 +42,13 @@ export class EndpointPicker {
   ) {}
 
   pick(b: Backend): PickResult {
-    const key = `${b.namespace}/${b.service}`;
-    const cacheKey = `${key}:${b.port}`;
-    const service = this.services.get(key);
-    const slices = this.slices.byIndex('service', key);
-    let c = this.cache.get(cacheKey);
-    if (!c || c.service !== service || !sameObjects(c.slices, slices)) {
-      c = { service, slices, result: candidates(key, b.port, service, slices), turn: c?.turn ?? 0 };
-      this.cache.set(cacheKey, c);
+    let c = this.cache.get(b);
+    if (!c || !this.current(c)) {
+      const key = c?.key ?? `${b.namespace}/${b.service}`;
+      const service = this.services.get(key);
+      const slices = this.slices.byIndex('service', key);
+      c = { key, service, slices, result: candidates(key, b.port, service, slices), turn: c?.turn ?? 0 };
+      this.cache.set(b, c);
     }
     if ('error' in c.result) return c.result;
     const targets = c.result.targets;
@@ -55,10 +57,14 @@ export class EndpointPicker {
     return { targets, start };
   }
 
-  /** Forgets backends no route uses any more (call when the routes change). */
-  retain(backends: Backend[]): void {
-    const keep = new Set(backends.map((b) => `${b.namespace}/${b.service}:${b.port}`));
-    for (const k of this.cache.keys()) if (!keep.has(k)) this.cache.delete(k);
+  /** Whether the informer cache still holds the very objects the candidates came from. */
+  private current(c: Candidates): boolean {
+    if (this.services.get(c.key) !== c.service) return false;
+    const keys = this.slices.indexKeys('service', c.key);
+    if (keys.size !== c.slices.length) return false;
+    let i = 0;
+    for (const k of keys) if (this.slices.get(k) !== c.slices[i++]) return false;
+    return true;
   }
 }
 
@@ -86,10 +92,4 @@ function candidates(
   if (targets.length === 0) return { error: `no ready endpoints for service ${key} port ${servicePort}` };
   targets.sort((x, y) => (x.host < y.host ? -1 : x.host > y.host ? 1 : x.port - y.port));
   return { targets };
-}
-
-function sameObjects<T>(a: T[], b: T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

@@ -20,6 +20,12 @@ const hopByHop = new Set([
   'upgrade',
 ]);
 
+/**
+ * Lengths of the names above and below, and of Content-Length: a name of another length needs no
+ * lowercasing to be told apart from them.
+ */
+const droppedLengths = new Set<number>();
+
 /** Headers we set for the backend; the client's copies are dropped. */
 const ours = new Set([
   'x-forwarded-for',
@@ -29,16 +35,38 @@ const ours = new Set([
   'x-forwarded-proto',
 ]);
 
-/** The client's request headers as the backend should get them. */
+for (const name of [...hopByHop, ...ours, 'content-length']) droppedLengths.add(name.length);
+
+/** Whether the client's header goes to the backend. */
+function forwarded(name: string, named: Set<string> | undefined): boolean {
+  if (named === undefined && !droppedLengths.has(name.length)) return true;
+  const lower = name.toLowerCase();
+  return !hopByHop.has(lower) && !ours.has(lower) && !named?.has(lower);
+}
+
+/**
+ * The request line and headers for the backend as one string (one write): the same headers as
+ * upstreamRequestHeaders, without building the list.
+ */
+export function upstreamRequestHead(req: IncomingMessage, scheme: 'http' | 'https', host?: string): string {
+  const raw = req.rawHeaders;
+  const named = connectionNamed(req.headers.connection);
+  let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
+  for (let i = 0; i < raw.length; i += 2)
+    if (forwarded(raw[i]!, named)) head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+  if (host !== undefined) head += `Host: ${host}\r\n`;
+  if (req.headers['transfer-encoding'] !== undefined) head += 'Transfer-Encoding: chunked\r\n';
+  const client = clientAddress(req);
+  const prior = req.headers['x-forwarded-for'];
+  return `${head}X-Forwarded-For: ${prior ? `${prior}, ${client}` : client}\r\nX-Real-IP: ${client}\r\nX-Forwarded-Host: ${req.headers.host ?? ''}\r\nX-Forwarded-Port: ${req.socket.localPort ?? ''}\r\nX-Forwarded-Proto: ${scheme}\r\n\r\n`;
+}
+
+/** The client's request headers as the backend should get them, as a list. */
 export function upstreamRequestHeaders(req: IncomingMessage, scheme: 'http' | 'https'): string[] {
   const raw = req.rawHeaders;
   const named = connectionNamed(req.headers.connection);
   const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!.toLowerCase();
-    if (hopByHop.has(name) || ours.has(name) || named?.has(name)) continue;
-    out.push(raw[i]!, raw[i + 1]!);
-  }
+  for (let i = 0; i < raw.length; i += 2) if (forwarded(raw[i]!, named)) out.push(raw[i]!, raw[i + 1]!);
   // node:http frames a body itself; a chunked one must stay chunked (a GET has no default).
   if (req.headers['transfer-encoding'] !== undefined) out.push('Transfer-Encoding', 'chunked');
   const client = clientAddress(req);
@@ -70,6 +98,10 @@ export function downstreamResponseHeaders(raw: string[]): ResponseHead {
   let streamed = true;
   let connection: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
+    if (!droppedLengths.has(raw[i]!.length)) {
+      out.push(raw[i]!, raw[i + 1]!);
+      continue;
+    }
     const name = raw[i]!.toLowerCase();
     if (name === 'content-length') streamed = false;
     if (name === 'connection') connection = raw[i + 1];

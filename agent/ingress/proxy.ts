@@ -23,8 +23,13 @@ import { silentLogger, type Logger } from '../../api/client/index.ts';
 import type { CertificateTable } from './certificates.ts';
 import type { PemPair } from './self-signed.ts';
 import type { EndpointPicker, Picked, Target } from './endpoint-picker.ts';
-import { UpstreamPool, type Exchange, type UpstreamRequest } from './upstream.ts';
-import { downstreamResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.ts';
+import type { ResponseHead } from './response-parser.ts';
+import { UpstreamPool, type Exchange, type ExchangeHandlers, type UpstreamRequest } from './upstream.ts';
+import {
+  downstreamResponseHeaders,
+  upstreamRequestHead,
+  upstreamRequestHeaders,
+} from './forwarded-headers.ts';
 import type { RouteTable } from './routes.ts';
 
 export interface IngressState {
@@ -122,63 +127,7 @@ export class IngressProxy {
       res.writeHead(route.status, { 'content-type': 'text/plain; charset=utf-8' }).end(route.body);
       return;
     }
-    const { targets, start } = route;
-    const withBody = hasBody(req);
-    const headers = upstreamRequestHeaders(req, scheme);
-    const request: UpstreamRequest = {
-      head: requestHead(req, headers),
-      body: withBody ? req : undefined,
-      chunked: req.headers['transfer-encoding'] !== undefined,
-      headMethod: req.method === 'HEAD',
-      idempotent: idempotent.has(req.method ?? ''),
-    };
-    let exchange: Exchange | undefined;
-    res.once('close', () => {
-      // The client left before the answer ended: stop the backend's work too.
-      if (!res.writableFinished) exchange?.abort();
-    });
-    const resume = () => exchange?.resume();
-    const attempt = (tried: number) => {
-      const target = targets[(start + tried) % targets.length]!;
-      if (req.headers.host === undefined)
-        request.head = requestHead(req, [...headers, 'Host', hostPort(target)]);
-      exchange = this.upstream.exchange(target, request, {
-        onHead: (head) => {
-          const out = downstreamResponseHeaders(head.headers);
-          res.writeHead(head.status, head.statusMessage, out.headers);
-          // A streamed answer may take long for its first bytes: send the head now. Others go
-          // out with the first body chunk, one packet fewer.
-          if (out.streamed) res.flushHeaders();
-        },
-        onData: (chunk) => {
-          if (res.write(chunk)) return true;
-          res.once('drain', resume);
-          return false;
-        },
-        onEnd: () => res.end(),
-        onError: (err) => {
-          if (res.destroyed) return;
-          // A connection that was never made has sent nothing: the next endpoint may take a
-          // bodiless request.
-          if (
-            !withBody &&
-            tried + 1 < targets.length &&
-            !res.headersSent &&
-            notConnected.has(err.code ?? '')
-          ) {
-            attempt(tried + 1);
-            return;
-          }
-          this.logger.warn('ingress backend failed', { backend: hostPort(target), error: String(err) });
-          if (!res.headersSent)
-            res
-              .writeHead(502, { 'content-type': 'text/plain; charset=utf-8' })
-              .end(`502 Bad Gateway: ${hostPort(target)}: ${err.code ?? err.message}\n`);
-          else res.destroy();
-        },
-      });
-    };
-    attempt(0);
+    new ProxiedRequest(this.upstream, this.logger, req, res, scheme, route).attempt(0);
   }
 
   private upgrade(req: IncomingMessage, client: Duplex, head: Buffer, scheme: 'http' | 'https'): void {
@@ -228,11 +177,91 @@ export class IngressProxy {
   }
 }
 
-/** The request line and headers for the backend, as one string (one write). */
-function requestHead(req: IncomingMessage, headers: string[]): string {
-  let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
-  for (let i = 0; i < headers.length; i += 2) head += `${headers[i]}: ${headers[i + 1]}\r\n`;
-  return `${head}\r\n`;
+/**
+ * One client request on its way to a backend and its answer on the way back (methods, not
+ * closures: this runs for every request).
+ */
+class ProxiedRequest implements ExchangeHandlers {
+  private readonly request: UpstreamRequest;
+  private readonly withBody: boolean;
+  private exchange: Exchange | undefined;
+  private target!: Target;
+  private tried = 0;
+  private readonly resume = () => this.exchange?.resume();
+
+  constructor(
+    private readonly upstream: UpstreamPool,
+    private readonly logger: Logger,
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly scheme: 'http' | 'https',
+    private readonly route: Picked,
+  ) {
+    this.withBody = hasBody(req);
+    this.request = {
+      head: '',
+      body: this.withBody ? req : undefined,
+      chunked: req.headers['transfer-encoding'] !== undefined,
+      headMethod: req.method === 'HEAD',
+      idempotent: idempotent.has(req.method ?? ''),
+    };
+    res.once('close', () => {
+      // The client left before the answer ended: stop the backend's work too.
+      if (!res.writableFinished) this.exchange?.abort();
+    });
+  }
+
+  attempt(tried: number): void {
+    const { targets, start } = this.route;
+    this.tried = tried;
+    this.target = targets[(start + tried) % targets.length]!;
+    // A request without Host (HTTP/1.0) gets the backend's address, as HTTP/1.1 requires one.
+    const host = this.req.headers.host === undefined ? hostPort(this.target) : undefined;
+    if (tried === 0 || host !== undefined)
+      this.request.head = upstreamRequestHead(this.req, this.scheme, host);
+    this.exchange = this.upstream.exchange(this.target, this.request, this);
+  }
+
+  onHead(head: ResponseHead): void {
+    const out = downstreamResponseHeaders(head.headers);
+    this.res.writeHead(head.status, head.statusMessage, out.headers);
+    // A streamed answer may take long for its first bytes: send the head now. Others go out
+    // with the first body chunk, one packet fewer.
+    if (out.streamed) this.res.flushHeaders();
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.resume);
+    return false;
+  }
+
+  onEnd(): void {
+    this.res.end();
+  }
+
+  onError(err: NodeJS.ErrnoException): void {
+    const res = this.res;
+    if (res.destroyed) return;
+    // A connection that was never made has sent nothing: the next endpoint may take a
+    // bodiless request.
+    if (
+      !this.withBody &&
+      this.tried + 1 < this.route.targets.length &&
+      !res.headersSent &&
+      notConnected.has(err.code ?? '')
+    ) {
+      this.attempt(this.tried + 1);
+      return;
+    }
+    const backend = hostPort(this.target);
+    this.logger.warn('ingress backend failed', { backend, error: String(err) });
+    if (!res.headersSent)
+      res
+        .writeHead(502, { 'content-type': 'text/plain; charset=utf-8' })
+        .end(`502 Bad Gateway: ${backend}: ${err.code ?? err.message}\n`);
+    else res.destroy();
+  }
 }
 
 function hostPort(target: Target): string {

@@ -107,7 +107,6 @@ export async function startIngress(opts: IngressOptions, signal: AbortSignal): P
   const build = (): IngressState => {
     const ours = ourIngresses();
     const routes = new RouteTable(ours);
-    picker.retain(routes.backends());
     return {
       routes,
       certificates: new CertificateTable(

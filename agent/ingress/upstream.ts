@@ -8,7 +8,7 @@
 import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { Target } from './endpoint-picker.ts';
-import { ResponseParser, type ResponseHead } from './response-parser.ts';
+import { ResponseParser, type ResponseEvents, type ResponseHead } from './response-parser.ts';
 
 export interface UpstreamRequest {
   /** Request line, headers and the empty line. */
@@ -124,7 +124,7 @@ class Connection {
   }
 }
 
-class UpstreamExchange implements Exchange {
+class UpstreamExchange implements Exchange, ResponseEvents {
   private connection!: Connection;
   private reused = false;
   private parser!: ResponseParser;
@@ -187,17 +187,20 @@ class UpstreamExchange implements Exchange {
     this.connection = connection;
     this.reused = reused;
     connection.exchange = this;
-    this.parser = new ResponseParser(
-      {
-        onHead: (head) => this.handlers.onHead(head),
-        onData: (chunk) => {
-          if (!this.handlers.onData(chunk)) connection.socket.pause();
-        },
-        onEnd: () => this.completed(),
-      },
-      this.request.headMethod,
-    );
+    this.parser = new ResponseParser(this, this.request.headMethod);
     connection.socket.write(this.request.head, 'latin1');
+  }
+
+  onHead(head: ResponseHead): void {
+    this.handlers.onHead(head);
+  }
+
+  onData(chunk: Buffer): void {
+    if (!this.handlers.onData(chunk)) this.connection.socket.pause();
+  }
+
+  onEnd(): void {
+    this.completed();
   }
 
   private streamBody(body: IncomingMessage): void {

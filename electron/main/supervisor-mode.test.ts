@@ -54,12 +54,14 @@ describe('supervisorRequest', () => {
 });
 
 describe('the app executable that runs supervisors', () => {
-  it('is the packaged executable alone, or a development Electron with its entry', () => {
-    expect(appExecutable('/opt/Flotilla/flotilla', false, ['/opt/Flotilla/flotilla'])).toEqual({
-      command: '/opt/Flotilla/flotilla',
+  it('is the packaged executable alone, or a development Electron with its entry; headless on Linux', () => {
+    expect(
+      appExecutable('/Applications/Flotilla.app/x', false, ['/Applications/Flotilla.app/x'], 'darwin'),
+    ).toEqual({
+      command: '/Applications/Flotilla.app/x',
       appArgs: [],
     });
-    const dev = appExecutable('/e/electron', true, ['/e/electron', 'out/main/index.js']);
+    const dev = appExecutable('/e/electron', true, ['/e/electron', 'out/main/index.js'], 'win32');
     expect(dev).toEqual({ command: '/e/electron', appArgs: [resolve('out/main/index.js')] });
     expect(launcherFor(dev).args('demo', 'create')).toEqual([
       resolve('out/main/index.js'),
@@ -67,10 +69,15 @@ describe('the app executable that runs supervisors', () => {
       'demo',
       '--create',
     ]);
+    const linux = appExecutable('/opt/Flotilla/flotilla', false, ['/opt/Flotilla/flotilla'], 'linux');
+    const args = launcherFor(linux).args('demo', 'start');
+    expect(args).toEqual(['--ozone-platform=headless', '--disable-gpu', '--flotilla-supervisor', 'demo']);
+    // What the spawned executable then reads from its argv.
+    expect(supervisorRequest([linux.command, ...args])).toEqual({ name: 'demo', mode: 'start' });
   });
 
   it('reaches the utility process through its environment', () => {
-    const executable = appExecutable('/opt/Flotilla/flotilla', false, []);
+    const executable = appExecutable('/opt/Flotilla/flotilla', false, [], 'linux');
     expect(appExecutableFromEnv({ [APP_EXECUTABLE_ENV]: JSON.stringify(executable) })).toEqual(executable);
     expect(appExecutableFromEnv({})).toBeUndefined();
     expect(() => appExecutableFromEnv({ [APP_EXECUTABLE_ENV]: '{"command":1}' })).toThrow(/not \{command/);

@@ -85,14 +85,30 @@ export function packagedAgentBundle(resourcesPath: string): string {
   return join(resourcesPath, 'agent', 'agent.mjs');
 }
 
-/** How this app runs its executable: a development Electron (`process.defaultApp`) needs its entry. */
+/** How this app runs its executable as a supervisor: the command and what goes before the flag. */
 export interface AppExecutable {
   command: string;
   appArgs: string[];
 }
 
-export function appExecutable(execPath: string, defaultApp: boolean, argv: readonly string[]): AppExecutable {
-  return { command: execPath, appArgs: defaultApp && argv[1] ? [resolve(argv[1])] : [] };
+/**
+ * A development Electron (`process.defaultApp`) needs its entry file first. On Linux the
+ * supervisor also asks Chromium for no display (Ozone's headless platform) and no GPU: it never
+ * draws, and must neither fail on a host without one nor die with the desktop session's.
+ */
+export function appExecutable(
+  execPath: string,
+  defaultApp: boolean,
+  argv: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): AppExecutable {
+  return {
+    command: execPath,
+    appArgs: [
+      ...(defaultApp && argv[1] ? [resolve(argv[1])] : []),
+      ...(platform === 'linux' ? ['--ozone-platform=headless', '--disable-gpu'] : []),
+    ],
+  };
 }
 
 /**

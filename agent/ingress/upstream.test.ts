@@ -139,6 +139,29 @@ describe('ingress upstream pool', () => {
     expect(await post(true)).toBe('chunked: first part, second part');
   });
 
+  it('pauses the backend while the client is not reading, and loses nothing', async () => {
+    const size = 8 * 1024 * 1024;
+    const target = await listen(createHttpServer((_req, res) => res.end(Buffer.alloc(size, 'z'))));
+    const p = pool();
+    const received = await new Promise<number>((resolve, reject) => {
+      let bytes = 0;
+      let paused = 0;
+      const exchange = p.exchange(target, get('/big'), {
+        onHead: () => {},
+        onData: (chunk) => {
+          bytes += chunk.length;
+          // Every other chunk says "not now"; the test resumes it on the next turn of the loop.
+          if (++paused % 2 === 0) return true;
+          setImmediate(() => exchange.resume());
+          return false;
+        },
+        onEnd: () => resolve(bytes),
+        onError: reject,
+      });
+    });
+    expect(received).toBe(size);
+  });
+
   it('says ECONNREFUSED when nothing listens, so the proxy can try the next endpoint', async () => {
     const closed = await listen(createNetServer());
     await new Promise((done) => servers.pop()!.close(done));

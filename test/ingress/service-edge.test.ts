@@ -51,6 +51,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
     expect(res.code, res.stderr).toBe(0);
   }
   const logs = () => agent.output.slice(-4000);
+  /** A failed wait says what the agent logged up to the failure. */
+  const withLogs = (err: Error): never => {
+    throw new Error(`${err.message}\n${logs()}`);
+  };
 
   const pod = (name: string, labels: Record<string, string>, image = HTTPD_IMAGE, command?: string[]) => ({
     apiVersion: 'v1',
@@ -76,8 +80,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
         return p?.status?.containerStatuses?.[0]?.state?.running && p.status.podIP;
       },
       WAIT,
-      `pod ${name} running\n${logs()}`,
-    );
+      `pod ${name} running`,
+    ).catch(withLogs);
   }
 
   async function inClient(script: string): Promise<string> {
@@ -201,8 +205,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
           return text.includes('hello from web-a') ? text : undefined;
         },
         WAIT,
-        `wget http://a/ from a pod\n${logs()}`,
-      );
+        `wget http://a/ from a pod`,
+      ).catch(withLogs);
       expect(out).toContain('hello from web-a');
       const cat = await inClient('cat /etc/resolv.conf');
       expect(cat).toContain('nameserver 10.96.0.10');
@@ -226,8 +230,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
       const onNode = await waitFor(
         async () => fetchFromHost(nodeIp, lbPort).catch(() => undefined),
         WAIT,
-        `${nodeIp}:${lbPort}\n${logs()}`,
-      );
+        `${nodeIp}:${lbPort}`,
+      ).catch(withLogs);
       expect(onNode).toBe('200 hello from web-a');
       const onHost = await waitFor(
         async () => fetchFromHost('127.0.0.1', lbPort).catch(() => undefined),
@@ -253,8 +257,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
             return r?.includes(want) ? r : undefined;
           },
           WAIT,
-          `ingress ${host} on ${nodeIp}:80\n${logs()}`,
-        );
+          `ingress ${host} on ${nodeIp}:80`,
+        ).catch(withLogs);
         expect(viaNode).toContain(want);
         const viaHost = await waitFor(
           async () => {

@@ -92,7 +92,7 @@ const standIn = (name) => new Proxy(function () {}, {
   apply: () => void touched.push(name + '()'),
   construct: () => (touched.push('new ' + name), {}),
 });
-const own = { isPackaged: true, dock: { hide() {} }, disableHardwareAcceleration() {}, on() { return app; },
+const own = { isPackaged: true, dock: { hide() {} }, disableHardwareAcceleration() {}, setPath() {}, on() { return app; },
   exit(code) {
     process.stdout.write(JSON.stringify({ code, touched, agentBundle: process.env.FLOTILLA_AGENT_BUNDLE }) + '\\n');
     process.exit(code);

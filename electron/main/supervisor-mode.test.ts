@@ -93,6 +93,9 @@ class StandInApp implements SupervisorApp {
   disableHardwareAcceleration(): void {
     this.calls.push('disableHardwareAcceleration');
   }
+  setPath(name: string, path: string): void {
+    this.calls.push(`setPath ${name} ${path}`);
+  }
   on(event: string, listener: (event: { preventDefault(): void }) => void): this {
     this.listeners.set(event, listener);
     return this;
@@ -131,7 +134,11 @@ describe('runSupervisorMode', () => {
     expect(code).toBe(1);
     expect(app.exitCode).toBe(1);
     expect(said.join('\n')).toMatch(/the supervisor of nowhere cannot run/);
-    expect(app.calls).toEqual(['disableHardwareAcceleration', 'dock.hide']);
+    expect(app.calls).toEqual([
+      'disableHardwareAcceleration',
+      'dock.hide',
+      `setPath sessionData ${join(tmpdir(), 'flotilla-supervisor-nowhere')}`,
+    ]);
     // Never quits for want of windows: it has none.
     expect([...app.listeners.keys()].sort()).toEqual(['before-quit', 'window-all-closed']);
     // The installer finds the packaged agent bundle through the environment.

@@ -3,6 +3,7 @@
 // CLI, so this is how a detached supervisor runs there (and in development, to take the same
 // path). It is decided first thing in main (index.ts): no window, tray, menu, single-instance
 // lock or dock icon; the process lives exactly as long as the supervisor.
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   appSupervisorLauncher,
@@ -33,6 +34,7 @@ export function supervisorRequest(argv: readonly string[]): SupervisorRequest | 
 export interface SupervisorApp {
   readonly dock?: { hide(): void };
   disableHardwareAcceleration(): void;
+  setPath(name: 'sessionData', path: string): void;
   on(event: 'window-all-closed', listener: () => void): unknown;
   on(event: 'before-quit', listener: (event: { preventDefault(): void }) => void): unknown;
   exit(code: number): void;
@@ -56,6 +58,8 @@ export async function runSupervisorMode(
   // Headless: no GPU process for a process that never draws; no dock icon on macOS.
   app.disableHardwareAcceleration();
   app.dock?.hide();
+  // Chromium's own files (Local State, caches) away from the running app's profile.
+  app.setPath('sessionData', join(tmpdir(), `flotilla-supervisor-${request.name}`));
   // Electron quits when the last window closes; this process never has one and must not quit.
   app.on('window-all-closed', () => {});
   let done = false;

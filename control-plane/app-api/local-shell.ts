@@ -32,6 +32,14 @@ export function openLocalShell(
   upgrade: { socket: Duplex; head: Buffer },
 ): void {
   sockets.handleUpgrade(req, upgrade.socket, upgrade.head, (ws) => {
+    // Frames that arrive while node-pty loads and the shell starts (the first keys, the
+    // terminal's first resize) are kept and replayed, not dropped.
+    const early: Buffer[] = [];
+    let closedEarly = false;
+    const keep = (raw: Buffer) => early.push(Buffer.from(raw));
+    const noteClose = () => (closedEarly = true);
+    ws.on('message', keep);
+    ws.on('close', noteClose);
     void (async () => {
       let pty: typeof import('node-pty');
       try {
@@ -60,7 +68,7 @@ export function openLocalShell(
       shell.onExit(({ exitCode }) =>
         status(ws, exitCode === 0, exitCode ? `exit code ${exitCode}` : undefined),
       );
-      ws.on('message', (raw: Buffer) => {
+      const handle = (raw: Buffer) => {
         const data = Buffer.from(raw);
         if (data[0] === 0) shell.write(data.subarray(1).toString());
         else if (data[0] === 4) {
@@ -74,7 +82,12 @@ export function openLocalShell(
             // a bad resize frame changes nothing
           }
         }
-      });
+      };
+      ws.off('message', keep);
+      ws.off('close', noteClose);
+      if (closedEarly) return shell.kill();
+      for (const data of early.splice(0)) handle(data);
+      ws.on('message', handle);
       ws.on('close', () => shell.kill());
     })();
   });

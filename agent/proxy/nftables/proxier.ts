@@ -41,16 +41,16 @@ export class NftablesProxier extends ProxierBase {
       listing.catch(() => {}); // awaited below; not unhandled while the rules are built
       text = fullSyncText({ services: written.values(), nodePortIPs });
       const existing = await listing;
-      const used = { chains: new Map<string, true>(), sets: new Map<string, true>() };
-      for (const objects of written.values()) {
-        for (const name of objects.chains.keys()) used.chains.set(name, true);
-        for (const name of objects.sets.keys()) used.sets.set(name, true);
+      const leftChains = existing.chains.filter(isServiceObject);
+      const leftSets = existing.sets.filter(isServiceObject);
+      if (leftChains.length > 0 || leftSets.length > 0) {
+        const used = { chains: new Map<string, true>(), sets: new Map<string, true>() };
+        for (const objects of written.values()) {
+          for (const name of objects.chains.keys()) used.chains.set(name, true);
+          for (const name of objects.sets.keys()) used.sets.set(name, true);
+        }
+        text += leftoverDeletes(leftChains, leftSets, used);
       }
-      text += leftoverDeletes(
-        existing.chains.filter(isServiceObject),
-        existing.sets.filter(isServiceObject),
-        used,
-      );
     } else {
       written = new Map(this.written);
       const changes = [];

@@ -51,9 +51,11 @@ export function writeBody(
   const headers = baseHeaders(meta);
   headers['Content-Type'] =
     meta.contentType ?? (meta.format === 'yaml' ? 'application/yaml' : 'application/json');
-  headers['Content-Length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+  // Encoded to UTF-8 once: its length is the header, the same bytes are the body.
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  headers['Content-Length'] = String(bytes.length);
   res.writeHead(code, headers);
-  res.end(body);
+  res.end(bytes);
 }
 
 /** Map anything thrown below the HTTP layer to a Status (one place, like kine's error mapping). */

@@ -15,7 +15,8 @@ import {
   watchOptions,
 } from '../query.ts';
 import type { KubeObject, RequestContext, ResourceRegistry } from '../registry/types.ts';
-import { writeObject, type ResponseMeta } from '../response.ts';
+import { listJson } from '../list-json.ts';
+import { writeBody, writeObject, type ResponseMeta } from '../response.ts';
 import type { ResourceRequest } from '../router.ts';
 import { badRequest, invalid, methodNotAllowed, pathNotFound, success } from '../status.ts';
 import { parseIncludeObject, toTable } from '../table/convert.ts';
@@ -172,7 +173,10 @@ export async function serveResource(
     case 'list': {
       const n = negotiate(call.req.headers.accept, listTransforms);
       const list = await registry.list(ctx, namespace, listOptions(call.query));
-      writeObject(call.res, 200, shape(list, n, rt, call), meta(call, ctx, n));
+      // Plain JSON is spliced from the items' cached encodings; other shapes are encoded whole.
+      if (!n.as && n.format === 'json' && !call.pretty)
+        writeBody(call.res, 200, listJson(list), meta(call, ctx, n));
+      else writeObject(call.res, 200, shape(list, n, rt, call), meta(call, ctx, n));
       return;
     }
     case 'watch':

@@ -32,7 +32,7 @@ describe('agent config', () => {
     expect(on.clusterDNS).toEqual([]);
   });
 
-  it('leaves kube-proxy off unless proxy.mode is iptables', () => {
+  it('leaves kube-proxy off unless proxy.mode is iptables or nftables', () => {
     const base = { nodeName: 'n1', nodeIP: '10.0.0.2', kubeconfig: '/k.yaml' };
     expect(parseAgentConfig(base).proxy).toEqual({
       mode: 'none',
@@ -45,7 +45,10 @@ describe('agent config', () => {
         proxy: { mode: 'iptables', clusterCIDR: '10.244.0.0/16', nodePortAddresses: ['10.240.7.0/24'] },
       }).proxy,
     ).toEqual({ mode: 'iptables', clusterCIDR: '10.244.0.0/16', nodePortAddresses: ['10.240.7.0/24'] });
-    expect(() => parseAgentConfig({ ...base, proxy: { mode: 'ipvs' } })).toThrow(/proxy.mode/);
+    expect(parseAgentConfig({ ...base, proxy: { mode: 'nftables' } }).proxy.mode).toBe('nftables');
+    expect(() => parseAgentConfig({ ...base, proxy: { mode: 'ipvs' } })).toThrow(
+      'proxy.mode must be iptables, nftables or none, not "ipvs"',
+    );
   });
 
   it("moves kube-proxy's healthz listener where proxy.healthzBindAddress says", () => {

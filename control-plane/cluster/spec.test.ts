@@ -4,6 +4,7 @@ import { memoryMiB, specProblems } from './spec.ts';
 describe('cluster spec', () => {
   it('accepts a plain netns spec', () => {
     expect(specProblems({ name: 'demo', provider: 'netns', nodes: 2 })).toEqual([]);
+    expect(specProblems({ name: 'demo', provider: 'netns', nodes: 2, proxyMode: 'nftables' })).toEqual([]);
   });
 
   it.each([
@@ -18,6 +19,8 @@ describe('cluster spec', () => {
       { name: 'demo', provider: 'netns', nodes: 1, registries: { mirrors: { 'docker.io': ['ftp://m'] } } },
       /^registries/,
     ],
+    // Not a mode the type allows, but cluster.yaml is written by hand.
+    [{ name: 'demo', provider: 'netns', nodes: 1, ...({ proxyMode: 'ipvs' } as object) }, /^proxyMode:/],
   ])('says what is wrong with %j', (spec, problem) => {
     expect(specProblems(spec)).toEqual([expect.stringMatching(problem)]);
   });

@@ -59,6 +59,15 @@ describe('the agent config the installer writes', () => {
     });
   });
 
+  it("writes the cluster's kube-proxy mode (cluster.yaml proxyMode)", () => {
+    const yaml = agentConfigYaml(node, {
+      ...settings,
+      credential: { nodeToken: 't' },
+      proxyMode: 'nftables',
+    });
+    expect(parseAgentConfig(parse(yaml)).proxy.mode).toBe('nftables');
+  });
+
   it('hands the node a kubeconfig with the API address it reaches and only its token', () => {
     const kubeconfig = parse(
       nodeKubeconfigYaml(node, { ...settings, credential: { bootstrapToken: 'abcdef.0123456789abcdef' } }),

@@ -18,7 +18,7 @@ import { imagePullAuth } from './pull-secrets.ts';
 import type { ProbeManager } from './probes.ts';
 import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
 import { sandboxConfig, type SandboxContext } from './sandbox-config.ts';
-import { containerMounts, setUpVolumes } from './volumes.ts';
+import { containerMounts, setUpVolumes, type MountedVolumes } from './volumes.ts';
 import type { ServiceAccountTokens } from './volumes-token.ts';
 
 export interface SyncContext extends SandboxContext {
@@ -57,12 +57,20 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
   const phase = pod.status?.phase;
   const terminal = phase === 'Succeeded' || phase === 'Failed';
 
+  const setUpPodVolumes = (podIP: string) =>
+    setUpVolumes(pod, { ...ctx, pod, podIP, hostIP: ctx.hostIP, nodeAllocatable: ctx.nodeAllocatable });
+  let volumesWhileSandboxStarts: Promise<MountedVolumes> | undefined;
   let sandbox = state.sandboxes.find((s) => s.state === 'SANDBOX_READY');
   if (!sandbox && !terminal && !finishedForGood(pod, state.containers)) {
     // A dead sandbox takes its containers with it: stop them before starting over.
     for (const c of state.containers)
       if (c.state === 'CONTAINER_RUNNING') await ctx.cri.stopContainer(c.id, 0).catch(() => undefined);
     const config = sandboxConfig(pod, ctx, state.sandboxes.length);
+    // Volumes need nothing from the sandbox (no downwardAPI volume field may be the pod IP, and
+    // upstream mounts them before it): their API reads and file writes overlap the runtime's
+    // work instead of following it. Awaited below; a failed sandbox returns before that.
+    volumesWhileSandboxStarts = setUpPodVolumes('');
+    volumesWhileSandboxStarts.catch(() => undefined);
     const id = await ctx.cri.runPodSandbox(config);
     ctx.logger.info('started pod sandbox', {
       pod: ref,
@@ -87,13 +95,7 @@ export async function syncPod(pod: Pod, ctx: SyncContext): Promise<SyncResult> {
     ctx.events.event(podObject(pod), type, reason, message);
   // Every pass sets the volumes up or refreshes their files (ConfigMap, Secret, downward API
   // and token updates reach running containers); no container starts before all are there.
-  const mounted = await setUpVolumes(pod, {
-    ...ctx,
-    pod,
-    podIP,
-    hostIP: ctx.hostIP,
-    nodeAllocatable: ctx.nodeAllocatable,
-  });
+  const mounted = await (volumesWhileSandboxStarts ?? setUpPodVolumes(podIP));
   for (const failure of mounted.failures) event('Warning', KubeletEvent.FailedMount, failure.message);
   if (mounted.paths.size < (spec.volumes?.length ?? 0)) {
     retryAfterMs = 5000;

@@ -29,6 +29,7 @@ import {
 } from './progress.ts';
 import { providerFor } from './providers.ts';
 import { readSpec, specProblems, writeSpec, type ClusterSpec } from './spec.ts';
+import { processAlive, processCommandLine } from './process-liveness.ts';
 import { isSupervisorCommandLine, supervisorLauncher } from './supervisor-launcher.ts';
 
 export interface ClusterSummary {
@@ -173,7 +174,9 @@ export async function stopCluster(name: string): Promise<void> {
   writeDesiredState(paths.dir, 'stopped');
   const pid = supervisorPid(name);
   if (!pid) return;
-  process.kill(pid, 'SIGTERM');
+  // Asked over its control socket first: on Windows a signal cannot be caught, so SIGTERM
+  // would end the supervisor without stopping its nodes.
+  await supervisorRequest(name, 'POST', '/stop', {}).catch(() => process.kill(pid, 'SIGTERM'));
   await waitForExit(pid, 120_000);
 }
 
@@ -252,12 +255,10 @@ export function supervisorPid(name: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return isSupervisorCommandLine(cmdline, name) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!processAlive(pid)) return undefined;
+  const cmdline = processCommandLine(pid);
+  if (cmdline === null) return pid; // macOS, Windows: no command line to check
+  return cmdline !== undefined && isSupervisorCommandLine(cmdline, name) ? pid : undefined;
 }
 
 /**
@@ -455,14 +456,7 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return !isAlive(pid);
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const isAlive = (pid: number) => processAlive(pid);
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {

@@ -1,6 +1,7 @@
 // Where clusters live (contract 7): `$FLOTILLA_HOME`, or `$XDG_DATA_HOME/flotilla` (default
 // `~/.local/share/flotilla`), one folder per cluster under `clusters/<name>/`. The cluster's
 // folder is also its control plane's data dir (store, pki, tokens, kubeconfig.yaml).
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,11 +24,17 @@ export function clusterPaths(name: string, env?: NodeJS.ProcessEnv) {
     events: join(dir, 'events.jsonl'),
     supervisorPid: join(dir, 'supervisor.pid'),
     supervisorLog: join(dir, 'supervisor.log'),
-    supervisorSocket: join(dir, 'supervisor.sock'),
+    supervisorSocket: supervisorSocketPath(dir),
     kubeconfig: join(dir, 'kubeconfig.yaml'),
     /** Image archives loaded with `image load`, imported into nodes added later. */
     images: join(dir, 'images.json'),
   };
+}
+
+/** A unix socket in the cluster's folder; on Windows a named pipe (the only local socket it has). */
+export function supervisorSocketPath(dir: string, platform: NodeJS.Platform = process.platform): string {
+  if (platform !== 'win32') return join(dir, 'supervisor.sock');
+  return `\\\\.\\pipe\\flotilla-${createHash('sha256').update(dir.toLowerCase()).digest('hex').slice(0, 16)}`;
 }
 
 export type ClusterPaths = ReturnType<typeof clusterPaths>;

@@ -124,7 +124,7 @@ class Supervisor {
     await supervising;
     await this.stopping;
     socket.close();
-    rmSync(this.paths.supervisorSocket, { force: true });
+    removeStaleSocket(this.paths.supervisorSocket);
     rmSync(this.paths.supervisorPid, { force: true });
     return 0;
   }
@@ -492,7 +492,7 @@ class Supervisor {
   }
 
   private async serveControlSocket() {
-    rmSync(this.paths.supervisorSocket, { force: true });
+    removeStaleSocket(this.paths.supervisorSocket);
     const server = createServer((req, res) => {
       this.handle(req, res).catch((error: Error & { status?: number; step?: string; hint?: string }) =>
         reply(res, error.status ?? 500, { error: error.message, step: error.step, hint: error.hint }),
@@ -539,4 +539,9 @@ function nameContextsAfterCluster(file: string, cluster: string): void {
   for (const context of config.contexts) context.name = cluster;
   config['current-context'] = cluster;
   writeFileSync(file, stringify(config), { mode: 0o600 });
+}
+
+/** A unix socket file outlives its server; a Windows named pipe goes with it (and is no file). */
+function removeStaleSocket(path: string): void {
+  if (process.platform !== 'win32') rmSync(path, { force: true });
 }

@@ -44,7 +44,7 @@ interface Client {
     path: string,
     body?: unknown,
     accept?: string,
-  ): Promise<{ status: number; text: string }>;
+  ): Promise<{ status: number; text: string; firstByteMs: number }>;
 }
 
 function adminClient(url: string, kubeconfigPath: string): Client {
@@ -62,14 +62,16 @@ function adminClient(url: string, kubeconfigPath: string): Client {
   return {
     call: (method, path, body, accept = 'application/json') =>
       new Promise((done, fail) => {
+        const sent = performance.now();
         const req = request(
           new URL(path, url),
           { method, agent, headers: { accept, 'content-type': 'application/json' } },
           (res) => {
+            const firstByteMs = performance.now() - sent;
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () =>
-              done({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8') }),
+              done({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), firstByteMs }),
             );
             res.on('error', fail);
           },
@@ -80,28 +82,33 @@ function adminClient(url: string, kubeconfigPath: string): Client {
   };
 }
 
-/** Milliseconds to fetch and parse every pod, following continue tokens when `limit` is set. */
-async function timedList(client: Client, accept: string, limit: number): Promise<number> {
+/**
+ * Milliseconds to fetch and parse every pod, following continue tokens when `limit` is set, and
+ * of those the time spent waiting for the answers' first bytes (the server's read and encode).
+ */
+async function timedList(
+  client: Client,
+  accept: string,
+  limit: number,
+): Promise<{ ms: number; firstByteMs: number }> {
   const started = performance.now();
+  let firstByteMs = 0;
   let count = 0;
   let token: string | undefined;
   do {
     const query = new URLSearchParams();
     if (limit) query.set('limit', String(limit));
     if (token) query.set('continue', token);
-    const { status, text } = await client.call(
-      'GET',
-      `/api/v1/namespaces/default/pods?${query}`,
-      undefined,
-      accept,
-    );
+    const answer = await client.call('GET', `/api/v1/namespaces/default/pods?${query}`, undefined, accept);
+    const { status, text } = answer;
+    firstByteMs += answer.firstByteMs;
     if (status !== 200) throw new Error(`list answered ${status}: ${text.slice(0, 300)}`);
     const body = JSON.parse(text);
     count += (body.items ?? body.rows).length;
     token = body.metadata?.continue || undefined;
   } while (token);
   if (count !== PODS) throw new Error(`listed ${count} pods, expected ${PODS}`);
-  return performance.now() - started;
+  return { ms: performance.now() - started, firstByteMs };
 }
 
 /** A CPU profile of the list phase alone (creating the pods would drown it): BENCH_LIST_PROFILE=FILE. */
@@ -159,27 +166,40 @@ export default async function listBench() {
     };
     const profiler = process.env.BENCH_LIST_PROFILE ? await startProfiler() : undefined;
     const samples: Record<string, number[]> = { storeRead: [], storeReadParse: [] };
-    for (const name of Object.keys(variants)) samples[name] = [];
+    const firstByteSamples: Record<string, number[]> = {};
+    for (const name of Object.keys(variants)) {
+      samples[name] = [];
+      firstByteSamples[name] = [];
+    }
     // Interleaved rounds so load from elsewhere spreads over every variant alike.
     for (let r = 0; r < RUNS; r++) {
       samples.storeRead!.push(await storeRead());
       samples.storeReadParse!.push(await storeReadParse());
-      for (const [name, fn] of Object.entries(variants)) samples[name]!.push(await fn());
+      for (const [name, fn] of Object.entries(variants)) {
+        const { ms, firstByteMs } = await fn();
+        samples[name]!.push(ms);
+        firstByteSamples[name]!.push(firstByteMs);
+      }
     }
     if (profiler) await profiler.stopInto(process.env.BENCH_LIST_PROFILE!);
     const ms = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, round(median(v))]));
     const base = ms.storeReadParse!;
+    const firstByte = Object.fromEntries(
+      Object.entries(firstByteSamples).map(([k, v]) => [k, round(median(v))]),
+    );
     const ratios = Object.fromEntries(Object.keys(variants).map((k) => [k, round(ms[k]! / base, 2)]));
     return {
       summary:
         `LIST ${PODS} pods: JSON ${ms.json} ms (${ratios.json}x store read+parse ${base} ms), ` +
         `paged by ${PAGE} ${ms.jsonPaged} ms (${ratios.jsonPaged}x), Table ${ms.table} ms (${ratios.table}x), ` +
-        `Table paged ${ms.tablePaged} ms (${ratios.tablePaged}x); raw store read ${ms.storeRead} ms`,
+        `Table paged ${ms.tablePaged} ms (${ratios.tablePaged}x); raw store read ${ms.storeRead} ms; ` +
+        `waiting for first bytes: JSON ${firstByte.json} ms, JSON paged ${firstByte.jsonPaged} ms`,
       pods: PODS,
       pageSize: PAGE,
       runs: RUNS,
       createMs: Math.round(createMs),
       medianMs: ms,
+      firstByteMedianMs: firstByte,
       ratioToStoreReadParse: ratios,
       samplesMs: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map((x) => round(x))])),
     };

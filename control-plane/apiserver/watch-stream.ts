@@ -3,7 +3,8 @@
 // when timeoutSeconds (or upstream's randomised default) passes, when the registry ends it (an
 // ERROR event carries the reason, e.g. 410 Expired), or when the server shuts down.
 import type { ServerResponse } from 'node:http';
-import type { WatchEvent, WatchStream } from './registry/types.ts';
+import { encodedJson } from './registry/decoded-cache.ts';
+import type { KubeObject, WatchEvent, WatchStream } from './registry/types.ts';
 import { baseHeaders, toStatus } from './response.ts';
 
 /** Upstream's default: between minRequestTimeout (30 min) and twice that, so clients spread out. */
@@ -70,7 +71,8 @@ export async function serveWatch(res: ServerResponse, opts: WatchServeOptions): 
 
   const write = (type: string, object: unknown) => {
     if (ended || res.destroyed) return;
-    const line = `{"type":"${type}","object":${JSON.stringify(object)}}\n`;
+    // A shared decoded object's JSON is made once for every watcher of the event (and every LIST).
+    const line = `{"type":"${type}","object":${encodedJson(object as KubeObject)}}\n`;
     if (pending) {
       pending.push(line);
       return;

@@ -41,13 +41,21 @@ export function startAgentInNetns(node: NetnsNode, configFile: string): NetnsAge
 
 /** The host PID of a container's process, found by its ID in the cgroup path. */
 export function pidOfContainer(containerId: string): number {
+  // The container's own init (pid 1 in its pid namespace), not whatever else is in its cgroup
+  // right now: an exec'd process (kubectl exec, a probe) lives there too and may be gone by the
+  // time its pid is used.
+  let other: number | undefined;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(containerId)) return Number(entry);
+      if (!readFileSync(`/proc/${entry}/cgroup`, 'utf8').includes(containerId)) continue;
+      const nspid = /^NSpid:\s*(.*)$/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))?.[1]?.split(/\s+/);
+      if (nspid && nspid.length > 1 && nspid[nspid.length - 1] === '1') return Number(entry);
+      other ??= Number(entry);
     } catch {
       // The process exited while we looked.
     }
   }
+  if (other !== undefined) return other;
   throw new Error(`no process found for container ${containerId}`);
 }

@@ -38,14 +38,9 @@ export function clustersToResume(clusters: ClusterSummary[]): ClusterSummary[] {
  */
 export async function resumeClusters(opts: ResumeOptions = {}): Promise<Resuming> {
   const wanted = clustersToResume(await listClusters().catch(() => []));
-  const results = wanted.map(({ name }) => {
-    let start: Promise<unknown>;
-    try {
-      start = startCluster(name, { onProgress: opts.onProgress });
-    } catch (error) {
-      start = Promise.reject(error);
-    }
-    return start.then(
+  // startCluster reports every failure as a rejection (its work runs inside an async function).
+  const results = wanted.map(({ name }) =>
+    startCluster(name, { onProgress: opts.onProgress }).then(
       (): ResumeResult => ({ name, ok: true }),
       (error: Error & { step?: string; hint?: string }): ResumeResult => ({
         name,
@@ -54,8 +49,8 @@ export async function resumeClusters(opts: ResumeOptions = {}): Promise<Resuming
         step: error.step,
         hint: error.hint,
       }),
-    );
-  });
+    ),
+  );
   for (const result of results) void result.then((r) => opts.onResult?.(r));
   return { names: wanted.map((c) => c.name), done: Promise.all(results) };
 }

@@ -3,32 +3,12 @@
 // that rules someone else wrote are never touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../api/client/index.ts';
-import { makeService, makeSlice } from '../../agent/proxy/fixtures.ts';
 import { systemIptables } from '../../agent/proxy/iptables.ts';
 import { Proxier } from '../../agent/proxy/proxier.ts';
 import { servicePortsOf } from '../../agent/proxy/service-ports.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
+import { dns, dnsSlice, web, webSlice } from './sample-services.ts';
 import { createThrowawayNetns, type ThrowawayNetns } from './throwaway-netns.ts';
-
-const web = makeService('default', 'web', '10.96.0.10', {
-  type: 'NodePort',
-  ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }],
-});
-const dns = makeService('kube-system', 'dns', '10.96.0.53', {
-  ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
-});
-const webSlice = (...ips: string[]) =>
-  makeSlice(
-    'default',
-    'web',
-    ips.map((ip) => ({ ip })),
-  );
-const dnsSlice = makeSlice(
-  'kube-system',
-  'dns',
-  [{ ip: '10.244.1.9' }],
-  [{ name: 'dns', port: 53, protocol: 'UDP' }],
-);
 
 describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real iptables', () => {
   let ns: ThrowawayNetns;

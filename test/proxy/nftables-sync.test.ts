@@ -4,7 +4,7 @@
 // mode's rules.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../api/client/index.ts';
-import { makeService, makeSlice } from '../../agent/proxy/fixtures.ts';
+import { makeService } from '../../agent/proxy/fixtures.ts';
 import { systemIptables } from '../../agent/proxy/iptables.ts';
 import { removeIptablesLeftovers, removeNftablesLeftovers } from '../../agent/proxy/leftovers.ts';
 import { endpointNames } from '../../agent/proxy/nftables/names.ts';
@@ -12,27 +12,9 @@ import { systemNft } from '../../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../../agent/proxy/nftables/proxier.ts';
 import { Proxier } from '../../agent/proxy/proxier.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
+import { dns, dnsSlice, web, webSlice } from './sample-services.ts';
 import { createThrowawayNetns, type ThrowawayNetns } from './throwaway-netns.ts';
 
-const web = makeService('default', 'web', '10.96.0.10', {
-  type: 'NodePort',
-  ports: [{ port: 80, protocol: 'TCP', nodePort: 30080 }],
-});
-const dns = makeService('kube-system', 'dns', '10.96.0.53', {
-  ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
-});
-const webSlice = (...ips: string[]) =>
-  makeSlice(
-    'default',
-    'web',
-    ips.map((ip) => ({ ip })),
-  );
-const dnsSlice = makeSlice(
-  'kube-system',
-  'dns',
-  [{ ip: '10.244.1.9' }],
-  [{ name: 'dns', port: 53, protocol: 'UDP' }],
-);
 const webEndpoint = (ip: string) =>
   endpointNames({ name: 'default/web', protocol: 'tcp' }, { ip, port: 8080 }).chain;
 

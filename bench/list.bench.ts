@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { Session } from 'node:inspector/promises';
 import { startControlPlane } from '../control-plane/serve.ts';
+import { benchPod } from './bench-pod.ts';
 
 const PODS = Number(process.env.BENCH_LIST_PODS ?? 5000);
 const PAGE = 500;
@@ -21,22 +22,7 @@ const TABLE = 'application/json;as=Table;g=meta.k8s.io;v=v1';
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const podBody = (i: number) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: `pod-${String(i).padStart(5, '0')}`, labels: { app: 'bench', shard: String(i % 8) } },
-  spec: {
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example/app:1.2.3',
-        ports: [{ containerPort: 8080, protocol: 'TCP' }],
-        env: [{ name: 'MODE', value: 'bench' }],
-        resources: { requests: { cpu: '100m', memory: '64Mi' } },
-      },
-    ],
-  },
-});
+const podBody = (i: number) => benchPod(`pod-${String(i).padStart(5, '0')}`, i);
 
 interface Client {
   call(

@@ -7,8 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRegistries, ensureDefaultNamespaces } from '../control-plane/apiserver/registry/index.ts';
-import type { KubeObject, RequestContext } from '../control-plane/apiserver/registry/types.ts';
+import type { RequestContext } from '../control-plane/apiserver/registry/types.ts';
 import { openSqliteBackend } from '../control-plane/storage/index.ts';
+import { benchPod } from './bench-pod.ts';
 
 const CLIENTS = 64;
 const PHASE_MS = 3000;
@@ -18,22 +19,7 @@ const TARGET_CREATES_PER_SECOND = 2000;
 const ctx: RequestContext = { user: { username: 'bench', groups: ['system:masters'] }, warnings: [] };
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-const podBody = (i: number): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: `pod-${i}`, labels: { app: 'bench', shard: String(i % 8) } },
-  spec: {
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example/app:1.2.3',
-        ports: [{ containerPort: 8080, protocol: 'TCP' }],
-        env: [{ name: 'MODE', value: 'bench' }],
-        resources: { requests: { cpu: '100m', memory: '64Mi' } },
-      },
-    ],
-  },
-});
+const podBody = (i: number) => benchPod(`pod-${i}`, i);
 
 async function withStore<T>(fn: (path: string) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'flotilla-bench-registry-'));

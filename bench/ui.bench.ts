@@ -11,6 +11,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { Client } from '../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import { gotoRetry, startUiCluster } from '../test/ui/ui-fixture.ts';
+import { benchPod } from './bench-pod.ts';
 
 const PODS = Number(process.env.BENCH_UI_PODS ?? 5000);
 const BURST = Math.min(500, Math.floor(PODS / 10));
@@ -27,23 +28,7 @@ const podName = (i: number) => `bench-${String(i).padStart(5, '0')}`;
 const MIDDLE = podName(Math.floor(PODS / 2));
 const load = () => loadavg().map((l) => Math.round(l * 10) / 10);
 
-const podBody = (i: number) => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: podName(i), labels: { app: 'bench', shard: String(i % 8) } },
-  spec: {
-    schedulerName: SCHEDULER,
-    containers: [
-      {
-        name: 'app',
-        image: 'registry.example/app:1.2.3',
-        ports: [{ containerPort: 8080, protocol: 'TCP' }],
-        env: [{ name: 'MODE', value: 'bench' }],
-        resources: { requests: { cpu: '100m', memory: '64Mi' } },
-      },
-    ],
-  },
-});
+const podBody = (i: number) => benchPod(podName(i), i, { schedulerName: SCHEDULER });
 
 /** Runs `op(i)` for i in [from, from + count), CONCURRENCY at a time; when it began and ended. */
 async function concurrently(from: number, count: number, op: (i: number) => Promise<unknown>) {

@@ -19,41 +19,20 @@ export function validateLabelSelector(sel: unknown, path: FieldPath): FieldError
 }
 
 export function validateLabelSelectorRequirement(r: unknown, path: FieldPath): FieldError[] {
-  if (!isObject(r)) return [typeInvalid(path, r, 'must be an object')];
-  const errs: FieldError[] = [];
-  const values = items(r.values);
-  switch (r.operator) {
-    case 'In':
-    case 'NotIn':
-      if (values.length === 0)
-        errs.push(required(path.child('values'), "must be specified when `operator` is 'In' or 'NotIn'"));
-      break;
-    case 'Exists':
-    case 'DoesNotExist':
-      if (values.length > 0)
-        errs.push(
-          forbidden(
-            path.child('values'),
-            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
-          ),
-        );
-      break;
-    default:
-      errs.push(invalid(path.child('operator'), r.operator ?? '', 'not a valid selector operator'));
-  }
-  errs.push(...qualifiedName(r.key ?? '', path.child('key')));
-  values.forEach((v, i) => {
-    if (typeof v !== 'string') errs.push(typeInvalid(path.child('values').index(i), v, 'must be a string'));
-    else for (const msg of isValidLabelValue(v)) errs.push(invalid(path.child('values').index(i), v, msg));
-  });
-  return errs;
+  return validateRequirement(r, path, false);
 }
 
+/** Node selector requirements add Gt and Lt (one integer-like value) to the label operators. */
 export function validateNodeSelectorRequirement(r: unknown, path: FieldPath): FieldError[] {
+  return validateRequirement(r, path, true);
+}
+
+function validateRequirement(r: unknown, path: FieldPath, numericOperators: boolean): FieldError[] {
   if (!isObject(r)) return [typeInvalid(path, r, 'must be an object')];
   const errs: FieldError[] = [];
   const values = items(r.values);
-  switch (r.operator) {
+  const operator = numericOperators || (r.operator !== 'Gt' && r.operator !== 'Lt') ? r.operator : undefined;
+  switch (operator) {
     case 'In':
     case 'NotIn':
       if (values.length === 0)

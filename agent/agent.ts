@@ -18,6 +18,7 @@ import { runPodRoutes } from './cni/routes.ts';
 import { runClusterDns } from './dns/run.ts';
 import { runIngress } from './ingress/run.ts';
 import { runProxy } from './proxy/index.ts';
+import { agentInformerFactory } from './informers.ts';
 
 export function agentClient(config: AgentConfig): Client {
   if (config.kubeconfig) return new Client(nodeTransportFromKubeconfig({ kubeconfig: config.kubeconfig }));
@@ -44,6 +45,16 @@ export async function runAgent(
   // Its certificate then renews itself before it expires.
   const client = config.bootstrapKubeconfig ? rotatingNodeClient(config, { logger }) : agentClient(config);
   const cri = new CriClient(config.containerRuntimeEndpoint);
+  // One list+watch and one cache per resource for every part below (agent/informers.ts). They
+  // and every loop stop on `running`: at shutdown, and also when one part fails while the
+  // others still run.
+  const running = new AbortController();
+  const stopRunning = () => running.abort();
+  signal.addEventListener('abort', stopRunning, { once: true });
+  const runSignal = running.signal;
+  setMaxListeners(100, runSignal);
+  const informers = agentInformerFactory(client, logger);
+  informers.start(runSignal);
   try {
     const base = {
       client,
@@ -59,9 +70,9 @@ export async function runAgent(
         node = await registerNode(base);
         break;
       } catch (err) {
-        if (signal.aborted) return;
+        if (runSignal.aborted) return;
         logger.warn('registering the node failed; retrying', { node: config.nodeName, error: String(err) });
-        await sleep(2000, signal);
+        await sleep(2000, runSignal);
       }
     }
     const machine = await machineStatus(base);
@@ -77,12 +88,14 @@ export async function runAgent(
       );
     await Promise.all([
       // A node that joined with a bootstrap token serves with the certificate it asked for.
-      kubeletApiConfig(config, client, { logger, signal }).then((c) => runKubeletApi(c, cri, logger, signal)),
-      runNodeStatusLoop({ ...base, onReadyChange, dataDir: config.dataDir }, signal),
-      runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, signal),
+      kubeletApiConfig(config, client, { logger, signal: runSignal }).then((c) =>
+        runKubeletApi(c, cri, logger, runSignal),
+      ),
+      runNodeStatusLoop({ ...base, onReadyChange, dataDir: config.dataDir }, runSignal),
+      runNodeLeaseLoop({ client, node, renewSeconds: config.leaseRenewSeconds, logger }, runSignal),
       configurePodNetwork(
         { ...base, podCIDR: config.podCIDR, cniConfDir: config.cniConfDir, dataDir: config.dataDir },
-        signal,
+        runSignal,
       ),
       runKubelet(
         {
@@ -93,12 +106,13 @@ export async function runAgent(
           clusterDomain: config.clusterDomain,
           nodeAllocatable: { cpu: machine.allocatable!.cpu!, memory: machine.allocatable!.memory! },
           events,
+          informers,
         },
-        signal,
+        runSignal,
       ),
       config.podRoutes !== 'none' &&
-        runPodRoutes({ ...base, mode: config.podRoutes, clusterCIDR: config.clusterCIDR }, signal),
-      runProxy({ client, nodeName: config.nodeName, config: config.proxy, logger }, signal),
+        runPodRoutes({ ...base, mode: config.podRoutes, clusterCIDR: config.clusterCIDR }, runSignal),
+      runProxy({ client, nodeName: config.nodeName, config: config.proxy, informers, logger }, runSignal),
       config.dns.enabled &&
         runClusterDns(
           {
@@ -106,9 +120,10 @@ export async function runAgent(
             listen: config.dns.listen,
             clusterDomain: config.clusterDomain,
             nodeName: config.nodeName,
+            informers,
             logger,
           },
-          signal,
+          runSignal,
         ),
       config.ingress.enabled &&
         runIngress(
@@ -118,12 +133,16 @@ export async function runAgent(
             httpPort: config.ingress.httpPort,
             httpsPort: config.ingress.httpsPort,
             nodeName: config.nodeName,
+            informers,
             logger,
           },
-          signal,
+          runSignal,
         ),
     ]);
   } finally {
+    signal.removeEventListener('abort', stopRunning);
+    running.abort();
+    await informers.stopped();
     cri.close();
     client.close();
   }

@@ -38,7 +38,7 @@ export async function runNodeService<T extends { close(): Promise<void> }>(
       signal.removeEventListener('abort', stopAttempt);
       if (signal.aborted) return;
       logger.warn(`${opts.what} could not start; retrying`, { ...opts.context, error: String(err) });
-      await new Promise((resolve) => setTimeout(resolve, 5000));
+      await sleep(5000, signal);
     }
   }
   if (!running) return;
@@ -57,7 +57,7 @@ export async function runNodeService<T extends { close(): Promise<void> }>(
         error: String(err),
         attempt,
       });
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await sleep(2000, signal);
     }
   }
   await new Promise<void>((resolve) =>
@@ -65,4 +65,18 @@ export async function runNodeService<T extends { close(): Promise<void> }>(
   );
   await mark(null).catch(() => {});
   await running.close();
+}
+
+/** Resolves after `ms`, or at once when the signal aborts (a stopping agent waits for no retry). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

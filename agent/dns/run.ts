@@ -1,10 +1,16 @@
-// Cluster DNS inside the agent: informers on Services and EndpointSlices (the only API
-// traffic: one list+watch each), and the server on the node IP:53. Pods reach it through the
+// Cluster DNS inside the agent: informers on Services and EndpointSlices (the agent's shared
+// ones, agent/informers.ts: the only API traffic), and the server on the node IP:53. Pods reach it through the
 // kube-dns Service (10.96.0.10), whose endpoints the control plane's cluster-dns controller
 // points at every Ready node running it.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { SharedInformerFactory, silentLogger, type Client, type Logger } from '../../api/client/index.ts';
+import {
+  silentLogger,
+  type Client,
+  type Logger,
+  type SharedInformerFactory,
+} from '../../api/client/index.ts';
+import { componentInformers, waitForInformers } from '../informers.ts';
 import {
   ClusterRecords,
   serviceIndexers,
@@ -28,6 +34,8 @@ export interface ClusterDnsOptions {
   metricsPort?: number;
   /** The Node to mark as serving DNS (annotation `clusterDnsAnnotation`), for the kube-dns endpoints. */
   nodeName?: string;
+  /** The agent's shared informers; without them it watches on its own (its tests). */
+  informers?: SharedInformerFactory;
   logger?: Logger;
 }
 
@@ -36,7 +44,6 @@ export const clusterDnsAnnotation = 'dns.flotilla.io/listen';
 
 export interface RunningClusterDns {
   port: number;
-  informers: SharedInformerFactory;
   close(): Promise<void>;
 }
 
@@ -46,16 +53,15 @@ export async function startClusterDns(
   signal: AbortSignal,
 ): Promise<RunningClusterDns> {
   const logger = opts.logger ?? silentLogger;
-  const informers = new SharedInformerFactory(opts.client, { logger });
+  const informers = componentInformers({ ...opts, logger }, signal);
   const services = informers.informerFor<ServiceObject>('v1', 'Service', {
     indexers: serviceIndexers,
   });
   const slices = informers.informerFor<SliceObject>('discovery.k8s.io/v1', 'EndpointSlice', {
     indexers: sliceIndexers,
   });
-  informers.start(signal);
   // Answering before the caches are full would turn every existing service into NXDOMAIN.
-  await informers.waitForCacheSync({ signal });
+  await waitForInformers([services, slices], signal);
   const self = parseUpstream(opts.listen);
   const upstreams = opts.upstreams
     ? opts.upstreams.map(parseUpstream)
@@ -74,7 +80,6 @@ export async function startClusterDns(
   });
   return {
     port,
-    informers,
     close: async () => {
       metrics?.close();
       await server.close();

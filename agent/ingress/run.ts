@@ -5,12 +5,12 @@
 // (ingress.flotilla.io/ports), which is how the control plane knows where to send the host's
 // localhost ports and which addresses to publish in Ingress status.
 import {
-  SharedInformerFactory,
   silentLogger,
   type Client,
   type KubeObject,
   type Logger,
   type SharedIndexInformer,
+  type SharedInformerFactory,
 } from '../../api/client/index.ts';
 import type { Ingress, IngressClass, Secret } from '../../api/types/index.ts';
 import {
@@ -25,6 +25,7 @@ import { EndpointPicker } from './endpoint-picker.ts';
 import { isOurIngress } from './ingress-class.ts';
 import { IngressProxy, type IngressState } from './proxy.ts';
 import { RouteTable } from './routes.ts';
+import { componentInformers, removeOnAbort, waitForInformers } from '../informers.ts';
 import { runNodeService } from '../node-service.ts';
 
 /** On a Node whose agent runs the ingress: `<httpPort>,<httpsPort>`. */
@@ -79,6 +80,8 @@ export interface IngressOptions {
   httpsPort: number;
   /** The Node to mark with the ports. */
   nodeName?: string;
+  /** The agent's shared informers; without them it watches on its own (its tests). */
+  informers?: SharedInformerFactory;
   logger?: Logger;
 }
 
@@ -90,7 +93,7 @@ export interface RunningIngress {
 
 export async function startIngress(opts: IngressOptions, signal: AbortSignal): Promise<RunningIngress> {
   const logger = opts.logger ?? silentLogger;
-  const informers = new SharedInformerFactory(opts.client, { logger });
+  const informers = componentInformers({ ...opts, logger }, signal);
   const ingresses = informers.informerFor<Kube<Ingress>>('networking.k8s.io/v1', 'Ingress');
   const classes = informers.informerFor<Kube<IngressClass>>('networking.k8s.io/v1', 'IngressClass');
   const services = informers.informerFor<ServiceObject>('v1', 'Service', { indexers: serviceIndexers });
@@ -131,10 +134,10 @@ export async function startIngress(opts: IngressOptions, signal: AbortSignal): P
     clearTimeout(timer);
     timer = setTimeout(() => void refresh().catch(() => {}), 50);
   };
+  // A failed start's handlers must not stay on the shared informers (node-service.ts retries).
   for (const informer of [ingresses, classes] as SharedIndexInformer[])
-    informer.addEventHandler({ onAdd: rebuild, onUpdate: rebuild, onDelete: rebuild });
-  informers.start(signal);
-  await informers.waitForCacheSync({ signal });
+    removeOnAbort(signal, informer.addEventHandler({ onAdd: rebuild, onUpdate: rebuild, onDelete: rebuild }));
+  await waitForInformers([ingresses, classes, services, slices], signal);
   await refresh();
   // Secrets are read one by one (a node may not list them), so renewed certificates are
   // picked up on this beat rather than by a watch.

@@ -9,10 +9,11 @@ import {
   isNotFound,
   RateLimitingQueue,
   runWorkers,
-  SharedInformerFactory,
   type Client,
   type Logger,
+  type SharedInformerFactory,
 } from '../../api/client/index.ts';
+import { componentInformers, waitForInformers } from '../informers.ts';
 import type { KubeObject } from '../../api/client/index.ts';
 import type { Pod, PodStatus } from '../../api/types/pod.ts';
 import type { Service } from '../../api/types/service.ts';
@@ -44,18 +45,19 @@ export interface KubeletOptions extends SandboxContext {
   workers?: number;
   /** Where the kubelet's events go; by default a recorder of its own. */
   events?: EventRecorder;
+  /** The agent's shared informers; without them it watches on its own. */
+  informers?: SharedInformerFactory;
 }
 
 const UID_INDEX = 'uid';
+const podUid = (p: Pod & KubeObject) => (p.metadata?.uid ? [p.metadata.uid] : []);
 
 export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Promise<void> {
   const { client, cri, logger } = opts;
-  const factory = new SharedInformerFactory(client, {
-    logger: { ...logger, info: () => {} }, // the informers' own chatter
-  });
+  const factory = componentInformers(opts, signal);
   const informer = factory.informerFor<Pod & KubeObject>('v1', 'Pod', {
     fieldSelector: `spec.nodeName=${opts.nodeName}`,
-    indexers: { [UID_INDEX]: (p) => (p.metadata?.uid ? [p.metadata.uid] : []) },
+    indexers: { [UID_INDEX]: podUid },
   });
   const queue = new RateLimitingQueue<string>();
   const enqueue = (p: Pod) => p.metadata?.uid && queue.add(p.metadata.uid);
@@ -184,8 +186,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       .patch(name, 'merge', { status }, { subresource: 'status' });
   };
 
-  factory.start(signal);
-  await factory.waitForCacheSync({ signal });
+  await waitForInformers([informer, services], signal);
   const relist = async () => {
     while (!signal.aborted) {
       try {

@@ -4,10 +4,10 @@
 // period, which also repairs what someone else removed). Starting in one mode removes the other
 // mode's rules.
 import { networkInterfaces } from 'node:os';
-import type { Client, KubeObject, Logger } from '../../api/client/index.ts';
-import { SharedInformerFactory } from '../../api/client/index.ts';
+import type { Client, KubeObject, Logger, SharedInformerFactory } from '../../api/client/index.ts';
 import type { EndpointSlice } from '../../api/types/endpoint-slice.ts';
 import type { Service } from '../../api/types/service.ts';
+import { componentInformers, removeOnAbort, waitForInformers } from '../informers.ts';
 import { systemIptables, type Iptables } from './iptables.ts';
 import { removeIptablesLeftovers, removeNftablesLeftovers } from './leftovers.ts';
 import { systemNft, type Nft } from './nftables/nft.ts';
@@ -41,6 +41,8 @@ export interface RunProxyOptions {
   nodeName: string;
   config: ProxyConfig;
   logger: Logger;
+  /** The agent's shared informers; without them it watches on its own (its tests). */
+  informers?: SharedInformerFactory;
   iptables?: Iptables;
   nft?: Nft;
   minSyncIntervalMs?: number;
@@ -77,20 +79,24 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
       apply(o);
       health.queued();
     };
-  const factory = new SharedInformerFactory(opts.client, { logger });
-  factory.informerFor<Service & KubeObject>('v1', 'Service').addEventHandler({
-    onAdd: changed((s) => proxier.setService(s)),
-    onUpdate: (_, s) => changed((x: Service) => proxier.setService(x))(s),
-    onDelete: changed((s) => proxier.deleteService(s)),
-  });
-  factory.informerFor<EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice').addEventHandler({
-    onAdd: changed((s) => proxier.setEndpointSlice(s)),
-    onUpdate: (_, s) => changed((x: EndpointSlice) => proxier.setEndpointSlice(x))(s),
-    onDelete: changed((s) => proxier.deleteEndpointSlice(s)),
-  });
-  factory.start(signal);
+  const factory = componentInformers(opts, signal);
+  const services = factory.informerFor<Service & KubeObject>('v1', 'Service');
+  const slices = factory.informerFor<EndpointSlice & KubeObject>('discovery.k8s.io/v1', 'EndpointSlice');
+  removeOnAbort(
+    signal,
+    services.addEventHandler({
+      onAdd: changed((s) => proxier.setService(s)),
+      onUpdate: (_, s) => changed((x: Service) => proxier.setService(x))(s),
+      onDelete: changed((s) => proxier.deleteService(s)),
+    }),
+    slices.addEventHandler({
+      onAdd: changed((s) => proxier.setEndpointSlice(s)),
+      onUpdate: (_, s) => changed((x: EndpointSlice) => proxier.setEndpointSlice(x))(s),
+      onDelete: changed((s) => proxier.deleteEndpointSlice(s)),
+    }),
+  );
   try {
-    await factory.waitForCacheSync({ signal });
+    await waitForInformers([services, slices], signal);
   } catch (err) {
     if (signal.aborted) return;
     throw err;
@@ -122,7 +128,8 @@ export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Prom
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
   }
-  await factory.stopped();
+  // Its own informers (run alone) stop with the signal; the agent's shared ones the agent awaits.
+  if (!opts.informers) await factory.stopped();
 }
 
 /** The mode's proxier, after removing the other mode's leftovers (a node that switched modes). */

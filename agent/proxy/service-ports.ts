@@ -69,6 +69,7 @@ export function servicePortsOf(svc: Service, slices: EndpointSlice[], nodeName: 
   return (spec.ports ?? []).map((p) => {
     const name = p.name ? `${key}:${p.name}` : key;
     const protocol = (p.protocol ?? 'TCP').toLowerCase();
+    let chains: ServicePortChains | undefined;
     const nodePort = spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? (p.nodePort ?? 0) : 0;
     const externallyAccessible = nodePort > 0 || externalIPs.length > 0 || loadBalancerIPs.length > 0;
     return {
@@ -88,7 +89,10 @@ export function servicePortsOf(svc: Service, slices: EndpointSlice[], nodeName: 
       stickySeconds,
       externalPolicyLocal: externallyAccessible && spec.externalTrafficPolicy === 'Local',
       internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
-      chains: servicePortChains(name, protocol),
+      // The iptables mode's names, hashed when first read: nftables mode never reads them.
+      get chains() {
+        return (chains ??= servicePortChains(name, protocol));
+      },
       endpoints: endpointsFor(name, protocol, p.name ?? '', p.protocol ?? 'TCP', slices, nodeName),
     };
   });
@@ -116,11 +120,14 @@ function endpointsFor(
       const address = `${ip}:${slicePort.port}`;
       if (byAddress.has(address)) continue;
       const ready = ep.conditions?.ready ?? true;
+      let chain: string | undefined;
       byAddress.set(address, {
         ip,
         port: slicePort.port,
         address,
-        chain: endpointChain(portName, protocol, address),
+        get chain() {
+          return (chain ??= endpointChain(portName, protocol, address));
+        },
         ready,
         serving: ep.conditions?.serving ?? ready,
         terminating: ep.conditions?.terminating ?? false,

@@ -7,7 +7,7 @@ import { silentLogger } from '../../api/client/index.ts';
 import { makeService } from '../../agent/proxy/fixtures.ts';
 import { systemIptables } from '../../agent/proxy/iptables.ts';
 import { removeIptablesLeftovers, removeNftablesLeftovers } from '../../agent/proxy/leftovers.ts';
-import { endpointNames } from '../../agent/proxy/nftables/names.ts';
+import { endpointNames, serviceNames } from '../../agent/proxy/nftables/names.ts';
 import { systemNft } from '../../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../../agent/proxy/nftables/proxier.ts';
 import { Proxier } from '../../agent/proxy/proxier.ts';
@@ -15,8 +15,9 @@ import { netnsSkipReason } from '../helpers/netns.ts';
 import { dns, dnsSlice, web, webSlice } from './sample-services.ts';
 import { createThrowawayNetns, type ThrowawayNetns } from './throwaway-netns.ts';
 
-const webEndpoint = (ip: string) =>
-  endpointNames({ name: 'default/web', protocol: 'tcp' }, { ip, port: 8080 }).chain;
+const webPort = { name: 'default/web', protocol: 'tcp' };
+const webChain = serviceNames(webPort).cluster;
+const webEndpoint = (ip: string) => endpointNames(webPort, { ip, port: 8080 });
 
 describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', () => {
   let ns: ThrowawayNetns;
@@ -57,16 +58,23 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     expect(first).toMatch(
       /tcp \. 30080 comment "default\/web" : goto external-[A-Z2-7]{8}-default\/web\/tcp\//,
     );
-    expect(first).toContain(`chain ${webEndpoint('10.244.2.2')} {`);
-    expect(first).toContain('numgen random mod 2 0 goto'); // nft prints "== 0" as " 0"
+    // Without session affinity the service chain picks an endpoint and DNATs: no endpoint chains.
+    expect(chainOf(first, webChain)).toContain(
+      'numgen random mod 2 0 meta l4proto tcp dnat to 10.244.1.2:8080',
+    );
+    expect(first).not.toContain('chain endpoint-');
+    expect(first).toContain('ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade');
+    expect(ns.run('nft', ['list', 'set', 'ip', 'kube-proxy', 'hairpin-endpoints'])).toContain(
+      '10.244.2.2 . 10.244.2.2',
+    );
     const dnsChains = (text: string) => text.split('\n').filter((l) => l.includes('kube-system/dns'));
 
-    // One endpoint replaced: its chain goes, the new one comes, dns's objects stay put.
+    // One endpoint replaced: the service chain DNATs to the new one, dns's objects stay put.
     p.setEndpointSlice(webSlice('10.244.1.2', '10.244.3.3'));
     expect(await p.sync()).toMatchObject({ full: false, services: 1 });
     const second = list();
-    expect(second).not.toContain(webEndpoint('10.244.2.2'));
-    expect(chainOf(second, webEndpoint('10.244.3.3'))).toContain('dnat to 10.244.3.3:8080');
+    expect(chainOf(second, webChain)).not.toContain('10.244.2.2');
+    expect(chainOf(second, webChain)).toContain('meta l4proto tcp dnat to 10.244.3.3:8080');
     expect(dnsChains(second)).toEqual(dnsChains(first));
 
     // No endpoints: rejected, and the service's chains are gone.
@@ -84,7 +92,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     expect((await restarted.sync()).full).toBe(true);
     const final = list();
     expect(final).not.toContain('kube-system/dns');
-    expect(chainOf(final, webEndpoint('10.244.1.2'))).toContain('dnat to 10.244.1.2:8080');
+    expect(chainOf(final, webChain)).toContain('dnat to 10.244.1.2:8080');
     expect(ns.run('nft', ['list', 'table', 'ip', 'other'])).toContain('tcp dport 8888 accept');
   });
 
@@ -94,10 +102,9 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     p.setService(sticky);
     p.setEndpointSlice(webSlice('10.244.1.2'));
     await p.sync();
-    const affinity = endpointNames(
-      { name: 'default/web', protocol: 'tcp' },
-      { ip: '10.244.1.2', port: 8080 },
-    ).affinity;
+    const { chain, affinity } = webEndpoint('10.244.1.2');
+    // Affinity keeps upstream's endpoint chain: it records the client, then DNATs.
+    expect(chainOf(list(), chain)).toContain(`update @${affinity} { ip saddr }`);
     ns.run('nft', ['add', 'element', 'ip', 'kube-proxy', affinity, '{ 10.244.7.7 }']);
     await p.sync({ full: true });
     expect(ns.run('nft', ['list', 'set', 'ip', 'kube-proxy', affinity])).toContain('10.244.7.7');

@@ -18,6 +18,7 @@ export const SERVICE_NODEPORTS = 'service-nodeports';
 export const NO_ENDPOINT_SERVICES = 'no-endpoint-services';
 export const NO_ENDPOINT_NODEPORTS = 'no-endpoint-nodeports';
 export const FIREWALL_IPS = 'firewall-ips';
+export const HAIRPIN_ENDPOINTS = 'hairpin-endpoints';
 
 const IP_PROTO_PORT = 'ipv4_addr . inet_proto . inet_service';
 const PROTO_PORT = 'inet_proto . inet_service';
@@ -51,7 +52,21 @@ export const SHARED_SETS: { name: string; kind: 'set' | 'map'; type: string; com
     type: `${IP_PROTO_PORT} : verdict`,
     comment: 'destinations that are subject to LoadBalancerSourceRanges',
   },
+  {
+    name: HAIRPIN_ENDPOINTS,
+    kind: 'set',
+    type: 'ipv4_addr . ipv4_addr',
+    comment: 'endpoint IPs as ip . ip: after DNAT, a pod reaching itself',
+  },
 ];
+
+/**
+ * Sets whose elements several services may share (two services with the same endpoint IP): a
+ * partial sync only adds to them, and a full sync rewrites them. An element no longer used does
+ * no harm until then: `ct status dnat ip saddr . ip daddr @hairpin-endpoints` can only match a
+ * packet that was DNATed back to its own sender, which is a hairpin whoever's endpoint it is.
+ */
+export const ADD_ONLY_SETS: ReadonlySet<string> = new Set([HAIRPIN_ENDPOINTS]);
 
 export interface BaseChain {
   name: string;
@@ -107,7 +122,13 @@ export function baseChains(opts: { nodePortIPs?: readonly string[] }): BaseChain
     {
       name: 'nat-postrouting',
       hook: 'type nat hook postrouting priority srcnat',
-      rules: ['jump masquerading'],
+      rules: [
+        // Hairpin (a pod reaching itself through a service) is masqueraded, or the pod would answer
+        // itself. Upstream tests the source in every endpoint chain; one set lookup here lets
+        // services DNAT in their own chain, without a chain per endpoint (docs/kube-proxy.md).
+        `ct status dnat ip saddr . ip daddr @${HAIRPIN_ENDPOINTS} jump ${MARK_FOR_MASQUERADE} comment "hairpin"`,
+        'jump masquerading',
+      ],
     },
     {
       name: 'cluster-ips-check',

@@ -5,6 +5,7 @@
 import {
   categorizeEndpoints,
   externallyAccessible,
+  type ProxyEndpoint,
   type ProxyServicePort,
   usesClusterEndpoints,
   usesLocalEndpoints,
@@ -12,6 +13,7 @@ import {
 import {
   CLUSTER_IPS,
   FIREWALL_IPS,
+  HAIRPIN_ENDPOINTS,
   MARK_FOR_MASQUERADE,
   NO_ENDPOINT_NODEPORTS,
   NO_ENDPOINT_SERVICES,
@@ -86,20 +88,17 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
     if (!hasExternal) element(NO_ENDPOINT_NODEPORTS, key, noEndpoints);
   }
 
-  // Endpoint chains first: the service chains below jump to them.
-  const epNames = new Map(reachable.map((ep) => [ep, endpointNames(sp, ep)]));
-  for (const ep of reachable) {
-    const { chain, affinity } = epNames.get(ep)!;
-    const rules = [
-      // Hairpin: a pod reaching itself through the service is masqueraded, or it would answer itself.
-      `ip saddr ${ep.ip} jump ${MARK_FOR_MASQUERADE}`,
-    ];
-    if (sp.stickySeconds > 0) {
+  // Every endpoint's IP pair, for the hairpin rule in nat-postrouting.
+  for (const ep of reachable) element(HAIRPIN_ENDPOINTS, `${ep.ip} . ${ep.ip}`);
+  // Session affinity needs a chain per endpoint (it records the client, then DNATs), written
+  // before the service chains that jump to them. Other services DNAT in the service chain itself.
+  let sticky: Map<ProxyEndpoint, EndpointNames> | undefined;
+  if (sp.stickySeconds > 0) {
+    sticky = new Map(reachable.map((ep) => [ep, endpointNames(sp, ep)]));
+    for (const [ep, { chain, affinity }] of sticky) {
       out.sets.set(affinity, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.stickySeconds}s ;`);
-      rules.push(`update @${affinity} { ip saddr }`);
+      out.chains.set(chain, [`update @${affinity} { ip saddr }`, dnatTo(proto, ep)]);
     }
-    rules.push(`meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`);
-    out.chains.set(chain, rules);
   }
 
   const masqueradeOffCluster =
@@ -109,18 +108,12 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
   if (usesClusterChain)
     out.chains.set(names.cluster, [
       ...(internalChain === names.cluster && masqueradeOffCluster ? [masqueradeOffCluster] : []),
-      ...toEndpoints(
-        sp,
-        cluster.map((ep) => epNames.get(ep)!),
-      ),
+      ...toEndpoints(proto, cluster, sticky),
     ]);
   if (usesLocalChain)
     out.chains.set(names.local, [
       ...(internalChain === names.local && masqueradeOffCluster ? [masqueradeOffCluster] : []),
-      ...toEndpoints(
-        sp,
-        local.map((ep) => epNames.get(ep)!),
-      ),
+      ...toEndpoints(proto, local, sticky),
     ]);
 
   if (usesExtChain) {
@@ -147,19 +140,32 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
     ]);
 }
 
+const dnatTo = (proto: string, ep: ProxyEndpoint) => `meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`;
+
 /**
  * A known client goes back to its endpoint (session affinity); the others are spread at random:
  * rule i takes 1/(n-i) of what reaches it, so each endpoint gets 1/n overall, the iptables mode's
  * arithmetic. Upstream writes one `numgen random mod n vmap { 0 : goto ..., 1 : ... }` instead,
  * but every such anonymous map is a kernel set, and adding sets costs time that grows with the
  * sets already in the table (10,000 services: 14 s of kernel time against 0.5 s for these rules).
+ * Without affinity each rule DNATs itself: no chain per endpoint, because every `nft` run reads
+ * all chain names of the table first, so chains are what a partial sync pays for.
  */
-function toEndpoints(sp: ProxyServicePort, chains: readonly EndpointNames[]): string[] {
+function toEndpoints(
+  proto: string,
+  endpoints: readonly ProxyEndpoint[],
+  sticky: ReadonlyMap<ProxyEndpoint, EndpointNames> | undefined,
+): string[] {
   const rules: string[] = [];
-  if (sp.stickySeconds > 0) for (const c of chains) rules.push(`ip saddr @${c.affinity} goto ${c.chain}`);
-  const n = chains.length;
-  chains.forEach((c, i) =>
-    rules.push(i < n - 1 ? `numgen random mod ${n - i} == 0 goto ${c.chain}` : `goto ${c.chain}`),
-  );
+  if (sticky)
+    for (const ep of endpoints) {
+      const { affinity, chain } = sticky.get(ep)!;
+      rules.push(`ip saddr @${affinity} goto ${chain}`);
+    }
+  const n = endpoints.length;
+  endpoints.forEach((ep, i) => {
+    const target = sticky ? `goto ${sticky.get(ep)!.chain}` : dnatTo(proto, ep);
+    rules.push(i < n - 1 ? `numgen random mod ${n - i} == 0 ${target}` : target);
+  });
   return rules;
 }

@@ -51,11 +51,45 @@ describe('nftables ruleset', () => {
   it('spreads load evenly: rule i takes 1/(n-i) of what is left, the last takes the rest', () => {
     const api = sampleServicePorts().find((p) => p.service === 'shop/api')!;
     const rules = serviceObjects([api], {}).chains.get(serviceNames(api).cluster)!;
-    expect(rules.map((r) => /^(numgen random mod \d+ == 0 )?goto/.exec(r)?.[1] ?? 'goto')).toEqual([
-      'numgen random mod 3 == 0 ',
-      'numgen random mod 2 == 0 ',
-      'goto',
+    // Without session affinity the service chain DNATs itself: no chain per endpoint.
+    expect(rules).toEqual([
+      'numgen random mod 3 == 0 meta l4proto tcp dnat to 10.244.1.7:80',
+      'numgen random mod 2 == 0 meta l4proto tcp dnat to 10.244.2.7:80',
+      'meta l4proto tcp dnat to 10.244.3.7:80',
     ]);
+    const web = sampleServicePorts().find((p) => p.service === 'default/web')!;
+    const sticky = serviceObjects([web], {}).chains.get(serviceNames(web).cluster)!;
+    expect(
+      sticky.map((r) => /^(ip saddr @affinity-|numgen random mod \d+ == 0 goto|goto)/.exec(r)?.[1]),
+    ).toEqual(['ip saddr @affinity-', 'ip saddr @affinity-', 'numgen random mod 2 == 0 goto', 'goto']);
+  });
+
+  it('masquerades hairpin traffic from one set of endpoint IPs, which a partial sync only adds to', () => {
+    const ports = sampleServicePorts();
+    const before = byService(ports);
+    const full = fullSyncText({ services: before.values() });
+    expect(full).toContain(
+      'ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade comment "hairpin"',
+    );
+    expect(full).toMatch(
+      /^add element ip kube-proxy hairpin-endpoints \{ .*10\.244\.1\.7 \. 10\.244\.1\.7[,} ]/m,
+    );
+    // Another service may share an endpoint IP: a partial sync never deletes from the set.
+    const moved = byService(
+      ports.map((p) =>
+        p.service === 'shop/api'
+          ? {
+              ...p,
+              endpoints: p.endpoints.map((e) => (e.ip === '10.244.1.7' ? { ...e, ip: '10.244.1.8' } : e)),
+            }
+          : p,
+      ),
+    );
+    const text = partialSyncText({
+      changes: [{ before: before.get('shop/api'), after: moved.get('shop/api') }],
+    });
+    expect(text).not.toMatch(/delete element ip kube-proxy hairpin-endpoints/);
+    expect(text).toContain('add element ip kube-proxy hairpin-endpoints { 10.244.1.8 . 10.244.1.8 }');
   });
 
   it('rejects traffic to a service without endpoints, and drops external traffic where Local has none', () => {

@@ -2,7 +2,7 @@
 // flushes our table (every chain's rules and the shared maps; affinity sets keep their clients),
 // writes it all again and deletes leftovers. A partial sync rewrites only the changed services'
 // chains and swaps only their map elements, so its size follows the change, not the cluster.
-import { baseChains, FAMILY, NODEPORT_IPS, SHARED_SETS, T, TABLE } from './base-table.ts';
+import { ADD_ONLY_SETS, baseChains, FAMILY, NODEPORT_IPS, SHARED_SETS, T, TABLE } from './base-table.ts';
 import { emptyObjects, type ServiceObjects } from './service-objects.ts';
 
 export interface FullSyncInput {
@@ -65,7 +65,8 @@ export function fullSyncText(input: FullSyncInput): string {
   ];
   for (const line of chainLines) out.push(line);
   out.push('}', ...addElements(NODEPORT_IPS, nodePortIPs));
-  for (const [set, list] of elements) out.push(...addElements(set, list));
+  for (const [set, list] of elements)
+    out.push(...addElements(set, ADD_ONLY_SETS.has(set) ? new Set(list) : list));
   out.push(leftoverDeletes(input.existingChains ?? [], input.existingSets ?? [], used));
   return out.join('\n');
 }
@@ -111,6 +112,7 @@ export function partialSyncText(input: PartialSyncInput): string {
     // Flush every old chain first: then nothing of the service's references the chains and sets that go.
     for (const name of before.chains.keys()) flushes.push(`flush chain ${T} ${name}`);
     for (const [set, old] of before.elements) {
+      if (ADD_ONLY_SETS.has(set)) continue;
       const now = after.elements.get(set);
       for (const [key, text] of old) if (now?.get(key) !== text) push(elementDeletes, set, key);
     }

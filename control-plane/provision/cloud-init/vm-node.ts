@@ -4,7 +4,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateSshKeyPair } from '../netns/keys.ts';
-import { ProvisionError, type AgentHostSettings, type ProvisionContext } from '../provider.ts';
+import {
+  ProvisionError,
+  type AgentHostSettings,
+  type ProvisionContext,
+  type ProvisionedNode,
+} from '../provider.ts';
 import { HostKeyMismatchError, openSsh, type SshSession } from '../ssh-host/connection.ts';
 import { metaData, networkConfig, userData } from './user-data.ts';
 import { writeSeed, type WrittenSeed } from './seed.ts';
@@ -96,6 +101,28 @@ export interface AwaitNodeSpec {
 export interface ReadyNode {
   apiServerAddress: string;
   agent: AgentHostSettings;
+}
+
+/**
+ * The end of a VM's boot, once it has an address: SSH with the pinned key (and cloud-init on the
+ * first boot) within what is left of the boot deadline (at least 30 s), then the node as
+ * provisioned, with the addresses the agent will use.
+ */
+export async function bootedNode(
+  node: ProvisionedNode,
+  address: string,
+  opts: { deadline: number; firstBoot: boolean; ctx: ProvisionContext },
+): Promise<ProvisionedNode> {
+  const ready = await awaitNode({
+    address,
+    hostKey: node.hostKey,
+    clusterDir: opts.ctx.clusterDir,
+    timeoutMs: Math.max(opts.deadline - Date.now(), 30_000),
+    waitForCloudInit: opts.firstBoot,
+    signal: opts.ctx.signal,
+    progress: opts.ctx.progress,
+  });
+  return { ...node, address, apiServerAddress: ready.apiServerAddress, agent: ready.agent };
 }
 
 /**

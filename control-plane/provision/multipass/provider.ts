@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { ToolMissingError, runTool, type ToolResult } from '../cloud-init/run-tool.ts';
-import { awaitNode, prepareVmNode, sleep, VM_AGENT_DEFAULTS } from '../cloud-init/vm-node.ts';
+import { bootedNode, prepareVmNode, sleep, VM_AGENT_DEFAULTS } from '../cloud-init/vm-node.ts';
 import { remoteConsoleLog } from '../cloud-init/remote-log.ts';
 import {
   ProvisionError,
@@ -192,17 +192,7 @@ export class MultipassProvider implements NodeProvider {
       ctx.progress(`${vmName} is ${info.state}`);
       await sleep(this.pollMs, ctx.signal);
     }
-    const address = info.ipv4[0]!;
-    const ready = await awaitNode({
-      address,
-      hostKey: node.hostKey,
-      clusterDir: ctx.clusterDir,
-      timeoutMs: Math.max(deadline - Date.now(), 30_000),
-      waitForCloudInit: firstBoot,
-      signal: ctx.signal,
-      progress: ctx.progress,
-    });
-    return { ...node, address, apiServerAddress: ready.apiServerAddress, agent: ready.agent };
+    return bootedNode(node, info.ipv4[0]!, { deadline, firstBoot, ctx });
   }
 
   private async info(vmName: string, step: string, signal?: AbortSignal): Promise<InstanceInfo> {

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ToolMissingError, runTool, type ToolResult } from '../cloud-init/run-tool.ts';
-import { VM_AGENT_DEFAULTS, awaitNode, prepareVmNode, sleep } from '../cloud-init/vm-node.ts';
+import { VM_AGENT_DEFAULTS, bootedNode, prepareVmNode, sleep } from '../cloud-init/vm-node.ts';
 import {
   ProvisionError,
   type NodeProvider,
@@ -365,16 +365,7 @@ export class VirtualBoxProvider implements NodeProvider {
       ctx.progress(`waiting for ${vm} to get an address`);
       await sleep(this.pollMs, ctx.signal);
     }
-    const ready = await awaitNode({
-      address,
-      hostKey: node.hostKey,
-      clusterDir: ctx.clusterDir,
-      timeoutMs: Math.max(deadline - Date.now(), 30_000),
-      waitForCloudInit: firstBoot,
-      signal: ctx.signal,
-      progress: ctx.progress,
-    });
-    return { ...node, address, apiServerAddress: ready.apiServerAddress, agent: ready.agent };
+    return bootedNode(node, address, { deadline, firstBoot, ctx });
   }
 
   private async vmInfo(vm: string, signal?: AbortSignal): Promise<Record<string, string>> {

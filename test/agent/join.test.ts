@@ -10,8 +10,9 @@ import { stringify } from 'yaml';
 import { TokenStore } from '../../control-plane/auth/index.ts';
 import { writeKubeconfig } from '../../control-plane/kubeconfig.ts';
 import type { NetnsNode } from '../../control-plane/provision/netns/index.ts';
+import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cluster.ts';
 import { BUSYBOX_IMAGE } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { netnsSkipReason } from '../helpers/netns.ts';
 import { kubectl, startServer, waitFor, type TestServer } from '../helpers/server.ts';
 import { startAgent, type AgentProcess } from './agent-process.ts';
 
@@ -47,41 +48,38 @@ function exitOf(agent: AgentProcess): Promise<number | null> {
 }
 
 describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent joining with a bootstrap token', () => {
-  let cluster: TestCluster;
+  let env: OneNodeCluster;
   let server: TestServer;
   let agent: AgentProcess;
-  let dir: string;
   let node: NetnsNode;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-join-agent-'));
-    cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer({ args: cluster.serveArgs });
-    node = cluster.nodes[0]!;
-    const config = writeConfig(dir, node.name, {
-      nodeName: node.name,
-      bootstrapKubeconfig: bootstrapKubeconfig(server, dir, node.name),
-      containerRuntimeEndpoint: node.containerdSocket,
-      cniConfDir: node.cniConfDir,
-      podCIDR: 'node',
-      dataDir: join(node.nodeDir, 'agent'),
-      nodeIP: node.nodeIp,
-      cgroupParent: node.cgroupParent,
+    env = await startOneNodeCluster({
+      prefix: 'flotilla-join-agent-',
+      // The tests below watch the join itself.
+      waitFor: 'nothing',
+      startAgent: (node, server, dir) =>
+        startAgent(
+          writeConfig(dir, node.name, {
+            nodeName: node.name,
+            bootstrapKubeconfig: bootstrapKubeconfig(server, dir, node.name),
+            containerRuntimeEndpoint: node.containerdSocket,
+            cniConfDir: node.cniConfDir,
+            podCIDR: 'node',
+            dataDir: join(node.nodeDir, 'agent'),
+            nodeIP: node.nodeIp,
+            cgroupParent: node.cgroupParent,
+          }),
+        ),
     });
-    agent = startAgent(config);
+    ({ server, agent, node } = env);
   }, 300_000);
 
   afterAll(async () => {
-    await agent?.stop();
-    await server?.stop();
-    await cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await env?.stop();
   }, 300_000);
 
-  async function getJson(args: string[]): Promise<any> {
-    const res = await server.kubectl([...args, '-o', 'json']);
-    return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-  }
+  const getJson = (args: string[]) => env.getJson(args);
 
   it(
     'becomes system:node:<name> with an issued certificate, and its node turns Ready',

@@ -1,8 +1,7 @@
 // The node agent end to end: a real `flotilla serve`, a netns node with its own containerd,
 // and `flotilla agent` driving it. Pods are created with the real kubectl; what runs is
 // checked through CRI (ExecSync, container listings), never by mocking either side.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
@@ -11,48 +10,35 @@ import { execFileSync } from 'node:child_process';
 import { allowPlainHttpRegistry, containerdPaths } from '../../control-plane/provision/netns/index.ts';
 import { containsIp } from '../../control-plane/provision/netns/subnet.ts';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE, serveTestImages } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
-import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import { startAgent, writeAgentConfig, type AgentProcess } from './agent-process.ts';
+import { netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { waitFor, type TestServer } from '../helpers/server.ts';
+import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cluster.ts';
+import { startAgent, writeAgentConfig } from './agent-process.ts';
 
 const LONG = 180_000;
 
 describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node', () => {
+  let env: OneNodeCluster;
   let cluster: TestCluster;
   let server: TestServer;
-  let agent: AgentProcess;
   let cri: CriClient;
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-agent-test-'));
-    cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    // Listen on the cluster bridge (where nodes reach the control plane, docs/netns.md) and
-    // allocate podCIDRs from this cluster's own range, so the host route the probe test adds
-    // cannot capture another concurrently running cluster's pod traffic.
-    server = await startServer({ args: cluster.serveArgs });
-    const node = cluster.nodes[0]!;
-    agent = startAgent(writeAgentConfig(node, server.kubeconfig, dir));
-    cri = new CriClient(node.containerdSocket);
-    await waitFor(
-      async () => (await getJson(['get', 'node', node.name]))?.status?.conditions,
-      LONG,
-      'node registered',
-    );
+    env = await startOneNodeCluster({
+      prefix: 'flotilla-agent-test-',
+      startAgent: (node, server, dir) => startAgent(writeAgentConfig(node, server.kubeconfig, dir)),
+    });
+    ({ cluster, server, dir } = env);
+    cri = new CriClient(env.node.containerdSocket);
   }, 300_000);
 
   afterAll(async () => {
-    await agent?.stop();
     cri?.close();
-    await server?.stop();
-    await cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await env?.stop();
   }, 300_000);
 
-  async function getJson(args: string[]): Promise<any> {
-    const res = await server.kubectl([...args, '-o', 'json']);
-    return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-  }
+  const getJson = (args: string[]) => env.getJson(args);
 
   async function createPod(name: string, spec: Record<string, unknown>, extra = ''): Promise<string> {
     const pod = {
@@ -77,7 +63,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
         return p && check(p) ? p : undefined;
       },
       LONG,
-      `${name}: ${what}\nagent output:\n${agent.output.slice(-3000)}`,
+      `${name}: ${what}\nagent output:\n${env.agent.output.slice(-3000)}`,
     );
   }
 
@@ -553,15 +539,15 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent on a netns node
       await waitForPod('kept', 'Running', (p) => p.status?.phase === 'Running');
       await waitForPod('gone', 'Running', (p) => p.status?.phase === 'Running');
       const before = (await containersOf(keptUid)).map((c) => c.id);
-      await agent.kill9();
+      await env.agent.kill9();
       // With nobody to finish it, force the deletion through the API.
       const res = await server.kubectl(['delete', 'pod', 'gone', '--grace-period=0', '--force']);
       expect(res.code, res.stderr).toBe(0);
-      agent = startAgent(agent.configFile);
+      env.agent = startAgent(env.agent.configFile);
       await waitFor(
         async () => (await containersOf(goneUid)).length === 0,
         LONG,
-        `deleted pod cleaned up\n${agent.output.slice(-4000)}`,
+        `deleted pod cleaned up\n${env.agent.output.slice(-4000)}`,
       );
       const after = await containersOf(keptUid);
       expect(after.map((c) => c.id)).toEqual(before);

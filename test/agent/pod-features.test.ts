@@ -4,19 +4,20 @@
 // postStart/preStop hooks, service environment variables and activeDeadlineSeconds. Files are
 // read through CRI exec straight against the node's containerd: this suite is about what the
 // kubelet put in the container, not the streaming path (test/streaming covers kubectl exec).
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
-import { rawRequest, startServer, waitFor, type TestServer } from '../helpers/server.ts';
+import { netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { rawRequest, waitFor, type TestServer } from '../helpers/server.ts';
+import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cluster.ts';
 import { startAgent, writeAgentConfig, type AgentProcess } from './agent-process.ts';
 
 const LONG = 180_000;
 
 describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netns node', () => {
+  let env: OneNodeCluster;
   let cluster: TestCluster;
   let server: TestServer;
   let agent: AgentProcess;
@@ -24,31 +25,20 @@ describe.skipIf(netnsSkipReason() !== undefined)('kubelet pod features on a netn
   let dir: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flotilla-pod-features-'));
-    cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-    server = await startServer({ args: cluster.serveArgs });
-    const node = cluster.nodes[0]!;
-    agent = startAgent(writeAgentConfig(node, server.kubeconfig, dir));
-    cri = new CriClient(node.containerdSocket);
-    await waitFor(
-      async () => (await getJson(['get', 'node', node.name]))?.status?.conditions,
-      LONG,
-      'node registered',
-    );
+    env = await startOneNodeCluster({
+      prefix: 'flotilla-pod-features-',
+      startAgent: (node, server, dir) => startAgent(writeAgentConfig(node, server.kubeconfig, dir)),
+    });
+    ({ cluster, server, agent, dir } = env);
+    cri = new CriClient(env.node.containerdSocket);
   }, 300_000);
 
   afterAll(async () => {
-    await agent?.stop();
     cri?.close();
-    await server?.stop();
-    await cluster?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await env?.stop();
   }, 300_000);
 
-  async function getJson(args: string[]): Promise<any> {
-    const res = await server.kubectl([...args, '-o', 'json']);
-    return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-  }
+  const getJson = (args: string[]) => env.getJson(args);
 
   async function apply(yaml: string): Promise<void> {
     const res = await server.kubectl(['apply', '-f', '-'], { input: yaml });

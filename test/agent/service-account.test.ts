@@ -2,13 +2,13 @@
 // admission projects kube-api-access-xxxxx, the controller manager publishes kube-root-ca.crt,
 // and the agent fills /var/run/secrets/kubernetes.io/serviceaccount with a token the API server
 // accepts as the pod's service account, the cluster CA and the namespace, read through kubectl exec.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cluster.ts';
 import { BUSYBOX_IMAGE } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
-import { kubectl, startServer, waitFor, type TestServer } from '../helpers/server.ts';
+import { netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { kubectl, waitFor, type TestServer } from '../helpers/server.ts';
 import {
   startAgentInNode,
   writeStreamingAgentConfig,
@@ -21,35 +21,27 @@ const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 describe.skipIf(netnsSkipReason() !== undefined)(
   'service account credentials in pods on a netns node',
   () => {
+    let env: OneNodeCluster;
     let cluster: TestCluster;
     let server: TestServer;
     let agent: StreamingAgent;
     let dir: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'flotilla-sa-access-'));
-      cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-      server = await startServer({ args: cluster.serveArgs });
-      const node = cluster.nodes[0]!;
-      agent = startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir));
-      await waitFor(
-        async () => (await getJson(['get', 'node', node.name]))?.status?.conditions,
-        LONG,
-        `node registered\n${agent?.output.slice(-3000)}`,
-      );
+      env = await startOneNodeCluster({
+        prefix: 'flotilla-sa-access-',
+        startAgent: async (node, server, dir) =>
+          startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir)),
+      });
+      ({ cluster, server, dir } = env);
+      agent = env.agent;
     }, 300_000);
 
     afterAll(async () => {
-      await agent?.stop();
-      await server?.stop();
-      await cluster?.destroy();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await env?.stop();
     }, 300_000);
 
-    async function getJson(args: string[]): Promise<any> {
-      const res = await server.kubectl([...args, '-o', 'json']);
-      return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-    }
+    const getJson = (args: string[]) => env.getJson(args);
 
     async function k(...args: string[]): Promise<string> {
       const res = await server.kubectl(args, { timeoutMs: 60_000 });

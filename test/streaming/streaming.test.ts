@@ -3,17 +3,17 @@
 // from kubectl to the API server to the kubelet, SPDY from the kubelet to containerd.
 import { Exec, KubeConfig, Log, type V1Status } from '@kubernetes/client-node';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { get as httpGet } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cluster.ts';
 import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
-import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
-import { kubectl as runKubectl, startServer, waitFor, type TestServer } from '../helpers/server.ts';
+import { netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
+import { kubectl as runKubectl, waitFor, type TestServer } from '../helpers/server.ts';
 import { startAgentInNode, writeStreamingAgentConfig, type StreamingAgent } from './streaming-node.ts';
 
 const LONG = 180_000;
@@ -23,27 +23,21 @@ describe.skipIf(netnsSkipReason() !== undefined)(
   'kubectl logs, exec, attach, port-forward, cp',
   { timeout: LONG + 60_000 },
   () => {
+    let env: OneNodeCluster;
     let cluster: TestCluster;
     let server: TestServer;
     let agent: StreamingAgent;
     let dir: string;
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'flotilla-streaming-test-'));
-      cluster = await createTestCluster({ nodes: 1, withTestImages: true });
-      // On the cluster bridge, allocating from this cluster's own pod range, so the podCIDR the
-      // agent reads from its Node is the one the provider routed.
-      server = await startServer({ args: cluster.serveArgs });
-      const node = cluster.nodes[0]!;
-      agent = startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir));
-      await waitFor(
-        async () => {
-          const n = await getJson(['get', 'node', node.name]);
-          return n?.status?.conditions?.find((c: any) => c.type === 'Ready')?.status === 'True';
-        },
-        LONG,
-        'node Ready',
-      ).catch(withAgentOutput);
+      env = await startOneNodeCluster({
+        prefix: 'flotilla-streaming-test-',
+        waitFor: 'ready',
+        startAgent: async (node, server, dir) =>
+          startAgentInNode(node, await writeStreamingAgentConfig(node, server, dir)),
+      });
+      ({ cluster, server, dir } = env);
+      agent = env.agent;
       await Promise.all([
         createPod('shell', {
           containers: [busybox('main', 'echo one; echo two; echo three; exec sleep 3600')],
@@ -70,20 +64,14 @@ describe.skipIf(netnsSkipReason() !== undefined)(
 
     afterAll(async () => {
       await server?.kubectl(['delete', 'pods', '--all', '--grace-period=0', '--wait=false']);
-      await agent?.stop();
-      await server?.stop();
-      await cluster?.destroy();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      await env?.stop();
     }, 300_000);
 
     function busybox(name: string, script: string) {
       return { name, image: BUSYBOX_IMAGE, imagePullPolicy: 'Never', command: ['sh', '-c', script] };
     }
 
-    async function getJson(args: string[]): Promise<any> {
-      const res = await server.kubectl([...args, '-o', 'json']);
-      return res.code === 0 ? JSON.parse(res.stdout) : undefined;
-    }
+    const getJson = (args: string[]) => env.getJson(args);
 
     async function createPod(name: string, spec: Record<string, unknown>): Promise<void> {
       const pod = {

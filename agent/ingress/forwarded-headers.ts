@@ -1,4 +1,4 @@
-// Header rewriting on the ingress's data path, one pass over node:http's raw header list
+// Header rewriting on the ingress's data path, one pass over the raw header list
 // (name, value, name, value, ...) each way. A flat list is what node:http sends fastest (no
 // per-header setHeader), and it keeps repeated headers (Set-Cookie) and the sender's spelling.
 //  - to the backend: the client's headers minus hop-by-hop ones and those its Connection header
@@ -37,6 +37,15 @@ const ours = new Set([
 
 for (const name of [...hopByHop, ...ours, 'content-length']) droppedLengths.add(name.length);
 
+/** What header rewriting reads of a client request: node:http's IncomingMessage, or the lean path's. */
+export interface ForwardedRequest {
+  method?: string;
+  url?: string;
+  rawHeaders: string[];
+  headers: { host?: string; connection?: string; 'x-forwarded-for'?: string; 'transfer-encoding'?: string };
+  socket: { remoteAddress?: string; localPort?: number };
+}
+
 /** Whether the client's header goes to the backend. */
 function forwarded(name: string, named: Set<string> | undefined): boolean {
   if (named === undefined && !droppedLengths.has(name.length)) return true;
@@ -48,7 +57,7 @@ function forwarded(name: string, named: Set<string> | undefined): boolean {
  * The request line and headers for the backend as one string (one write): the same headers as
  * upstreamRequestHeaders, without building the list.
  */
-export function upstreamRequestHead(req: IncomingMessage, scheme: 'http' | 'https', host?: string): string {
+export function upstreamRequestHead(req: ForwardedRequest, scheme: 'http' | 'https', host?: string): string {
   const raw = req.rawHeaders;
   const named = connectionNamed(req.headers.connection);
   let head = `${req.method} ${req.url} HTTP/1.1\r\n`;
@@ -129,7 +138,7 @@ function withoutNamed(headers: string[], named: Set<string>): string[] {
   return out;
 }
 
-function clientAddress(req: IncomingMessage): string {
+function clientAddress(req: ForwardedRequest): string {
   const address = req.socket.remoteAddress ?? '';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }

@@ -1,15 +1,16 @@
-// The ingress's HTTP and HTTPS reverse proxy (node:http/https, no framework). Each request is
-// matched against the route table, sent to the next ready endpoint of its backend (the next
-// one again when a pod refuses the connection), and streamed both ways as it comes, so server-
-// sent events and long downloads pass through. Upgrades (WebSocket) become a plain TCP pipe
-// once the backend has the request. The backend sees X-Forwarded-For/-Host/-Port/-Proto and
-// X-Real-IP. Errors are answered the way ingress-nginx answers them, with a body that says why:
-// 404 (no rule), 503 (no ready endpoint), 502 (the endpoints refused or broke the connection).
-// The data path is kept lean because it runs per request (issue #7): node:http serves the
-// clients, but the backends are spoken to by our own keep-alive connection pool and response
-// parser (upstream.ts, response-parser.ts), which costs far less per request than node:http's
-// client; headers are rewritten in one pass (forwarded-headers.ts), routes and endpoints come
-// from caches.
+// The ingress's HTTP and HTTPS reverse proxy (no framework). Each request is matched against the
+// route table, sent to the next ready endpoint of its backend (the next one again when a pod
+// refuses the connection), and streamed both ways as it comes, so server-sent events and long
+// downloads pass through. Upgrades (WebSocket) become a plain TCP pipe once the backend has the
+// request. The backend sees X-Forwarded-For/-Host/-Port/-Proto and X-Real-IP. Errors are
+// answered the way ingress-nginx answers them, with a body that says why: 404 (no rule), 503
+// (no ready endpoint), 502 (the endpoints refused or broke the connection).
+// The data path is kept lean because it runs per request (issue #7): plain HTTP clients are
+// served by our own HTTP/1.1 connection handling (client-connection.ts), which hands what it does
+// not serve (Upgrade, Expect, chunked uploads, HTTP/1.0) to node:http, as HTTPS goes; the
+// backends are spoken to by our own keep-alive connection pool and response parser
+// (upstream.ts, response-parser.ts); headers are rewritten in one pass (forwarded-headers.ts),
+// routes and endpoints come from caches.
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -17,18 +18,21 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { connect, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex, Readable } from 'node:stream';
 import { silentLogger, type Logger } from '../../api/client/index.ts';
 import type { CertificateTable } from './certificates.ts';
+import { ClientConnection, type ClientConnectionHandlers } from './client-connection.ts';
 import type { PemPair } from './self-signed.ts';
 import type { EndpointPicker, Picked, Target } from './endpoint-picker.ts';
 import type { ResponseHead } from './response-parser.ts';
+import { NodeResponseSink, type ClientWatcher, type ResponseSink } from './response-sink.ts';
 import { UpstreamPool, type Exchange, type ExchangeHandlers, type UpstreamRequest } from './upstream.ts';
 import {
   downstreamResponseHeaders,
   upstreamRequestHead,
   upstreamRequestHeaders,
+  type ForwardedRequest,
 } from './forwarded-headers.ts';
 import type { RouteTable } from './routes.ts';
 
@@ -53,7 +57,7 @@ const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const notConnected = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 export class IngressProxy {
-  private readonly servers: Server[] = [];
+  private readonly servers: (Server | NetServer)[] = [];
   private readonly sockets = new Set<Duplex>();
   private readonly upstream = new UpstreamPool();
   private readonly logger: Logger;
@@ -64,7 +68,17 @@ export class IngressProxy {
 
   /** Listens for plain HTTP; resolves the bound port. */
   listenHttp(port: number, host: string): Promise<number> {
-    return this.listen(createHttpServer(), 'http', port, host);
+    // node:http takes over the connections the lean path hands it; it never listens itself.
+    const fallback = this.withHandlers(createHttpServer(), 'http');
+    const handlers: ClientConnectionHandlers = {
+      serve: (request, body, sink) => this.serve(request, body, sink, 'http'),
+      fallback: (socket) => fallback.emit('connection', socket),
+    };
+    const server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      this.track(socket);
+      new ClientConnection(socket, handlers);
+    });
+    return this.listen(server, port, host);
   }
 
   /** Listens for HTTPS, picking the certificate by SNI; resolves the bound port. */
@@ -73,7 +87,8 @@ export class IngressProxy {
       ...this.opts.defaultCertificate,
       SNICallback: (servername, cb) => cb(null, this.opts.state().certificates.forServername(servername)),
     });
-    return this.listen(server, 'https', port, host);
+    server.on('connection', (s: Socket) => this.track(s));
+    return this.listen(this.withHandlers(server, 'https'), port, host);
   }
 
   async close(): Promise<void> {
@@ -82,16 +97,24 @@ export class IngressProxy {
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
 
-  private listen(server: Server, scheme: 'http' | 'https', port: number, host: string): Promise<number> {
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => this.handle(req, res, scheme));
+  /** node:http's request and upgrade handling (HTTPS, and what the lean HTTP path hands over). */
+  private withHandlers(server: Server, scheme: 'http' | 'https'): Server {
+    server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      this.serve(req, hasBody(req) ? req : undefined, new NodeResponseSink(res), scheme),
+    );
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(req, socket, head, scheme),
     );
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('clientError', (_err, socket: Duplex) => socket.destroy());
+    return server;
+  }
+
+  private track(socket: Duplex): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private listen(server: Server | NetServer, port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {
@@ -104,7 +127,7 @@ export class IngressProxy {
   }
 
   /** The route's targets, or the error response to give. */
-  private route(req: IncomingMessage): Picked | { status: number; body: string } {
+  private route(req: ForwardedRequest): Picked | { status: number; body: string } {
     const host = req.headers.host ?? '';
     const match = this.opts.state().routes.match(host, req.url ?? '/');
     if (!match)
@@ -121,18 +144,22 @@ export class IngressProxy {
     return picked;
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, scheme: 'http' | 'https'): void {
+  private serve(
+    req: ForwardedRequest,
+    body: Readable | undefined,
+    sink: ResponseSink,
+    scheme: 'http' | 'https',
+  ): void {
     const route = this.route(req);
     if ('status' in route) {
-      res.writeHead(route.status, { 'content-type': 'text/plain; charset=utf-8' }).end(route.body);
+      sink.answer(route.status, route.body);
       return;
     }
-    new ProxiedRequest(this.upstream, this.logger, req, res, scheme, route).attempt(0);
+    new ProxiedRequest(this.upstream, this.logger, req, body, sink, scheme, route).attempt(0);
   }
 
   private upgrade(req: IncomingMessage, client: Duplex, head: Buffer, scheme: 'http' | 'https'): void {
-    this.sockets.add(client);
-    client.on('close', () => this.sockets.delete(client));
+    this.track(client);
     client.on('error', () => client.destroy());
     const route = this.route(req);
     if ('status' in route) {
@@ -181,34 +208,29 @@ export class IngressProxy {
  * One client request on its way to a backend and its answer on the way back (methods, not
  * closures: this runs for every request).
  */
-class ProxiedRequest implements ExchangeHandlers {
+class ProxiedRequest implements ExchangeHandlers, ClientWatcher {
   private readonly request: UpstreamRequest;
-  private readonly withBody: boolean;
   private exchange: Exchange | undefined;
   private target!: Target;
   private tried = 0;
-  private readonly resume = () => this.exchange?.resume();
 
   constructor(
     private readonly upstream: UpstreamPool,
     private readonly logger: Logger,
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly req: ForwardedRequest,
+    private readonly body: Readable | undefined,
+    private readonly sink: ResponseSink,
     private readonly scheme: 'http' | 'https',
     private readonly route: Picked,
   ) {
-    this.withBody = hasBody(req);
     this.request = {
       head: '',
-      body: this.withBody ? req : undefined,
+      body,
       chunked: req.headers['transfer-encoding'] !== undefined,
       headMethod: req.method === 'HEAD',
       idempotent: idempotent.has(req.method ?? ''),
     };
-    res.once('close', () => {
-      // The client left before the answer ended: stop the backend's work too.
-      if (!res.writableFinished) this.exchange?.abort();
-    });
+    sink.watch(this);
   }
 
   attempt(tried: number): void {
@@ -222,33 +244,35 @@ class ProxiedRequest implements ExchangeHandlers {
     this.exchange = this.upstream.exchange(this.target, this.request, this);
   }
 
+  /** The client left before the answer ended: stop the backend's work too. */
+  clientGone(): void {
+    this.exchange?.abort();
+  }
+
   onHead(head: ResponseHead): void {
     const out = downstreamResponseHeaders(head.headers);
-    this.res.writeHead(head.status, head.statusMessage, out.headers);
-    // A streamed answer may take long for its first bytes: send the head now. Others go out
-    // with the first body chunk, one packet fewer.
-    if (out.streamed) this.res.flushHeaders();
+    this.sink.head(head.status, head.statusMessage, out.headers, out.streamed);
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.res.write(chunk)) return true;
-    this.res.once('drain', this.resume);
+    if (this.sink.data(chunk)) return true;
+    this.sink.drain(() => this.exchange?.resume());
     return false;
   }
 
   onEnd(): void {
-    this.res.end();
+    this.sink.end();
   }
 
   onError(err: NodeJS.ErrnoException): void {
-    const res = this.res;
-    if (res.destroyed) return;
+    const sink = this.sink;
+    if (sink.gone) return;
     // A connection that was never made has sent nothing: the next endpoint may take a
     // bodiless request.
     if (
-      !this.withBody &&
+      this.body === undefined &&
       this.tried + 1 < this.route.targets.length &&
-      !res.headersSent &&
+      !sink.started &&
       notConnected.has(err.code ?? '')
     ) {
       this.attempt(this.tried + 1);
@@ -256,11 +280,8 @@ class ProxiedRequest implements ExchangeHandlers {
     }
     const backend = hostPort(this.target);
     this.logger.warn('ingress backend failed', { backend, error: String(err) });
-    if (!res.headersSent)
-      res
-        .writeHead(502, { 'content-type': 'text/plain; charset=utf-8' })
-        .end(`502 Bad Gateway: ${backend}: ${err.code ?? err.message}\n`);
-    else res.destroy();
+    if (!sink.started) sink.answer(502, `502 Bad Gateway: ${backend}: ${err.code ?? err.message}\n`);
+    else sink.destroy();
   }
 }
 

@@ -5,8 +5,8 @@
 // when both the request and the response ended cleanly and the backend did not ask to close.
 // A backend may close an idle connection just as we reuse it; a request that cannot have done
 // anything yet (bodiless, idempotent, no answer byte seen) is then sent again on a new one.
-import type { IncomingMessage } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { Target } from './endpoint-picker.ts';
 import { ResponseParser, type ResponseEvents, type ResponseHead } from './response-parser.ts';
 
@@ -14,7 +14,7 @@ export interface UpstreamRequest {
   /** Request line, headers and the empty line. */
   head: string;
   /** The client's body to stream after the head, if it has one. */
-  body?: IncomingMessage;
+  body?: Readable;
   /** Frame the body in chunks (the client sent it chunked). */
   chunked?: boolean;
   /** A HEAD request: its answer has no body. */
@@ -203,7 +203,7 @@ class UpstreamExchange implements Exchange, ResponseEvents {
     this.completed();
   }
 
-  private streamBody(body: IncomingMessage): void {
+  private streamBody(body: Readable): void {
     const chunked = this.request.chunked === true;
     body.on('data', (chunk: Buffer) => {
       if (this.over || this.connection.exchange !== this) return;

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
 import { ClusterDnsController, clusterDnsAnnotation, serviceIPAt } from './cluster-dns.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('cluster DNS controller against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   const nodes = () => api.client.resource('v1', 'Node');
   const sliceIPs = async () => {
     const slice = await api.client
@@ -41,18 +39,10 @@ describe('cluster DNS controller against a real API server', () => {
 
   beforeAll(async () => {
     api = await startTestApi();
-    const informers = api.informers();
-    const c = new ClusterDnsController({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(api, (deps) => new ClusterDnsController(deps));
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

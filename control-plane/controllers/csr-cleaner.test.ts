@@ -5,32 +5,28 @@ import { pollUntil } from '../../api/client/index.ts';
 import { createCertificateRequest } from '../pki/csr.ts';
 import { CsrCleaner } from './csr-cleaner.ts';
 import { CSR_API_VERSION, CSR_KIND, type CsrObj } from './csr-util.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('CSR cleaner', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
 
   beforeAll(async () => {
     api = await startTestApi();
-    const informers = api.informers();
-    const cleaner = new CsrCleaner({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-      approvedMs: 300,
-      deniedMs: 300,
-      pendingMs: 60 * 60_000,
-    });
-    informers.start(ac.signal);
-    run = cleaner.start(ac.signal);
+    controllers = runControllers(
+      api,
+      (deps) =>
+        new CsrCleaner({
+          ...deps,
+          approvedMs: 300,
+          deniedMs: 300,
+          pendingMs: 60 * 60_000,
+        }),
+    );
   }, 60_000);
 
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

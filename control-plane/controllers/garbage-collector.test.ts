@@ -1,23 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, pollUntil, type KubeObject } from '../../api/client/index.ts';
 import { GarbageCollector } from './garbage-collector.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('garbage collector against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   beforeAll(async () => {
     api = await startTestApi();
-    const informers = api.informers();
-    const gc = new GarbageCollector({ client: api.client, informers, recorder: new MemoryEventRecorder() });
-    informers.start(ac.signal);
-    run = gc.start(ac.signal);
+    controllers = runControllers(api, (deps) => new GarbageCollector(deps));
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

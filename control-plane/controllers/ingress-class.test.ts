@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { IngressClassController, ingressPortsAnnotation } from './ingress-class.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('ingress class controller against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   const classes = () => api.client.resource<any>('networking.k8s.io/v1', 'IngressClass');
   const ingresses = () => api.client.resource('networking.k8s.io/v1', 'Ingress').namespace('default');
   const statusIPs = async (name: string) =>
@@ -44,18 +42,10 @@ describe('ingress class controller against a real API server', () => {
     await node('edge-1', '10.240.6.2', true);
     await node('edge-2', '10.240.6.3', true);
     await node('worker', '10.240.6.4', false);
-    const informers = api.informers();
-    const c = new IngressClassController({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(api, (deps) => new IngressClassController(deps));
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

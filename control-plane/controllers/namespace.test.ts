@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isNotFound, pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { deletionConditions, NamespaceController } from './namespace.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('deletionConditions', () => {
   it('words remaining content and finalizers like upstream, sorted', () => {
@@ -46,23 +45,20 @@ describe('deletionConditions', () => {
 
 describe('namespace controller against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   beforeAll(async () => {
     api = await startTestApi();
-    const informers = api.informers();
-    const c = new NamespaceController({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-      requeueMs: 60_000,
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(
+      api,
+      (deps) =>
+        new NamespaceController({
+          ...deps,
+          requeueMs: 60_000,
+        }),
+    );
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

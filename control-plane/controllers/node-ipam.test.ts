@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { NodeIpamController } from './node-ipam.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('node IPAM controller against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   const nodes = () => api.client.resource('v1', 'Node');
   const cidrOf = async (name: string) => (await nodes().get(name)).spec?.podCIDR as string | undefined;
 
@@ -18,20 +16,18 @@ describe('node IPAM controller against a real API server', () => {
       metadata: { name: 'old' },
       spec: { podCIDR: '10.244.0.0/24', podCIDRs: ['10.244.0.0/24'] },
     });
-    const informers = api.informers();
     // Four /24s only, so reuse after deletion shows quickly.
-    const c = new NodeIpamController({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-      clusterCIDR: '10.244.0.0/22',
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(
+      api,
+      (deps) =>
+        new NodeIpamController({
+          ...deps,
+          clusterCIDR: '10.244.0.0/22',
+        }),
+    );
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

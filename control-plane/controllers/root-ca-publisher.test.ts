@@ -2,36 +2,32 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import {
   descriptionAnnotation,
   rootCaConfigMapName,
   rootCaDescription,
   RootCaPublisher,
 } from './root-ca-publisher.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('root-ca-cert-publisher against a real API server', () => {
   let api: TestApi;
   let ca: string;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   beforeAll(async () => {
     api = await startTestApi();
     ca = readFileSync(join(api.plane.dataDir, 'pki', 'ca.crt'), 'utf8');
-    const informers = api.informers();
-    const c = new RootCaPublisher({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-      rootCA: ca,
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(
+      api,
+      (deps) =>
+        new RootCaPublisher({
+          ...deps,
+          rootCA: ca,
+        }),
+    );
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

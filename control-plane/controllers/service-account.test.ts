@@ -1,27 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../../api/client/index.ts';
-import { MemoryEventRecorder } from '../../api/client/event-recorder.ts';
 import { ServiceAccountController } from './service-account.ts';
-import { startTestApi, stopController, type TestApi } from './testing/api.ts';
+import { runControllers, startTestApi, type RunningControllers, type TestApi } from './testing/api.ts';
 
 describe('ServiceAccount controller against a real API server', () => {
   let api: TestApi;
-  const ac = stopController();
-  let run: Promise<void>;
+  let controllers: RunningControllers;
   beforeAll(async () => {
     api = await startTestApi();
-    const informers = api.informers();
-    const c = new ServiceAccountController({
-      client: api.client,
-      informers,
-      recorder: new MemoryEventRecorder(),
-    });
-    informers.start(ac.signal);
-    run = c.start(ac.signal);
+    controllers = runControllers(api, (deps) => new ServiceAccountController(deps));
   }, 60_000);
   afterAll(async () => {
-    ac.abort();
-    await run;
+    await controllers?.stop();
     await api?.close();
   });
 

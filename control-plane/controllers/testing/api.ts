@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, SharedInformerFactory, silentLogger } from '../../../api/client/index.ts';
+import { MemoryEventRecorder } from '../../../api/client/event-recorder.ts';
 import { nodeTransportFromKubeconfig } from '../../../api/client/transport-node.ts';
 import { startControlPlane, type RunningControlPlane } from '../../serve.ts';
 
@@ -37,4 +38,40 @@ export function stopController(): AbortController {
   const ac = new AbortController();
   setMaxListeners(0, ac.signal);
   return ac;
+}
+
+/** What every controller is built from. */
+export interface ControllerDeps {
+  client: Client;
+  informers: SharedInformerFactory;
+  recorder: MemoryEventRecorder;
+}
+
+export interface RunningControllers {
+  /** The events the controllers recorded. */
+  recorder: MemoryEventRecorder;
+  /** Stops the controllers and their informers, and waits for them to return. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds controllers on one informer factory and recorder, as the controller manager does, and
+ * starts them (informers first, so their handlers are registered before the first event).
+ */
+export function runControllers(
+  api: TestApi,
+  ...make: ((deps: ControllerDeps) => { start(signal: AbortSignal): Promise<void> })[]
+): RunningControllers {
+  const ac = stopController();
+  const deps = { client: api.client, informers: api.informers(), recorder: new MemoryEventRecorder() };
+  const controllers = make.map((build) => build(deps));
+  deps.informers.start(ac.signal);
+  const runs = controllers.map((c) => c.start(ac.signal));
+  return {
+    recorder: deps.recorder,
+    async stop() {
+      ac.abort();
+      await Promise.all(runs);
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { Client, type KubeObject } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
 import { startControllerManager, type RunningControllers } from '../../control-plane/controllers/manager.ts';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/serve.ts';
-import { kubectlSession, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
+import { kubectlSession, waitFor, type KubectlOptions, type KubectlResult } from '../helpers/server.ts';
 import { NodeSimulator } from '../../control-plane/simulate/simulator.ts';
 
 export interface TestCluster {
@@ -69,25 +69,13 @@ export async function startTestCluster(opts: TestClusterOptions): Promise<TestCl
   };
 }
 
-/** Re-check `check` (reading through kubectl or the client) until it passes; never a fixed sleep. */
-export async function eventually<T>(
+/** Re-check `check` (reading through kubectl or the client) every 250 ms until it passes; never a fixed sleep. */
+export function eventually<T>(
   check: () => Promise<T | undefined | false>,
   what: string,
   timeoutMs = 90_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  return waitFor(check, timeoutMs, what, 250) as Promise<T>;
 }
 
 export const items = (list: { items?: KubeObject[] }) => list.items ?? [];

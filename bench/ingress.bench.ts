@@ -7,7 +7,8 @@
 // and the ratio (target: the ingress keeps at least half the direct throughput). The backend and
 // the proxy each run in their own process (bench/ingress-server.ts), as they would on a node, so
 // the client's own work is not charged to the proxy, and from one esbuild bundle of
-// bench/ingress-server.ts made like the agent's (what a node runs).
+// bench/ingress-server.ts made like the agent's (what a node runs); the proxy runs with the
+// agent's V8 flags (AGENT_NODE_FLAGS: small semi-spaces, no GC helper threads), as on a node.
 import { build } from 'esbuild';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { AGENT_NODE_FLAGS } from '../control-plane/provision/install/agent-service.ts';
 
 const PHASE_MS = 3000;
 const CONCURRENCY = 16;
@@ -154,7 +156,10 @@ async function measure(bundle: string) {
   const backend = await server(bundle, ['backend']);
   // BENCH_INGRESS_CPU_PROF=DIR writes a CPU profile of the proxy process there.
   const profileDir = process.env.BENCH_INGRESS_CPU_PROF;
-  const proxyFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const proxyFlags = [
+    ...AGENT_NODE_FLAGS,
+    ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
   const proxy = await server(bundle, ['proxy', String(backend.port)], proxyFlags).catch((err) => {
     backend.child.kill();
     throw err;
@@ -184,6 +189,7 @@ async function measure(bundle: string) {
         keepAlive: true,
         processes: 'client, proxy, backend',
         proxyCode: 'esbuild bundle, like the agent',
+        proxyNodeFlags: AGENT_NODE_FLAGS,
       },
       // Other work on the machine takes CPU from the three processes: read the ratio with this.
       loadAverage: { before: loadBefore, after: loadavg().map((l) => round(l, 2)) },

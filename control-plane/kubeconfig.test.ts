@@ -86,12 +86,13 @@ describe('writeKubeconfig', () => {
     expect(view.contexts[0].context).toEqual({ cluster: 'demo', user: 'admin', namespace: 'kube-system' });
   });
 
-  it('lets kubectl authenticate with a client certificate, trusting our CA', async () => {
+  /** A kubeconfig for a system:masters client certificate from our CA, dialling 127.0.0.1. */
+  async function adminKubeconfig(file: string): Promise<string> {
     const admin = await ensureClientCertificate(pki.dir, 'admin', pki.authority, {
       commonName: 'admin',
       organizations: ['system:masters'],
     });
-    const path = join(dir, 'admin.kubeconfig');
+    const path = join(dir, file);
     writeKubeconfig(path, {
       clusterName: 'demo',
       server: `https://127.0.0.1:${server.port}`,
@@ -99,6 +100,11 @@ describe('writeKubeconfig', () => {
       userName: 'admin',
       credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
     });
+    return path;
+  }
+
+  it('lets kubectl authenticate with a client certificate, trusting our CA', async () => {
+    const path = await adminKubeconfig('admin.kubeconfig');
     expect(JSON.parse(await kubectl(path, 'get', '--raw', '/whoami'))).toEqual({
       username: 'admin',
       groups: ['system:masters', 'system:authenticated'],
@@ -122,18 +128,7 @@ describe('writeKubeconfig', () => {
   });
 
   it('is understood by @kubernetes/client-node, which authenticates with the client certificate', async () => {
-    const admin = await ensureClientCertificate(pki.dir, 'admin', pki.authority, {
-      commonName: 'admin',
-      organizations: ['system:masters'],
-    });
-    const path = join(dir, 'client-node.kubeconfig');
-    writeKubeconfig(path, {
-      clusterName: 'demo',
-      server: `https://127.0.0.1:${server.port}`,
-      caCertPem: pki.ca,
-      userName: 'admin',
-      credentials: { clientCertificatePem: admin.certPem, clientKeyPem: admin.keyPem },
-    });
+    const path = await adminKubeconfig('client-node.kubeconfig');
     const kc = new KubeConfig();
     kc.loadFromFile(path);
     expect(kc.getCurrentCluster()?.server).toBe(`https://127.0.0.1:${server.port}`);

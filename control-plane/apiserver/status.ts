@@ -2,22 +2,11 @@
 // HTTP layer serialises `err.status` with `err.status.code`. Messages follow upstream's wording
 // (k8s.io/apimachinery/pkg/api/errors) because kubectl prints them verbatim.
 import type { FieldError } from '../../api/resource-type.ts';
+import type { StatusCause, StatusDetails } from '../../api/types/meta.ts';
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
+export type { StatusCause, StatusDetails } from '../../api/types/meta.ts';
 
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
-
+/** meta/v1 Status as the server writes it: every field set (api/types/meta.ts has the optional wire form). */
 export interface Status {
   kind: 'Status';
   apiVersion: 'v1';

@@ -3,6 +3,7 @@
 // (chunked uploads, Expect, HTTP/1.0, WebSocket upgrades). Backends are real node:http servers.
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../api/client/index.ts';
 import {
@@ -20,6 +21,7 @@ import { selfSignedCertificate } from './self-signed.ts';
 let backend: Server;
 let proxy: IngressProxy;
 let port: number;
+let tlsPort: number;
 /** Requests the backend saw, as "METHOD url". */
 const seen: string[] = [];
 /** Resolved by the test to let /stream finish. */
@@ -109,6 +111,7 @@ beforeAll(async () => {
     defaultCertificate: cert,
   });
   port = await proxy.listenHttp(0, '127.0.0.1');
+  tlsPort = await proxy.listenHttps(0, '127.0.0.1');
 }, 60_000);
 
 afterAll(async () => {
@@ -164,9 +167,11 @@ function splitResponses(text: string): RawResponse[] {
 }
 
 /** Writes raw bytes (in the pieces given), then reads until the proxy closes the connection. */
-function raw(pieces: string[], opts: { halfClose?: boolean } = {}): Promise<string> {
+function raw(pieces: string[], opts: { halfClose?: boolean; tls?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = opts.tls
+      ? connectTls({ port: tlsPort, host: '127.0.0.1', servername: 'shop.test', rejectUnauthorized: false })
+      : connect(port, '127.0.0.1');
     let text = '';
     socket.setEncoding('latin1');
     socket.on('data', (c: string) => (text += c));
@@ -359,5 +364,43 @@ describe('ingress proxy client side', () => {
     const upgradedAt = echoed.indexOf('HTTP/1.1 101');
     expect(JSON.parse(splitResponses(echoed.slice(0, upgradedAt))[0]!.body).url).toBe('/app/first');
     expect(echoed.slice(upgradedAt)).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n[^]*\r\n\r\nping$/);
+  });
+
+  it('serves HTTPS the same way, handing upgrades to node:https', async () => {
+    const text = await raw(
+      [
+        'GET /app/tls HTTP/1.1\r\nHost: shop.test\r\n\r\n' +
+          'POST /app/tls2 HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok',
+      ],
+      { tls: true },
+    );
+    const [first, second] = splitResponses(text).map((r) => JSON.parse(r.body));
+    expect(first).toMatchObject({ url: '/app/tls' });
+    expect(first.headers['x-forwarded-proto']).toBe('https');
+    expect(first.headers['x-forwarded-port']).toBe(String(tlsPort));
+    expect(second).toMatchObject({ url: '/app/tls2', body: 'ok' });
+
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const socket = connectTls({
+        port: tlsPort,
+        host: '127.0.0.1',
+        servername: 'shop.test',
+        rejectUnauthorized: false,
+      });
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('data', (c: string) => {
+        received += c;
+        if (received.endsWith('pong')) {
+          socket.destroy();
+          resolve(received);
+        }
+      });
+      socket.on('error', reject);
+      socket.write(
+        'GET /app/ws HTTP/1.1\r\nHost: shop.test\r\nConnection: Upgrade\r\nUpgrade: echo\r\n\r\npong',
+      );
+    });
+    expect(echoed).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n[^]*\r\n\r\npong$/);
   });
 });

@@ -5,9 +5,9 @@
 // request. The backend sees X-Forwarded-For/-Host/-Port/-Proto and X-Real-IP. Errors are
 // answered the way ingress-nginx answers them, with a body that says why: 404 (no rule), 503
 // (no ready endpoint), 502 (the endpoints refused or broke the connection).
-// The data path is kept lean because it runs per request (issue #7): plain HTTP clients are
+// The data path is kept lean because it runs per request (issue #7): HTTP and HTTPS clients are
 // served by our own HTTP/1.1 connection handling (client-connection.ts), which hands what it does
-// not serve (Upgrade, Expect, chunked uploads, HTTP/1.0) to node:http, as HTTPS goes; the
+// not serve (Upgrade, Expect, chunked uploads, HTTP/1.0) to node:http(s) on the same port; the
 // backends are spoken to by our own keep-alive connection pool and response parser
 // (upstream.ts, response-parser.ts); headers are rewritten in one pass (forwarded-headers.ts),
 // routes and endpoints come from caches.
@@ -18,6 +18,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTlsServer, type SecureContext, type TLSSocket } from 'node:tls';
 import { connect, createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex, Readable } from 'node:stream';
 import { silentLogger, type Logger } from '../../api/client/index.ts';
@@ -57,7 +58,7 @@ const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const notConnected = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 export class IngressProxy {
-  private readonly servers: (Server | NetServer)[] = [];
+  private readonly servers: NetServer[] = [];
   private readonly sockets = new Set<Duplex>();
   private readonly upstream = new UpstreamPool();
   private readonly logger: Logger;
@@ -83,12 +84,26 @@ export class IngressProxy {
 
   /** Listens for HTTPS, picking the certificate by SNI; resolves the bound port. */
   listenHttps(port: number, host: string): Promise<number> {
-    const server = createHttpsServer({
+    const tlsOptions = {
       ...this.opts.defaultCertificate,
-      SNICallback: (servername, cb) => cb(null, this.opts.state().certificates.forServername(servername)),
+      SNICallback: (servername: string, cb: (err: Error | null, ctx?: SecureContext) => void) =>
+        cb(null, this.opts.state().certificates.forServername(servername)),
+      // What node:https offers: clients that speak h2 stay on HTTP/1.1 here.
+      ALPNProtocols: ['http/1.1'],
+    };
+    // As for plain HTTP: the lean path serves the TLS connections, node:https takes the rest.
+    const fallback = this.withHandlers(createHttpsServer(tlsOptions), 'https');
+    const handlers: ClientConnectionHandlers = {
+      serve: (request, body, sink) => this.serve(request, body, sink, 'https'),
+      fallback: (socket) => fallback.emit('secureConnection', socket),
+    };
+    const server = createTlsServer({ ...tlsOptions, allowHalfOpen: true }, (socket: TLSSocket) => {
+      socket.setNoDelay(true);
+      new ClientConnection(socket, handlers);
     });
     server.on('connection', (s: Socket) => this.track(s));
-    return this.listen(this.withHandlers(server, 'https'), port, host);
+    server.on('tlsClientError', (_err, socket: TLSSocket) => socket.destroy());
+    return this.listen(server, port, host);
   }
 
   async close(): Promise<void> {
@@ -114,7 +129,7 @@ export class IngressProxy {
     socket.on('close', () => this.sockets.delete(socket));
   }
 
-  private listen(server: Server | NetServer, port: number, host: string): Promise<number> {
+  private listen(server: NetServer, port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => {

@@ -4,11 +4,11 @@
 // every Ready node whose agent serves DNS. The agent says so with the node annotation
 // `dns.flotilla.io/listen` (agent/dns/run.ts), so no pod runs CoreDNS: each node's agent is
 // the server, and kube-proxy spreads queries to 10.96.0.10 over the nodes.
-import { isAlreadyExists, isNotFound, type SharedIndexInformer } from '../../api/client/index.ts';
+import { isAlreadyExists, type SharedIndexInformer } from '../../api/client/index.ts';
 import type { EndpointSlice, Endpoints, Node, Service } from '../../api/types/index.ts';
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
 import { managedByLabel, serviceNameLabel } from './endpoint-slice.ts';
-import { sameJson } from './endpoint-utils.ts';
+import { ensureFixedEndpoints, ensureFixedSlice } from './fixed-endpoints.ts';
 
 export interface ClusterDnsControllerConfig extends ControllerConfig {
   /** The service range; kube-dns takes its 10th address. Default 10.96.0.0/12. */
@@ -129,57 +129,34 @@ export class ClusterDnsController extends QueueController {
     addresses: string[],
     nodeOf: Map<string | undefined, string | undefined>,
   ): Promise<void> {
-    const client = this.client
-      .resource<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice')
-      .namespace(namespace);
-    const endpoints = addresses.map((ip) => ({
-      addresses: [ip],
-      conditions: { ready: true, serving: true, terminating: false },
-      nodeName: nodeOf.get(ip),
-      targetRef: { kind: 'Node', name: nodeOf.get(ip) },
-    }));
-    const current = this.slices.get(key);
-    if (current && sameJson(current.endpoints ?? [], endpoints) && sameJson(current.ports ?? [], ports))
-      return;
-    const obj: Kube<EndpointSlice> = {
+    await ensureFixedSlice(this.client, this.slices.get(key), {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       metadata: { name, namespace, labels: { [serviceNameLabel]: name, [managedByLabel]: controllerName } },
       addressType: 'IPv4',
-      endpoints,
+      endpoints: addresses.map((ip) => ({
+        addresses: [ip],
+        conditions: { ready: true, serving: true, terminating: false },
+        nodeName: nodeOf.get(ip),
+        targetRef: { kind: 'Node', name: nodeOf.get(ip) },
+      })),
       ports,
-    };
-    try {
-      if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
-      else await client.create(obj);
-    } catch (err) {
-      if (!isAlreadyExists(err) && !isNotFound(err)) throw err;
-    }
+    });
   }
 
   private async ensureEndpoints(
     addresses: string[],
     nodeOf: Map<string | undefined, string | undefined>,
   ): Promise<void> {
-    const client = this.client.resource<Kube<Endpoints>>('v1', 'Endpoints').namespace(namespace);
-    const subsets =
-      addresses.length === 0
-        ? []
-        : [{ addresses: addresses.map((ip) => ({ ip, nodeName: nodeOf.get(ip) })), ports }];
-    const current = this.endpoints.get(key);
-    if (current && sameJson(current.subsets ?? [], subsets)) return;
-    const obj: Kube<Endpoints> = {
+    await ensureFixedEndpoints(this.client, this.endpoints.get(key), {
       apiVersion: 'v1',
       kind: 'Endpoints',
       // The slice above is the source of truth; mirroring would make a second one.
       metadata: { name, namespace, labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
-      subsets,
-    };
-    try {
-      if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
-      else await client.create(obj);
-    } catch (err) {
-      if (!isAlreadyExists(err) && !isNotFound(err)) throw err;
-    }
+      subsets:
+        addresses.length === 0
+          ? []
+          : [{ addresses: addresses.map((ip) => ({ ip, nodeName: nodeOf.get(ip) })), ports }],
+    });
   }
 }

@@ -4,11 +4,11 @@
 // put back if someone deletes or changes them. Pods reach the API at
 // https://kubernetes.default.svc through it.
 import { networkInterfaces } from 'node:os';
-import { isAlreadyExists, isNotFound, type SharedIndexInformer } from '../../api/client/index.ts';
+import { isAlreadyExists, type SharedIndexInformer } from '../../api/client/index.ts';
 import type { EndpointSlice, Endpoints, Service } from '../../api/types/index.ts';
 import { QueueController, type ControllerConfig, type Kube } from './controller.ts';
 import { managedByLabel, serviceNameLabel } from './endpoint-slice.ts';
-import { sameJson } from './endpoint-utils.ts';
+import { ensureFixedEndpoints, ensureFixedSlice } from './fixed-endpoints.ts';
 
 export interface KubernetesServiceControllerConfig extends ControllerConfig {
   /**
@@ -129,11 +129,7 @@ export class KubernetesServiceController extends QueueController {
   }
 
   private async ensureEndpoints(ip: string): Promise<void> {
-    const client = this.client.resource<Kube<Endpoints>>('v1', 'Endpoints').namespace('default');
-    const subsets = [{ addresses: [{ ip }], ports: [this.ports] }];
-    const current = this.endpoints.get(key);
-    if (current && sameJson(current.subsets ?? [], subsets)) return;
-    const obj: Kube<Endpoints> = {
+    await ensureFixedEndpoints(this.client, this.endpoints.get(key), {
       apiVersion: 'v1',
       kind: 'Endpoints',
       metadata: {
@@ -141,35 +137,22 @@ export class KubernetesServiceController extends QueueController {
         namespace: 'default',
         labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
       },
-      subsets,
-    };
-    if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
-    else await client.create(obj).catch((err) => (isAlreadyExists(err) ? undefined : Promise.reject(err)));
+      subsets: [{ addresses: [{ ip }], ports: [this.ports] }],
+    });
   }
 
   private async ensureSlice(ip: string): Promise<void> {
-    const client = this.client
-      .resource<Kube<EndpointSlice>>('discovery.k8s.io/v1', 'EndpointSlice')
-      .namespace('default');
-    const endpoints = [{ addresses: [ip], conditions: { ready: true } }];
-    const ports = [this.ports];
-    const labels = { [serviceNameLabel]: 'kubernetes', [managedByLabel]: reconcilerName };
-    const current = this.slices.get(key);
-    if (current && sameJson(current.endpoints ?? [], endpoints) && sameJson(current.ports ?? [], ports))
-      return;
-    const obj: Kube<EndpointSlice> = {
+    await ensureFixedSlice(this.client, this.slices.get(key), {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: { name: 'kubernetes', namespace: 'default', labels },
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { [serviceNameLabel]: 'kubernetes', [managedByLabel]: reconcilerName },
+      },
       addressType: 'IPv4',
-      endpoints,
-      ports,
-    };
-    try {
-      if (current) await client.update({ ...obj, metadata: { ...current.metadata, ...obj.metadata } });
-      else await client.create(obj);
-    } catch (err) {
-      if (!isAlreadyExists(err) && !isNotFound(err)) throw err;
-    }
+      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+      ports: [this.ports],
+    });
   }
 }

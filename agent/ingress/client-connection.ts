@@ -52,7 +52,6 @@ export class ClientConnection implements ResponseSink {
   private bodyRemaining = 0;
   private parsing = false;
   private pausedForPipeline = false;
-  private peerEnded = false;
   // The response in flight.
   private responding = false;
   private watcher: ClientWatcher | undefined;
@@ -97,9 +96,10 @@ export class ClientConnection implements ResponseSink {
   };
 
   private readonly onEnd = (): void => {
-    this.peerEnded = true;
-    // Half-closed after its last request: answer what is in flight, then close.
-    if (!this.responding && this.phase !== Phase.Closed) this.close();
+    // A client that closes its side has gone, as node:http and nginx take it (most clients
+    // close both sides at once): the request in flight is dropped with its backend connection.
+    if (this.responding) this.socket.destroy();
+    else if (this.phase !== Phase.Closed) this.close();
   };
 
   private readonly onClose = (): void => {
@@ -128,8 +128,6 @@ export class ClientConnection implements ResponseSink {
     } finally {
       this.parsing = false;
     }
-    // Half-closed after its last request: nothing more will come.
-    if (this.peerEnded && !this.responding && this.phase === Phase.Head) this.close();
   }
 
   /** Parses one request head from `pending`; false when it needs more bytes or gave up the connection. */
@@ -233,6 +231,13 @@ export class ClientConnection implements ResponseSink {
   private close(): void {
     this.phase = Phase.Closed;
     this.pending = undefined;
+    if (this.body) {
+      // The rest of an unread body is discarded (reading on, so the client sees our answer
+      // rather than a reset); the idle timeout ends a client that never stops sending.
+      this.body.destroy();
+      this.body = undefined;
+      this.socket.resume();
+    }
     this.socket.end();
   }
 

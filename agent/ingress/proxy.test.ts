@@ -26,6 +26,8 @@ let tlsPort: number;
 const seen: string[] = [];
 /** Resolved by the test to let /stream finish. */
 let releaseStream: () => void = () => {};
+/** Called when the backend's /stream response closes, with whether it had ended. */
+let streamClosed: (ended: boolean) => void = () => {};
 
 /** Echoes what it got as JSON; a few paths answer in special ways. */
 function answer(req: IncomingMessage, res: ServerResponse): void {
@@ -37,6 +39,7 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
     if (path === '/app/stream') {
       res.write('first\n');
       releaseStream = () => res.end('last\n');
+      res.on('close', () => streamClosed(res.writableEnded));
       return;
     }
     if (path === '/app/big') {
@@ -167,7 +170,7 @@ function splitResponses(text: string): RawResponse[] {
 }
 
 /** Writes raw bytes (in the pieces given), then reads until the proxy closes the connection. */
-function raw(pieces: string[], opts: { halfClose?: boolean; tls?: boolean } = {}): Promise<string> {
+function raw(pieces: string[], opts: { tls?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = opts.tls
       ? connectTls({ port: tlsPort, host: '127.0.0.1', servername: 'shop.test', rejectUnauthorized: false })
@@ -183,7 +186,6 @@ function raw(pieces: string[], opts: { halfClose?: boolean; tls?: boolean } = {}
         socket.write(piece, 'latin1');
         await new Promise((r) => setTimeout(r, 20));
       }
-      if (opts.halfClose) socket.end();
     })();
   });
 }
@@ -241,11 +243,13 @@ describe('ingress proxy client side', () => {
     expect(responses[0]!.headers['x-from']).toBe('backend');
   });
 
-  it('reads heads and bodies that arrive in pieces, and answers after a half-close', async () => {
-    const text = await raw(
-      ['POST /app/slow HTTP/1.1\r\nHo', 'st: shop.test\r\nContent-Len', 'gth: 11\r\n\r\nhello', ' world'],
-      { halfClose: true },
-    );
+  it('reads heads and bodies that arrive in pieces', async () => {
+    const text = await raw([
+      'POST /app/slow HTTP/1.1\r\nHo',
+      'st: shop.test\r\nConnection: close\r\nContent-Len',
+      'gth: 11\r\n\r\nhello',
+      ' world',
+    ]);
     const [response] = splitResponses(text);
     expect(JSON.parse(response!.body)).toMatchObject({ url: '/app/slow', body: 'hello world' });
   });
@@ -289,6 +293,21 @@ describe('ingress proxy client side', () => {
     expect(big.body.replaceAll('b', '')).toBe('');
   });
 
+  it('stops the backend when the client leaves in the middle of a response', async () => {
+    const closed = new Promise<boolean>((resolve) => (streamClosed = resolve));
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('data', () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.on('error', reject);
+      socket.write('GET /app/stream HTTP/1.1\r\nHost: shop.test\r\n\r\n');
+    });
+    // The backend's response closed before it ended: the proxy dropped its connection.
+    expect(await closed).toBe(false);
+  });
+
   it('answers 502 with the reason when the endpoint refuses, and goes on serving the connection', async () => {
     const text = await raw([
       'GET /gone HTTP/1.1\r\nHost: shop.test\r\n\r\nGET /app/after HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n',
@@ -297,6 +316,15 @@ describe('ingress proxy client side', () => {
     expect(refused!.status).toBe(502);
     expect(refused!.body).toContain('ECONNREFUSED');
     expect(after!.status).toBe(200);
+  });
+
+  it('answers a request whose body it will not read, then closes the connection', async () => {
+    const text = await raw([
+      `POST /nowhere HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 100000\r\n\r\n${'a'.repeat(20_000)}`,
+      'a'.repeat(1000),
+    ]);
+    const responses = splitResponses(text);
+    expect(responses.map((r) => r.status)).toEqual([404]);
   });
 
   it.each([

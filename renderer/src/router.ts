@@ -1,6 +1,7 @@
 // Screens by URL. History mode under /ui/ in the browser (the server answers index.html for
 // deep links); hash mode under the desktop's app:// protocol.
 import { createRouter, createWebHashHistory, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import type { MessageKey } from './i18n.ts';
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'overview', component: () => import('./views/OverviewView.vue') },
@@ -13,6 +14,19 @@ export const routes: RouteRecordRaw[] = [
   { path: '/create', name: 'create', component: () => import('./views/CreateClusterView.vue') },
   { path: '/terminal', name: 'terminal', component: () => import('./views/LocalShellView.vue') },
   { path: '/diagnostics', name: 'diagnostics', component: () => import('./views/DiagnosticsView.vue') },
+];
+
+/** The screens the sidebar lists and the command palette jumps to, in sidebar order. */
+export const screens: { to: string; label: MessageKey }[] = [
+  { to: '/', label: 'nav.overview' },
+  { to: '/nodes', label: 'nav.nodes' },
+  { to: '/workloads', label: 'nav.workloads' },
+  { to: '/pods', label: 'nav.pods' },
+  { to: '/events', label: 'nav.events' },
+  { to: '/yaml', label: 'nav.yaml' },
+  { to: '/create', label: 'nav.create' },
+  { to: '/terminal', label: 'nav.terminal' },
+  { to: '/diagnostics', label: 'nav.diagnostics' },
 ];
 
 const desktop = globalThis.location?.protocol === 'app:';

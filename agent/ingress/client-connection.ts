@@ -289,7 +289,7 @@ export class ClientConnection implements ResponseSink {
       out = Buffer.allocUnsafe(head.length + chunk.length);
       out.write(head, 0, 'latin1');
       chunk.copy(out, head.length);
-    } else out = chunk;
+    } else out = Buffer.from(chunk); // the chunk's memory is reused by the next read
     return this.socket.write(out);
   }
 

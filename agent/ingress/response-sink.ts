@@ -18,7 +18,7 @@ export interface ResponseSink {
   watch(watcher: ClientWatcher): void;
   /** The response head; `streamed`: no Content-Length, so the body is framed by us and the head goes at once. */
   head(status: number, message: string, headers: string[], streamed: boolean): void;
-  /** A body chunk; false: the client is slow, wait for `drain`. */
+  /** A body chunk, valid only during the call (copy to keep); false: the client is slow, wait for `drain`. */
   data(chunk: Buffer): boolean;
   drain(resume: () => void): void;
   end(): void;
@@ -55,7 +55,8 @@ export class NodeResponseSink implements ResponseSink {
   }
 
   data(chunk: Buffer): boolean {
-    return this.res.write(chunk);
+    // A copy: the chunk's memory is reused by the next backend read.
+    return this.res.write(Buffer.from(chunk));
   }
 
   drain(resume: () => void): void {

@@ -25,7 +25,10 @@ export interface UpstreamRequest {
 
 export interface ExchangeHandlers {
   onHead(head: ResponseHead): void;
-  /** A body chunk; false pauses the backend until the exchange's resume(). */
+  /**
+   * A body chunk, valid only during the call (the next read reuses its memory): copy to keep
+   * it. False pauses the backend until the exchange's resume().
+   */
   onData(chunk: Buffer): boolean;
   onEnd(): void;
   /** The exchange failed; `code` is set for errors of the connection itself (ECONNREFUSED). */
@@ -44,6 +47,9 @@ export interface Exchange {
   /** The client went away: drop the connection, answer nothing. */
   abort(): void;
 }
+
+/** The read buffer of all backend connections (reads are handled one at a time). */
+const readBuffer = Buffer.allocUnsafe(64 * 1024);
 
 export class UpstreamPool {
   private readonly idle = new Map<string, Connection[]>();
@@ -105,11 +111,25 @@ class Connection {
     pool: UpstreamPool,
     readonly target: Target,
   ) {
-    const socket = connect({ host: target.host, port: target.port, noDelay: true });
+    const socket = connect({
+      host: target.host,
+      port: target.port,
+      noDelay: true,
+      // Every connection reads into one buffer, each read handled before the next: no buffer
+      // and stream push per read (issue #7). Whoever keeps bytes past onData copies them.
+      onread: {
+        buffer: readBuffer,
+        callback: (length: number, buffer: Uint8Array) => {
+          // Bytes while idle break the protocol: drop the connection.
+          if (this.exchange) this.exchange.received(readBuffer.subarray(0, length));
+          else socket.destroy();
+          return buffer === readBuffer;
+        },
+      },
+    });
     this.socket = socket;
     socket.setTimeout(pool.idleTimeoutMs);
-    // Bytes or an end while idle break the protocol or close the connection: drop it.
-    socket.on('data', (chunk: Buffer) => (this.exchange ? this.exchange.received(chunk) : socket.destroy()));
+    // An end while idle closes the connection: drop it.
     socket.on('end', () => (this.exchange ? this.exchange.ended() : socket.destroy()));
     socket.on('error', (err: NodeJS.ErrnoException) => this.exchange?.failed(err));
     socket.on('timeout', () => {

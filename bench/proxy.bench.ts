@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { silentLogger } from '../api/client/index.ts';
 import { makeService, makeSlice } from '../agent/proxy/fixtures.ts';
 import type { Iptables } from '../agent/proxy/iptables.ts';
-import { parseObjects, type Nft } from '../agent/proxy/nftables/nft.ts';
+import { feed, parseObjects, PIPED_NFT, type Nft, type NftInput } from '../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../agent/proxy/nftables/proxier.ts';
 import { serviceObjects } from '../agent/proxy/nftables/service-objects.ts';
 import { fullSyncText } from '../agent/proxy/nftables/transaction.ts';
@@ -69,7 +69,7 @@ interface Measured {
 }
 
 /** Runs argv inside the namespace and measures it. */
-function runMeasured(ns: ThrowawayNetns, argv: string[], input: string): Promise<Measured> {
+function runMeasured(ns: ThrowawayNetns, argv: string[], input: NftInput): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(
@@ -82,7 +82,15 @@ function runMeasured(ns: ThrowawayNetns, argv: string[], input: string): Promise
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => {
+    const fed = feed(child.stdin, input);
+    child.on('close', async (code) => {
+      if (
+        !(await fed.then(
+          () => true,
+          (err: unknown) => (reject(err), false),
+        ))
+      )
+        return;
       const wallMs = performance.now() - started;
       const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
       const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : NaN;
@@ -90,7 +98,6 @@ function runMeasured(ns: ThrowawayNetns, argv: string[], input: string): Promise
       stderr = stderr.replace(/(\d+m[\d.]+s \d+m[\d.]+s\s*){2}$/, '');
       resolve({ code, stdout, stderr, wallMs, cpuMs });
     });
-    child.stdin.end(input);
   });
 }
 
@@ -99,13 +106,13 @@ class MeasuredTools {
   cpuMs = 0;
   constructor(private readonly ns: ThrowawayNetns) {}
 
-  private async run(argv: string[], input = ''): Promise<Measured> {
+  private async run(argv: string[], input: NftInput = ''): Promise<Measured> {
     const result = await runMeasured(this.ns, argv, input);
     this.cpuMs += result.cpuMs;
     return result;
   }
 
-  private async ok(argv: string[], input = ''): Promise<string> {
+  private async ok(argv: string[], input: NftInput = ''): Promise<string> {
     const r = await this.run(argv, input);
     if (r.code !== 0) throw new Error(`${argv[0]} failed (exit ${r.code}): ${r.stderr.slice(0, 2000)}`);
     return r.stdout;
@@ -113,7 +120,8 @@ class MeasuredTools {
 
   nft(): Nft {
     return {
-      apply: async (text) => void (await this.ok(['nft', '-f', '-'], text)),
+      apply: async (input) =>
+        void (await this.ok(typeof input === 'string' ? ['nft', '-f', '-'] : PIPED_NFT, input)),
       listObjects: async () =>
         parseObjects(await this.ok(['nft', '-t', '-f', '-'], 'list chains ip\nlist sets ip\n')),
       deleteTable: async () => (await this.run(['nft', 'delete', 'table', 'ip', 'kube-proxy'])).code === 0,
@@ -222,10 +230,11 @@ async function round(mode: Mode, services: number, text: string, proxyFirst: boo
 }
 
 type Round = Awaited<ReturnType<typeof round>>;
+type RoundCosts = Pick<Round, 'fresh' | 'again'>;
 
 /** Medians over the rounds; each ratio is the median of the rounds' own ratios (their two numbers were taken close together). */
-function summarize(rounds: Round[], pick: (r: Round) => { proxy: Cost; raw: Cost }) {
-  const med = (f: (r: Round) => number, digits = 1) => round1(median(rounds.map(f)), digits);
+function summarize(rounds: RoundCosts[], pick: (r: RoundCosts) => { proxy: Cost; raw: Cost }) {
+  const med = (f: (r: RoundCosts) => number, digits = 1) => round1(median(rounds.map(f)), digits);
   return {
     proxySyncMs: med((r) => pick(r).proxy.ms),
     rawRestoreMs: med((r) => pick(r).raw.ms),
@@ -242,7 +251,9 @@ async function fullSync(mode: Mode, services: number) {
     .flat()
     .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
   const text = ruleText(mode, ports);
-  const rounds: Round[] = [];
+  // Only the costs are kept: a finished round's proxier (all its services) would weigh on the
+  // garbage collector, and so on the CPU time, of the rounds after it.
+  const rounds: RoundCosts[] = [];
   /** The round whose namespaces (and rules) are still in place. */
   let live: Round | undefined;
   try {
@@ -252,7 +263,7 @@ async function fullSync(mode: Mode, services: number) {
       live?.rawNs.remove();
       live = undefined;
       live = await round(mode, services, text, r % 2 === 1);
-      rounds.push(live);
+      rounds.push({ fresh: live.fresh, again: live.again });
     }
     // With the last round's rules in place: one endpoint change at a time, from the change
     // reaching the proxier to the kernel.

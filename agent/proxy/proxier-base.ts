@@ -36,10 +36,12 @@ export interface SyncPlan {
   full: boolean;
   /** Services ("ns/name") whose ports may differ from what the last sync programmed. */
   changed: ReadonlySet<string>;
-  /** Every service's ports after this sync, sorted by service key. */
-  ports: ProxyServicePort[];
+  /** Every service's ports after this sync, sorted by service key (built when first read). */
+  readonly ports: ProxyServicePort[];
   /** Per service, after this sync (services without ports are absent). */
   next: ReadonlyMap<string, ProxyServicePort[]>;
+  /** For each changed service, what the last successful sync programmed (undefined: nothing). */
+  previous: ReadonlyMap<string, ProxyServicePort[] | undefined>;
 }
 
 const keyOf = (o: { metadata?: { namespace?: string; name?: string } }) =>
@@ -143,21 +145,29 @@ export abstract class ProxierBase {
     const full = opts.full || this.needFull || this.now() - this.lastFull >= fullSyncIntervalMs;
     const changed = this.changed;
     this.changed = new Set();
+    // `applied` becomes the next state in place (copying it costs more than the change at 10,000
+    // services); what it held for the changed services is kept to put back if the sync fails.
+    const next = this.applied;
+    const before = new Map<string, ProxyServicePort[] | undefined>();
+    for (const key of changed) {
+      before.set(key, next.get(key));
+      const ports = this.portsOf(key);
+      if (ports.length > 0) next.set(key, ports);
+      else next.delete(key);
+    }
     try {
-      const next = new Map(this.applied);
-      for (const key of changed) {
-        const ports = this.portsOf(key);
-        if (ports.length > 0) next.set(key, ports);
-        else next.delete(key);
-      }
-      const keys = [...next.keys()].sort();
-      const ports = keys.flatMap((k) => next.get(k)!);
-      const bytes = await this.apply({ full, changed, ports, next });
+      let sorted: ProxyServicePort[] | undefined;
+      const bytes = await this.apply({
+        full,
+        changed,
+        next,
+        previous: before,
+        get ports() {
+          return (sorted ??= [...next.keys()].sort().flatMap((k) => next.get(k)!));
+        },
+      });
       const flows: ConntrackFilter[] = [];
-      for (const key of changed)
-        flows.push(...staleUdpFlows(this.applied.get(key) ?? [], next.get(key) ?? []));
-      this.applied.clear();
-      for (const [k, v] of next) this.applied.set(k, v);
+      for (const [key, old] of before) flows.push(...staleUdpFlows(old ?? [], next.get(key) ?? []));
       if (full) {
         this.needFull = false;
         this.lastFull = this.now();
@@ -166,8 +176,12 @@ export abstract class ProxierBase {
         const failed = await (this.base.deleteUdpFlows ?? deleteUdpFlows)(flows);
         if (failed > 0) this.base.logger.warn('deleting stale UDP conntrack entries failed', { failed });
       }
-      return { full, services: full ? keys.length : changed.size, restoreBytes: bytes };
+      return { full, services: full ? next.size : changed.size, restoreBytes: bytes };
     } catch (err) {
+      for (const [key, old] of before) {
+        if (old) next.set(key, old);
+        else next.delete(key);
+      }
       // The kernel may hold only part of what we think: rewrite everything next time.
       for (const key of changed) this.changed.add(key);
       this.needFull = true;

@@ -96,6 +96,29 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     expect(ns.run('nft', ['list', 'table', 'ip', 'other'])).toContain('tcp dport 8888 accept');
   });
 
+  it('deletes in a full sync the chains of a service deleted since the last sync', async () => {
+    const p = proxier();
+    p.setService(web);
+    p.setEndpointSlice(webSlice('10.244.1.2'));
+    p.setService(dns);
+    p.setEndpointSlice(dnsSlice);
+    await p.sync();
+    expect(list()).toContain('kube-system/dns');
+    p.deleteService(dns);
+    expect((await p.sync({ full: true })).full).toBe(true);
+    expect(list()).not.toContain('kube-system/dns');
+    expect(list()).toContain('default/web');
+  });
+
+  it('applies nothing of an input that fails to build halfway (a full sync is streamed to nft)', async () => {
+    async function* broken() {
+      yield 'table ip half {\n\tchain c {\n\t}\n}\n';
+      throw new Error('building failed');
+    }
+    await expect(systemNft({ netns: ns.name }).apply(broken())).rejects.toThrow('building failed');
+    expect(ns.run('nft', ['list', 'tables'])).not.toContain('half');
+  });
+
   it('keeps session affinity entries across a full sync', async () => {
     const sticky = makeService('default', 'web', '10.96.0.10', { sessionAffinity: 'ClientIP' });
     const p = proxier();

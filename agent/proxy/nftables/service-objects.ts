@@ -23,13 +23,21 @@ import {
 } from './base-table.ts';
 import { endpointNames, serviceNames, type EndpointNames } from './names.ts';
 
+/** An element of one of the shared maps and sets. */
+export interface NftElement {
+  set: string;
+  key: string;
+  /** As written: the key, and for maps a comment and ": verdict". */
+  text: string;
+}
+
 export interface ServiceObjects {
-  /** Chain -> its rules, in an order where a chain comes after the chains it jumps to. */
-  chains: Map<string, string[]>;
-  /** Affinity set -> its definition (the part between braces). */
-  sets: Map<string, string>;
-  /** Shared map or set -> element key -> the element as written (key, comment, ": verdict"). */
-  elements: Map<string, Map<string, string>>;
+  /** Chains and their rules, in an order where a chain comes after the chains it jumps to. */
+  chains: { name: string; rules: string[] }[];
+  /** Affinity sets and their definitions (the part between braces). */
+  sets: { name: string; definition: string }[];
+  /** Its elements in the shared maps and sets. */
+  elements: NftElement[];
 }
 
 export interface ServiceObjectOptions {
@@ -38,7 +46,7 @@ export interface ServiceObjectOptions {
 }
 
 export function emptyObjects(): ServiceObjects {
-  return { chains: new Map(), sets: new Map(), elements: new Map() };
+  return { chains: [], sets: [], elements: [] };
 }
 
 /** The objects of one service, from all of its ports. */
@@ -47,6 +55,12 @@ export function serviceObjects(
   opts: ServiceObjectOptions,
   into: ServiceObjects = emptyObjects(),
 ): ServiceObjects {
+  // Plain arrays, not maps: a full sync builds these for every service (10,000 and more) and
+  // reads them once; only a partial sync, for a few services, looks elements up (transaction.ts).
+  if (ports.length > 0) {
+    const ip = ports[0]!.clusterIP;
+    into.elements.push({ set: CLUSTER_IPS, key: ip, text: ip });
+  }
   for (const sp of ports) addPort(sp, opts, into);
   return into;
 }
@@ -66,38 +80,43 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
   // No endpoints at all: refuse (the client learns at once). Endpoints elsewhere only: drop.
   const noEndpoints = hasEndpoints ? 'drop' : `goto ${REJECT_CHAIN}`;
   const comment = `comment "${sp.name}"`;
-  const element = (map: string, key: string, verdict?: string) => {
-    let forMap = out.elements.get(map);
-    if (!forMap) out.elements.set(map, (forMap = new Map()));
-    forMap.set(key, verdict ? `${key} ${comment} : ${verdict}` : key);
-  };
-  const vip = (ip: string) => `${ip} . ${proto} . ${sp.port}`;
+  const elements = out.elements;
+  const suffix = ` . ${proto} . ${sp.port}`;
 
-  element(CLUSTER_IPS, sp.clusterIP);
-  if (hasInternal) element(SERVICE_IPS, vip(sp.clusterIP), `goto ${internalChain}`);
-  else element(NO_ENDPOINT_SERVICES, vip(sp.clusterIP), noEndpoints);
-  for (const ip of [...sp.externalIPs, ...sp.loadBalancerIPs]) {
-    if (hasEndpoints) element(SERVICE_IPS, vip(ip), `goto ${names.external}`);
-    if (!hasExternal) element(NO_ENDPOINT_SERVICES, vip(ip), noEndpoints);
-  }
+  if (hasInternal)
+    elements.push(vmapElement(SERVICE_IPS, sp.clusterIP + suffix, comment, `goto ${internalChain}`));
+  else elements.push(vmapElement(NO_ENDPOINT_SERVICES, sp.clusterIP + suffix, comment, noEndpoints));
+  for (const ips of [sp.externalIPs, sp.loadBalancerIPs])
+    for (const ip of ips) {
+      if (hasEndpoints)
+        elements.push(vmapElement(SERVICE_IPS, ip + suffix, comment, `goto ${names.external}`));
+      if (!hasExternal) elements.push(vmapElement(NO_ENDPOINT_SERVICES, ip + suffix, comment, noEndpoints));
+    }
   if (usesFwChain)
-    for (const ip of sp.loadBalancerIPs) element(FIREWALL_IPS, vip(ip), `goto ${names.firewall}`);
+    for (const ip of sp.loadBalancerIPs)
+      elements.push(vmapElement(FIREWALL_IPS, ip + suffix, comment, `goto ${names.firewall}`));
   if (sp.nodePort > 0) {
     const key = `${proto} . ${sp.nodePort}`;
-    if (hasEndpoints) element(SERVICE_NODEPORTS, key, `goto ${names.external}`);
-    if (!hasExternal) element(NO_ENDPOINT_NODEPORTS, key, noEndpoints);
+    if (hasEndpoints) elements.push(vmapElement(SERVICE_NODEPORTS, key, comment, `goto ${names.external}`));
+    if (!hasExternal) elements.push(vmapElement(NO_ENDPOINT_NODEPORTS, key, comment, noEndpoints));
   }
 
   // Every endpoint's IP pair, for the hairpin rule in nat-postrouting.
-  for (const ep of reachable) element(HAIRPIN_ENDPOINTS, `${ep.ip} . ${ep.ip}`);
+  for (const ep of reachable) {
+    const pair = `${ep.ip} . ${ep.ip}`;
+    elements.push({ set: HAIRPIN_ENDPOINTS, key: pair, text: pair });
+  }
   // Session affinity needs a chain per endpoint (it records the client, then DNATs), written
   // before the service chains that jump to them. Other services DNAT in the service chain itself.
   let sticky: Map<ProxyEndpoint, EndpointNames> | undefined;
   if (sp.stickySeconds > 0) {
     sticky = new Map(reachable.map((ep) => [ep, endpointNames(sp, ep)]));
     for (const [ep, { chain, affinity }] of sticky) {
-      out.sets.set(affinity, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.stickySeconds}s ;`);
-      out.chains.set(chain, [`update @${affinity} { ip saddr }`, dnatTo(proto, ep)]);
+      out.sets.push({
+        name: affinity,
+        definition: `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.stickySeconds}s ;`,
+      });
+      out.chains.push({ name: chain, rules: [`update @${affinity} { ip saddr }`, dnatTo(proto, ep)] });
     }
   }
 
@@ -106,15 +125,25 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
       ? `ip daddr ${sp.clusterIP} ${proto} dport ${sp.port} ip saddr != ${opts.clusterCIDR} jump ${MARK_FOR_MASQUERADE}`
       : undefined;
   if (usesClusterChain)
-    out.chains.set(names.cluster, [
-      ...(internalChain === names.cluster && masqueradeOffCluster ? [masqueradeOffCluster] : []),
-      ...toEndpoints(proto, cluster, sticky),
-    ]);
+    out.chains.push({
+      name: names.cluster,
+      rules: toEndpoints(
+        internalChain === names.cluster ? masqueradeOffCluster : undefined,
+        proto,
+        cluster,
+        sticky,
+      ),
+    });
   if (usesLocalChain)
-    out.chains.set(names.local, [
-      ...(internalChain === names.local && masqueradeOffCluster ? [masqueradeOffCluster] : []),
-      ...toEndpoints(proto, local, sticky),
-    ]);
+    out.chains.push({
+      name: names.local,
+      rules: toEndpoints(
+        internalChain === names.local ? masqueradeOffCluster : undefined,
+        proto,
+        local,
+        sticky,
+      ),
+    });
 
   if (usesExtChain) {
     const rules: string[] = [];
@@ -131,14 +160,23 @@ function addPort(sp: ProxyServicePort, opts: ServiceObjectOptions, out: ServiceO
       );
     }
     if (hasExternal) rules.push(`goto ${externalPolicyChain}`);
-    out.chains.set(names.external, rules);
+    out.chains.push({ name: names.external, rules });
   }
 
   if (usesFwChain)
-    out.chains.set(names.firewall, [
-      `ip saddr != { ${sp.loadBalancerSourceRanges.join(', ')} } drop comment "${sp.name} loadBalancerSourceRanges"`,
-    ]);
+    out.chains.push({
+      name: names.firewall,
+      rules: [
+        `ip saddr != { ${sp.loadBalancerSourceRanges.join(', ')} } drop comment "${sp.name} loadBalancerSourceRanges"`,
+      ],
+    });
 }
+
+const vmapElement = (set: string, key: string, comment: string, verdict: string): NftElement => ({
+  set,
+  key,
+  text: `${key} ${comment} : ${verdict}`,
+});
 
 const dnatTo = (proto: string, ep: ProxyEndpoint) => `meta l4proto ${proto} dnat to ${ep.ip}:${ep.port}`;
 
@@ -152,20 +190,22 @@ const dnatTo = (proto: string, ep: ProxyEndpoint) => `meta l4proto ${proto} dnat
  * all chain names of the table first, so chains are what a partial sync pays for.
  */
 function toEndpoints(
+  first: string | undefined,
   proto: string,
   endpoints: readonly ProxyEndpoint[],
   sticky: ReadonlyMap<ProxyEndpoint, EndpointNames> | undefined,
 ): string[] {
-  const rules: string[] = [];
+  const rules: string[] = first ? [first] : [];
   if (sticky)
     for (const ep of endpoints) {
       const { affinity, chain } = sticky.get(ep)!;
       rules.push(`ip saddr @${affinity} goto ${chain}`);
     }
   const n = endpoints.length;
-  endpoints.forEach((ep, i) => {
+  for (let i = 0; i < n; i++) {
+    const ep = endpoints[i]!;
     const target = sticky ? `goto ${sticky.get(ep)!.chain}` : dnatTo(proto, ep);
     rules.push(i < n - 1 ? `numgen random mod ${n - i} == 0 ${target}` : target);
-  });
+  }
   return rules;
 }

@@ -10,6 +10,11 @@ import { fullSyncText, partialSyncText } from './transaction.ts';
 
 const CLUSTER_CIDR = '10.244.0.0/16';
 
+const rulesOf = (objects: ServiceObjects, chain: string) =>
+  objects.chains.find((c) => c.name === chain)?.rules;
+const elementsOf = (objects: ServiceObjects, set: string) =>
+  objects.elements.filter((e) => e.set === set).map((e) => e.text);
+
 function byService(ports: ProxyServicePort[]): Map<string, ServiceObjects> {
   const out = new Map<string, ServiceObjects>();
   for (const sp of ports) {
@@ -50,7 +55,7 @@ describe('nftables ruleset', () => {
 
   it('spreads load evenly: rule i takes 1/(n-i) of what is left, the last takes the rest', () => {
     const api = sampleServicePorts().find((p) => p.service === 'shop/api')!;
-    const rules = serviceObjects([api], {}).chains.get(serviceNames(api).cluster)!;
+    const rules = rulesOf(serviceObjects([api], {}), serviceNames(api).cluster)!;
     // Without session affinity the service chain DNATs itself: no chain per endpoint.
     expect(rules).toEqual([
       'numgen random mod 3 == 0 meta l4proto tcp dnat to 10.244.1.7:80',
@@ -58,7 +63,7 @@ describe('nftables ruleset', () => {
       'meta l4proto tcp dnat to 10.244.3.7:80',
     ]);
     const web = sampleServicePorts().find((p) => p.service === 'default/web')!;
-    const sticky = serviceObjects([web], {}).chains.get(serviceNames(web).cluster)!;
+    const sticky = rulesOf(serviceObjects([web], {}), serviceNames(web).cluster)!;
     expect(
       sticky.map((r) => /^(ip saddr @affinity-|numgen random mod \d+ == 0 goto|goto)/.exec(r)?.[1]),
     ).toEqual(['ip saddr @affinity-', 'ip saddr @affinity-', 'numgen random mod 2 == 0 goto', 'goto']);
@@ -96,16 +101,14 @@ describe('nftables ruleset', () => {
     const [web, empty, lb] = ['default/web', 'default/empty', 'default/lb'].map((s) =>
       byService(sampleServicePorts()).get(s)!,
     );
-    expect([...empty!.elements.get('no-endpoint-services')!.values()]).toEqual([
+    expect(elementsOf(empty!, 'no-endpoint-services')).toEqual([
       '10.96.0.11 . udp . 53 comment "default/empty" : goto reject-chain',
     ]);
-    expect([...empty!.elements.get('no-endpoint-nodeports')!.values()]).toEqual([
+    expect(elementsOf(empty!, 'no-endpoint-nodeports')).toEqual([
       'udp . 30053 comment "default/empty" : goto reject-chain',
     ]);
-    expect([...lb!.elements.get('no-endpoint-nodeports')!.values()]).toEqual([
-      'tcp . 30443 comment "default/lb" : drop',
-    ]);
-    expect(web!.elements.has('no-endpoint-services')).toBe(false);
+    expect(elementsOf(lb!, 'no-endpoint-nodeports')).toEqual(['tcp . 30443 comment "default/lb" : drop']);
+    expect(elementsOf(web!, 'no-endpoint-services')).toEqual([]);
   });
 
   it('in a partial sync touches only the changed service: its chains flushed and rewritten, its map elements swapped', async () => {
@@ -124,7 +127,7 @@ describe('nftables ruleset', () => {
     expect(lines.filter((l) => /^(flush|delete) chain/.test(l)).every((l) => l.includes('shop/api'))).toBe(
       true,
     );
-    for (const chain of before.get('shop/api')!.chains.keys()) {
+    for (const { name: chain } of before.get('shop/api')!.chains) {
       expect(lines).toContain(`flush chain ip kube-proxy ${chain}`);
       expect(lines).toContain(`delete chain ip kube-proxy ${chain}`);
     }
@@ -143,7 +146,7 @@ describe('nftables ruleset', () => {
 
   it('deletes leftover chains and sets of an earlier run (after a restart), and only those', () => {
     const services = byService(sampleServicePorts());
-    const inUse = [...services.get('default/web')!.chains.keys()][0]!;
+    const inUse = services.get('default/web')!.chains[0]!.name;
     const text = fullSyncText({
       services: services.values(),
       existingChains: ['endpoint-AAAAAAAA-default/gone/tcp/__10.244.9.9/80', inUse],

@@ -3,7 +3,7 @@
 // writes it all again and deletes leftovers. A partial sync rewrites only the changed services'
 // chains and swaps only their map elements, so its size follows the change, not the cluster.
 import { ADD_ONLY_SETS, baseChains, FAMILY, NODEPORT_IPS, SHARED_SETS, T, TABLE } from './base-table.ts';
-import { emptyObjects, type ServiceObjects } from './service-objects.ts';
+import { emptyObjects, type NftElement, type ServiceObjects } from './service-objects.ts';
 
 export interface FullSyncInput {
   /** Every service's objects. */
@@ -15,60 +15,75 @@ export interface FullSyncInput {
   existingSets?: Iterable<string>;
 }
 
+/** One chain in `table ip kube-proxy { ... }` syntax, as one string (a full sync writes 10,000s). */
 const chainBlock = (name: string, rules: readonly string[], hook?: string) =>
-  [`\tchain ${name} {`, ...(hook ? [`\t\t${hook} ;`] : []), ...rules.map((r) => `\t\t${r}`), '\t}'].join(
-    '\n',
-  );
+  `\tchain ${name} {\n${hook ? `\t\t${hook} ;\n` : ''}${rules.length ? `\t\t${rules.join('\n\t\t')}\n` : ''}\t}`;
 
 const addElements = (set: string, elements: Iterable<string>) => {
-  const list = [...elements];
+  const list = Array.isArray(elements) ? (elements as string[]) : [...elements];
   return list.length ? [`add element ${T} ${set} { ${list.join(', ')} }`] : [];
 };
 
-export function fullSyncText(input: FullSyncInput): string {
-  // One flat list of lines joined once: with 10,000 services this is 200,000 lines, and
-  // per-chain arrays and joins were most of the time spent here.
-  const setLines: string[] = [];
-  const chainLines: string[] = [];
-  const elements = new Map<string, string[]>();
-  const used = { chains: new Map<string, true>(), sets: new Map<string, true>() };
-  const trackUsed = input.existingChains !== undefined || input.existingSets !== undefined;
-  for (const objects of input.services) {
-    for (const [name, def] of objects.sets) {
-      setLines.push(`\tset ${name} { ${def} }`);
-      if (trackUsed) used.sets.set(name, true);
-    }
-    for (const [name, rules] of objects.chains) {
-      chainLines.push(`\tchain ${name} {`);
-      for (const rule of rules) chainLines.push(`\t\t${rule}`);
-      chainLines.push('\t}');
-      if (trackUsed) used.chains.set(name, true);
-    }
-    for (const [set, byKey] of objects.elements) {
-      let list = elements.get(set);
-      if (!list) elements.set(set, (list = []));
-      for (const e of byKey.values()) list.push(e);
-    }
-  }
-  const nodePortIPs = (input.nodePortIPs ?? []).filter((ip) => !ip.startsWith('127.'));
-  const out = [
+/** Text handed to nft in pieces of about this size, so it parses while the rest is built. */
+const PIECE_CHARS = 64 * 1024;
+
+/**
+ * A full sync's text in pieces, each ending with a newline: the table flushed and its shared
+ * sets declared, then the services' sets and chains a piece at a time (as `services` yields
+ * them), then every map element, then `delete`s for `existingChains`/`existingSets` not used.
+ */
+export function* fullSyncPieces(input: FullSyncInput): Generator<string> {
+  yield [
     `add table ${T} { comment "rules for kube-proxy" ; }`,
     `flush table ${T}`,
     `table ${FAMILY} ${TABLE} {`,
     ...SHARED_SETS.map((s) => `\t${s.kind} ${s.name} { type ${s.type} ; comment "${s.comment}" ; }`),
-    ...setLines,
     '}',
     // `flush table` empties chains, not sets: the shared ones are rewritten whole.
     ...SHARED_SETS.map((s) => `flush ${s.kind} ${T} ${s.name}`),
     `table ${FAMILY} ${TABLE} {`,
     ...baseChains(input).map((c) => chainBlock(c.name, c.rules, c.hook)),
-  ];
-  for (const line of chainLines) out.push(line);
-  out.push('}', ...addElements(NODEPORT_IPS, nodePortIPs));
+    '}',
+    '',
+  ].join('\n');
+  const elements = new Map<string, string[]>(SHARED_SETS.map((s) => [s.name, []]));
+  const used = { chains: new Map<string, true>(), sets: new Map<string, true>() };
+  const trackUsed = input.existingChains !== undefined || input.existingSets !== undefined;
+  // Each piece is its own `table { }` block: a service's sets come before its chains, its
+  // endpoint chains before the service chains that jump to them.
+  let piece: string[] = [];
+  let size = 0;
+  for (const objects of input.services) {
+    for (const { name, definition } of objects.sets) {
+      const line = `\tset ${name} { ${definition} }`;
+      piece.push(line);
+      size += line.length;
+      if (trackUsed) used.sets.set(name, true);
+    }
+    for (const { name, rules } of objects.chains) {
+      const block = chainBlock(name, rules);
+      piece.push(block);
+      size += block.length;
+      if (trackUsed) used.chains.set(name, true);
+    }
+    for (const e of objects.elements) elements.get(e.set)!.push(e.text);
+    if (size >= PIECE_CHARS) {
+      yield `table ${FAMILY} ${TABLE} {\n${piece.join('\n')}\n}\n`;
+      piece = [];
+      size = 0;
+    }
+  }
+  if (piece.length > 0) yield `table ${FAMILY} ${TABLE} {\n${piece.join('\n')}\n}\n`;
+  const nodePortIPs = (input.nodePortIPs ?? []).filter((ip) => !ip.startsWith('127.'));
+  const adds = addElements(NODEPORT_IPS, nodePortIPs);
   for (const [set, list] of elements)
-    out.push(...addElements(set, ADD_ONLY_SETS.has(set) ? new Set(list) : list));
-  out.push(leftoverDeletes(input.existingChains ?? [], input.existingSets ?? [], used));
-  return out.join('\n');
+    adds.push(...addElements(set, ADD_ONLY_SETS.has(set) ? new Set(list) : list));
+  if (adds.length > 0) yield `${adds.join('\n')}\n`;
+  if (trackUsed) yield leftoverDeletes(input.existingChains ?? [], input.existingSets ?? [], used);
+}
+
+export function fullSyncText(input: FullSyncInput): string {
+  return [...fullSyncPieces(input)].join('');
 }
 
 /**
@@ -95,6 +110,11 @@ export interface PartialSyncInput {
   nodePortIPs?: readonly string[];
 }
 
+/** A service's elements by set and key (a few; only partial syncs look them up). */
+function elementIndex(objects: ServiceObjects): Map<string, NftElement> {
+  return new Map(objects.elements.map((e) => [`${e.set} ${e.key}`, e]));
+}
+
 /** Only what the changed services own; nothing else in the table is touched. */
 export function partialSyncText(input: PartialSyncInput): string {
   const flushes: string[] = [];
@@ -110,22 +130,21 @@ export function partialSyncText(input: PartialSyncInput): string {
   };
   for (const { before = emptyObjects(), after = emptyObjects() } of input.changes) {
     // Flush every old chain first: then nothing of the service's references the chains and sets that go.
-    for (const name of before.chains.keys()) flushes.push(`flush chain ${T} ${name}`);
-    for (const [set, old] of before.elements) {
-      if (ADD_ONLY_SETS.has(set)) continue;
-      const now = after.elements.get(set);
-      for (const [key, text] of old) if (now?.get(key) !== text) push(elementDeletes, set, key);
-    }
-    for (const [set, now] of after.elements) {
-      const old = before.elements.get(set);
-      for (const [key, text] of now) if (old?.get(key) !== text) push(elementAdds, set, text);
-    }
-    for (const name of before.chains.keys())
-      if (!after.chains.has(name)) deletes.push(`delete chain ${T} ${name}`);
-    for (const name of before.sets.keys()) if (!after.sets.has(name)) deletes.push(`delete set ${T} ${name}`);
-    for (const [name, def] of after.sets)
-      if (before.sets.get(name) !== def) setDefs.push(`\tset ${name} { ${def} }`);
-    for (const [name, rules] of after.chains) chainBlocks.push(chainBlock(name, rules));
+    for (const { name } of before.chains) flushes.push(`flush chain ${T} ${name}`);
+    const old = elementIndex(before);
+    const now = elementIndex(after);
+    for (const [id, e] of old)
+      if (now.get(id)?.text !== e.text && !ADD_ONLY_SETS.has(e.set)) push(elementDeletes, e.set, e.key);
+    for (const [id, e] of now) if (old.get(id)?.text !== e.text) push(elementAdds, e.set, e.text);
+    const afterChains = new Set(after.chains.map((c) => c.name));
+    const afterSets = new Set(after.sets.map((c) => c.name));
+    for (const { name } of before.chains)
+      if (!afterChains.has(name)) deletes.push(`delete chain ${T} ${name}`);
+    for (const { name } of before.sets) if (!afterSets.has(name)) deletes.push(`delete set ${T} ${name}`);
+    const beforeSets = new Map(before.sets.map((c) => [c.name, c.definition]));
+    for (const { name, definition } of after.sets)
+      if (beforeSets.get(name) !== definition) setDefs.push(`\tset ${name} { ${definition} }`);
+    for (const { name, rules } of after.chains) chainBlocks.push(chainBlock(name, rules));
   }
   const out = [...flushes];
   for (const [set, keys] of elementDeletes) out.push(`delete element ${T} ${set} { ${keys.join(', ')} }`);

@@ -1,9 +1,12 @@
 // pod-startup: how long a pod takes from `create` (API) to Running (seen through a watch) on a
 // real netns cluster made by `createCluster`, against the same run's raw CRI path
 // (RunPodSandbox + CreateContainer + StartContainer straight against the nodes' containerd,
-// same image, same concurrency). Also the agent's RSS with its pods, and `cluster create` time
+// same image, same concurrency). Where the API path's time went: each pod's create, scheduling
+// and Running as this bench's watch saw them, the kubelets' own timelines of each pod (their
+// "observed pod startup" log lines), and the CPU each part of the cluster (and the whole
+// machine) spent during each path. Also the agent's RSS with its pods, and `cluster create` time
 // for 3 nodes to Ready. Needs root (netns); about a minute and a half.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
@@ -33,7 +36,11 @@ export default async function bench() {
     const nodes = lib.listNodes(name);
     await lib.loadImage(name, buildImageArchive(BUSYBOX_IMAGE, join(home, 'images')));
 
-    const raw = await rawCriStartup(nodes);
+    const processes = clusterProcesses(home, name);
+    let cpu = cpuSnapshot(processes);
+    let rawCpuSeconds: Record<string, number> = {};
+    const raw = await rawCriStartup(nodes, () => (rawCpuSeconds = cpuSpent(cpu, cpuSnapshot(processes))));
+    cpu = cpuSnapshot(processes);
     const client = new Client(nodeTransportFromKubeconfig({ kubeconfig: created.kubeconfig }));
     let api;
     try {
@@ -41,6 +48,8 @@ export default async function bench() {
     } finally {
       client.close();
     }
+    const apiCpuSeconds = cpuSpent(cpu, cpuSnapshot(processes));
+    const kubelet = kubeletTimelines(nodes, api.timelines);
     const agentRssMiB = nodes.map((node) => agentRss(node));
     const agentPrivateMiB = nodes.map((node) => agentPrivateMemory(node));
     // The numbers above are taken right after the burst, garbage and all; these once the pods
@@ -49,25 +58,28 @@ export default async function bench() {
     const agentRssSettledMiB = nodes.map((node) => agentRss(node));
     const agentPrivateSettledMiB = nodes.map((node) => agentPrivateMemory(node));
     const overhead = {
-      p50: ratio(api.p50Ms, raw.p50Ms),
-      p99: ratio(api.p99Ms, raw.p99Ms),
+      p50: ratio(api.latencies.p50Ms, raw.p50Ms),
+      p99: ratio(api.latencies.p99Ms, raw.p99Ms),
     };
     const targets = {
-      p99UnderOneSecond: api.p99Ms <= 1000,
+      p99UnderOneSecond: api.latencies.p99Ms <= 1000,
       overheadAtMost25Percent: overhead.p99 <= 1.25,
       agentRssUnder80MiB: agentRssMiB.every((rss) => rss !== undefined && rss < 80),
       createUnder10Seconds: createSeconds < 10,
     };
     return {
       summary:
-        `${PODS} pods on 2 nodes create->Running p50 ${api.p50Ms} ms p99 ${api.p99Ms} ms; raw CRI p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms ` +
+        `${PODS} pods on 2 nodes create->Running p50 ${api.latencies.p50Ms} ms p99 ${api.latencies.p99Ms} ms; raw CRI p50 ${raw.p50Ms} ms p99 ${raw.p99Ms} ms ` +
         `(x${overhead.p50} / x${overhead.p99}); agent RSS ${agentRssMiB.join(', ')} MiB ` +
         `(own ${agentPrivateMiB.join(', ')}); ${SETTLE_MS / 1000} s later ${agentRssSettledMiB.join(', ')} MiB ` +
         `(own ${agentPrivateSettledMiB.join(', ')}); ` +
         `cluster create (${NODES_FOR_CREATE} nodes Ready) ${createSeconds.toFixed(1)} s`,
       pods: PODS,
-      api,
+      api: api.latencies,
       rawCri: raw,
+      apiSegmentsMs: api.segments,
+      kubeletSegmentsMs: kubelet,
+      cpuSeconds: { rawCri: rawCpuSeconds, api: apiCpuSeconds },
       overheadRatio: overhead,
       agentRssMiB,
       agentRssSettledMiB,
@@ -98,10 +110,14 @@ function latencies(samples: number[]): Latencies {
 
 const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
 
-/** The same number of pods, the same concurrency, straight through CRI; removed afterwards. */
-async function rawCriStartup(nodes: ProvisionedNode[]): Promise<Latencies> {
+/**
+ * The same number of pods, the same concurrency, straight through CRI; removed afterwards
+ * (`started` runs first, when the last pod has started).
+ */
+async function rawCriStartup(nodes: ProvisionedNode[], started: () => void) {
   const clients = nodes.map((node) => new CriClient(node.agent.containerRuntimeEndpoint));
   const made: { cri: CriClient; sandboxId: string }[] = [];
+  const sandboxMs: number[] = [];
   try {
     const samples = await Promise.all(
       Array.from({ length: PODS }, async (_, i) => {
@@ -114,8 +130,9 @@ async function rawCriStartup(nodes: ProvisionedNode[]): Promise<Latencies> {
           logDirectory: join(node.agent.dataDir, 'bench-pods', uid),
           linux: { cgroupParent: `${node.agent.cgroupParent}/pod${uid}` },
         };
-        const started = performance.now();
+        const sent = performance.now();
         const sandboxId = await cri.runPodSandbox(sandboxConfig);
+        sandboxMs.push(performance.now() - sent);
         made.push({ cri, sandboxId });
         const containerId = await cri.createContainer(
           sandboxId,
@@ -128,10 +145,11 @@ async function rawCriStartup(nodes: ProvisionedNode[]): Promise<Latencies> {
           sandboxConfig,
         );
         await cri.startContainer(containerId);
-        return performance.now() - started;
+        return performance.now() - sent;
       }),
     );
-    return latencies(samples);
+    started();
+    return { ...latencies(samples), sandboxReady: latencies(sandboxMs) };
   } finally {
     for (const { cri, sandboxId } of made) {
       await cri.stopPodSandbox(sandboxId).catch(() => undefined);
@@ -141,29 +159,48 @@ async function rawCriStartup(nodes: ProvisionedNode[]): Promise<Latencies> {
   }
 }
 
-/** Creates the pods at once through the API and times each to Running, seen on one watch. */
-async function apiStartup(client: Client): Promise<Latencies> {
+/** What the bench saw of one pod, in ms on this process's clock (Date.now()). */
+interface PodTimeline {
+  createSent: number;
+  createReturned?: number;
+  /** On the bench's watch: the pod appeared, got its node, went Running. */
+  added?: number;
+  bound?: number;
+  running?: number;
+}
+
+/**
+ * Creates the pods at once through the API and times each to Running, seen on one watch; also
+ * when each create returned and when the watch showed the pod created and bound, so a slow
+ * tail can be placed (API create, scheduling, or the node).
+ */
+async function apiStartup(client: Client) {
   const pods = client.resource('v1', 'Pod').namespace('default');
-  const createdAt = new Map<string, number>();
-  const runningAt = new Map<string, number>();
+  const timelines = new Map<string, PodTimeline>();
   const watch = await pods.watch({ labelSelector: 'bench=pod-startup' });
+  let running = 0;
   const watching = (async () => {
     for await (const event of watch) {
+      const at = Date.now();
       const pod = event.object as any;
-      const podName = pod?.metadata?.name as string | undefined;
-      if (podName && pod.status?.phase === 'Running' && !runningAt.has(podName))
-        runningAt.set(podName, performance.now());
-      if (runningAt.size === PODS) break;
+      const t = timelines.get(pod?.metadata?.name as string);
+      if (!t) continue;
+      t.added ??= at;
+      if (pod.spec?.nodeName) t.bound ??= at;
+      if (pod.status?.phase === 'Running' && t.running === undefined) {
+        t.running = at;
+        if (++running === PODS) break;
+      }
     }
   })();
   await Promise.all(
     Array.from({ length: PODS }, async (_, i) => {
-      const podName = `startup-${i}`;
-      createdAt.set(podName, performance.now());
+      const t: PodTimeline = { createSent: Date.now() };
+      timelines.set(`startup-${i}`, t);
       await pods.create({
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: podName, labels: { bench: 'pod-startup' } },
+        metadata: { name: `startup-${i}`, labels: { bench: 'pod-startup' } },
         spec: {
           terminationGracePeriodSeconds: 0,
           containers: [
@@ -171,14 +208,133 @@ async function apiStartup(client: Client): Promise<Latencies> {
           ],
         },
       } as any);
+      t.createReturned = Date.now();
     }),
   );
   const deadline = setTimeout(() => watch.close(), 300_000);
   await watching;
   clearTimeout(deadline);
   watch.close();
-  if (runningAt.size < PODS) throw new Error(`only ${runningAt.size} of ${PODS} pods became Running`);
-  return latencies([...runningAt].map(([podName, at]) => at - createdAt.get(podName)!));
+  if (running < PODS) throw new Error(`only ${running} of ${PODS} pods became Running`);
+  const all = [...timelines.values()];
+  const segment = (from: keyof PodTimeline, to: keyof PodTimeline) =>
+    latencies(all.map((t) => (t[to] ?? NaN) - (t[from] ?? NaN)).filter((ms) => !Number.isNaN(ms)));
+  return {
+    latencies: segment('createSent', 'running'),
+    /** Each from the create being sent; p50 / p99 / max over the pods. */
+    segments: {
+      createReturned: segment('createSent', 'createReturned'),
+      addedOnWatch: segment('createSent', 'added'),
+      boundOnWatch: segment('createSent', 'bound'),
+      boundToRunning: segment('bound', 'running'),
+    },
+    timelines,
+  };
+}
+
+/**
+ * The kubelets' own timelines ("observed pod startup" lines in each agent's log: when it first
+ * saw the pod, then each step in ms after that), with the bench's create as the origin of the
+ * first segment: p50 / p99 / max of each step over the pods.
+ */
+function kubeletTimelines(nodes: ProvisionedNode[], bench: Map<string, PodTimeline>) {
+  const steps = new Map<string, number[]>();
+  const add = (step: string, ms: number) => {
+    if (!steps.has(step)) steps.set(step, []);
+    steps.get(step)!.push(ms);
+  };
+  for (const node of nodes) {
+    let log = '';
+    try {
+      log = readFileSync(join(node.agent.dataDir, 'agent.log'), 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of log.split('\n')) {
+      if (!line.includes(' observed pod startup ')) continue;
+      const fields = Object.fromEntries(
+        line
+          .split(' ')
+          .filter((f) => f.includes('='))
+          .map((f) => f.split('=') as [string, string]),
+      );
+      const t = bench.get(fields['pod']?.replace(/^default\//, '') ?? '');
+      if (!t) continue;
+      const seenAt = Number(fields['seenAt']);
+      add('createToSeen', seenAt - t.createSent);
+      for (const [step, ms] of Object.entries(fields))
+        if (step !== 'pod' && step !== 'seenAt') add(step, Number(ms));
+      if (t.running !== undefined)
+        add('statusWrittenToBenchWatch', t.running - seenAt - Number(fields['statusWritten']));
+    }
+  }
+  return Object.fromEntries([...steps].map(([step, ms]) => [step, latencies(ms)]));
+}
+
+interface ProcessGroups {
+  /** Which group a process belongs to, from its command line; undefined: not this cluster's. */
+  groupOf(cmdline: string, pid: number): string | undefined;
+}
+
+/** The cluster's processes by role: its supervisor (the control plane), agents, containerds, shims. */
+function clusterProcesses(home: string, cluster: string): ProcessGroups {
+  return {
+    groupOf(cmdline, pid) {
+      if (pid === process.pid) return 'bench';
+      if (cmdline.includes(`cluster run ${cluster}`)) return 'controlPlane';
+      if (!cmdline.includes(home)) return undefined;
+      if (cmdline.includes('agent.mjs')) return 'agents';
+      if (cmdline.includes('containerd-shim')) return 'shims';
+      if (cmdline.includes('containerd')) return 'containerd';
+      return 'otherOfCluster';
+    },
+  };
+}
+
+interface CpuSnapshot {
+  /** Clock ticks per pid (own + reaped children), with its group. */
+  pids: Map<number, { group: string; ticks: number }>;
+  /** The whole machine's busy ticks. */
+  machineBusy: number;
+}
+
+function cpuSnapshot(groups: ProcessGroups): CpuSnapshot {
+  const pids = new Map<number, { group: string; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      const group = groups.groupOf(cmdline, pid);
+      if (!group) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime, stime, cutime, cstime: fields 14-17, here 11-14 after pid, comm and state.
+      const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      pids.set(pid, { group, ticks });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  const machineBusy = cpu.reduce((a, b) => a + b, 0) - cpu[3]! - (cpu[4] ?? 0);
+  return { pids, machineBusy };
+}
+
+/**
+ * CPU seconds each group spent between two snapshots (processes that exited in between count
+ * through their parent's reaped-children time), and the whole machine's, which includes
+ * whatever else was running.
+ */
+function cpuSpent(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
+  const hz = 100; // USER_HZ on Linux
+  const out: Record<string, number> = {};
+  for (const [pid, now] of after.pids) {
+    const spent = now.ticks - (before.pids.get(pid)?.ticks ?? 0);
+    out[now.group] = (out[now.group] ?? 0) + spent;
+  }
+  out['machine'] = after.machineBusy - before.machineBusy;
+  return Object.fromEntries(Object.entries(out).map(([group, ticks]) => [group, Math.round(ticks) / hz]));
 }
 
 /**

@@ -31,6 +31,7 @@ import { ProbeManager } from './probes.ts';
 import { podFingerprint, podRuntimeState, relistFingerprints } from './runtime-state.ts';
 import type { SandboxContext } from './sandbox-config.ts';
 import { serviceEnv } from './service-env.ts';
+import { PodStartupTracker } from './startup-latency.ts';
 import { removePodData } from './volumes.ts';
 import { ServiceAccountTokens } from './volumes-token.ts';
 
@@ -61,8 +62,12 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   });
   const queue = new RateLimitingQueue<string>();
   const enqueue = (p: Pod) => p.metadata?.uid && queue.add(p.metadata.uid);
+  const startup = new PodStartupTracker(logger);
   informer.addEventHandler({
-    onAdd: enqueue,
+    onAdd: (p) => {
+      startup.seen(p);
+      enqueue(p);
+    },
     // Our own status write coming back is not news (upstream's pod config ignores status-only
     // updates too); any other change, or a status someone else wrote, wakes the pod.
     onUpdate: (old, p) => {
@@ -74,6 +79,9 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const written = new Map<string, PodStatus>();
   /** Each pod's runtime fingerprint as last seen, by the relist or by the pod's own sync. */
   const seen = new Map<string, string>();
+  /** Pods this process has synced; with the relist's view, which new pods the runtime cannot hold yet. */
+  const synced = new Set<string>();
+  let relisted = false;
   // Service link variables come from every Service the pod's namespace has.
   const services = factory.informerFor<Service & KubeObject>('v1', 'Service');
   const events = opts.events ?? kubeletEventRecorder(client, opts.nodeName, logger);
@@ -97,6 +105,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
     hostIP: opts.nodeIP,
     events,
     tokens,
+    startup,
     serviceEnv: (pod) => serviceEnv(services.list(), pod.metadata!.namespace!, pod.spec?.enableServiceLinks),
   };
   const startTimes = new Map<string, string>();
@@ -114,10 +123,14 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       tokens.forget(uid);
       startTimes.delete(uid);
       written.delete(uid);
+      startup.forget(uid);
+      synced.delete(uid);
       return;
     }
     const ref = { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` };
+    startup.mark(uid, 'syncStarted');
     if (pod.metadata!.deletionTimestamp) {
+      startup.forget(uid);
       const grace = pod.metadata!.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
       probes.stop(uid);
       await killPod(cri, uid, grace, { pod, podIP: pod.status?.podIP, events });
@@ -146,6 +159,11 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
         events,
       });
     }
+    // Nothing of a pod the relist has never seen can be in the runtime before its first sync
+    // (an earlier agent's leftovers would have shown up in the relist); after that, a failed
+    // start may have left something behind, so later passes list it.
+    const runtimeEmpty = relisted && !synced.has(uid) && !seen.has(uid);
+    synced.add(uid);
     const result: SyncResult = deadline.passed
       ? {
           state: await podRuntimeState(cri, uid),
@@ -153,7 +171,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
           podIP: pod.status?.podIP ?? '',
           waiting: new Map(),
         }
-      : await syncPod(pod, ctx);
+      : await syncPod(pod, ctx, { runtimeEmpty });
     const status = computePodStatus({
       pod,
       hostIP: opts.nodeIP,
@@ -180,10 +198,13 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const writeStatus = async (pod: Pod, status: PodStatus) => {
     if (sameStatus(pod.status ?? {}, status)) return;
     const name = pod.metadata!.name!;
-    written.set(pod.metadata!.uid!, status);
+    const uid = pod.metadata!.uid!;
+    written.set(uid, status);
+    startup.mark(uid, 'statusSent');
     await pods
       .namespace(pod.metadata!.namespace!)
       .patch(name, 'merge', { status }, { subresource: 'status' });
+    startup.statusWritten(uid, status.phase);
   };
 
   await waitForInformers([informer, services], signal);
@@ -196,6 +217,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
         // older one replacing it costs at most one extra sync, never a missed change.
         seen.clear();
         for (const [uid, fp] of now) seen.set(uid, fp);
+        relisted = true;
       } catch (err) {
         logger.warn('relisting the runtime failed', { error: String(err) });
       }

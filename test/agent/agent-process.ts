@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { AGENT_NODE_FLAGS } from '../../control-plane/provision/install/agent-service.ts';
+import { AGENT_NODE_ENV, AGENT_NODE_FLAGS } from '../../control-plane/provision/install/agent-service.ts';
 import type { NetnsNode } from '../../control-plane/provision/netns/index.ts';
 
 const bin = resolve(import.meta.dirname, '..', '..', 'cli', 'bin.mjs');
@@ -41,10 +41,14 @@ export function writeAgentConfig(node: NetnsNode, kubeconfig: string, dir: strin
  * as the installer runs it on a real node (so it may program that node's routes and iptables).
  */
 export function startAgent(configFile: string, opts: { netns?: string } = {}): AgentProcess {
-  // The V8 flags the installer starts it with, so tests see the agent's real heap behaviour.
+  // The V8 flags and malloc settings the installer starts it with, so tests see the agent's real
+  // heap behaviour.
   const agent = [process.execPath, ...AGENT_NODE_FLAGS, bin, 'agent', '--config', configFile];
   const [command, ...args] = opts.netns ? ['nsenter', `--net=/run/netns/${opts.netns}`, ...agent] : agent;
-  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command!, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...AGENT_NODE_ENV },
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));

@@ -1,11 +1,17 @@
 // The CRI v1 service definitions. Under tsx they are read from api.proto beside this file; the
 // agent bundle (scripts/build-agent.mjs) swaps this module for one carrying the parsed proto
 // inline, so a node needs nothing but the one bundle file.
-import * as protoLoader from '@grpc/proto-loader';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import protobuf, { type IConversionOptions } from 'protobufjs';
 import { fileURLToPath } from 'node:url';
+import { serviceDefinitions } from './service-definitions.ts';
 
 export const PROTO_PATH = fileURLToPath(new URL('./api.proto', import.meta.url));
 
-export function loadCriProto(options: protoLoader.Options): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(PROTO_PATH, options);
+/** The services the kubelet calls. */
+export const CRI_SERVICES = ['runtime.v1.RuntimeService', 'runtime.v1.ImageService'] as const;
+
+/** Field names are camelCased (protobufjs's default), as proto-loader's keepCase: false does. */
+export function loadCriProto(options: IConversionOptions): Record<string, ServiceDefinition> {
+  return serviceDefinitions(protobuf.loadSync(PROTO_PATH), CRI_SERVICES, options);
 }

@@ -8,15 +8,35 @@ import { shellQuote, type SshSession } from './ssh.ts';
 export const AGENT_UNIT = 'flotilla-agent.service';
 
 /**
- * V8 flags for the agent. Its garbage is short-lived (watch events, CRI replies, status
- * patches), but with default settings V8 lets the old generation grow by tens of MiB of it
- * before a full GC (measured: 19 MiB live, 37 MiB before the collection). Small semi-spaces and
- * --optimize-for-size (smaller heap growth steps, more frequent full GCs of a few ms each) keep
- * RSS close to what is live. --single-threaded: V8's background threads (concurrent marking and
- * compilation) each left a glibc malloc arena of 1.5-2 MiB behind, ~7 MiB in all, for a heap
- * of ~20 MiB that the main thread collects in a few ms (issue #6: agent RSS < 80 MB).
+ * V8 flags for the agent (issue #6: agent RSS < 80 MB; each measured on a 2-node netns cluster
+ * with 25 pods per node, one node with the change and one without, in the same run).
+ * - --max-semi-space-size=2, --optimize-for-size: its garbage is short-lived (watch events, CRI
+ *   replies, status patches), but by default V8 lets the old generation grow by tens of MiB of it
+ *   before a full GC (measured: 19 MiB live, 37 MiB before the collection). Small semi-spaces
+ *   and smaller heap growth steps keep RSS close to what is live.
+ * - --single-threaded: V8's background threads (concurrent marking and compilation) each left a
+ *   glibc malloc arena of 1.5-2 MiB behind, ~7 MiB in all, for a heap of ~20 MiB that the main
+ *   thread collects in a few ms.
+ * Tried and left out: --max-semi-space-size=1 and --max-old-space-size=256 (no change beyond
+ * noise); --max-opt=1 (no TurboFan: 3-5 MiB less RSS, the same CPU for a pod burst, but the
+ * ingress proxy, which runs in the agent, then spent twice the CPU per request and lost 30-75 %
+ * of its throughput in bench/ingress); --jitless (10 MiB less, but 4x the ingress CPU).
  */
 export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size', '--single-threaded'];
+
+/**
+ * Environment for the agent's node process. glibc raises its mmap threshold whenever a large
+ * block is freed (up to 32 MiB), after which HTTP/2 and TLS buffers and JSON bodies of a few
+ * hundred KiB come from the brk heap, where one live block above them keeps the whole span
+ * resident. A fixed threshold (which also fixes the trim threshold) keeps them in their own
+ * mappings, returned on free: the brk heap stayed at 5.5-6.8 MiB after a 25-pod burst instead of
+ * 8.4-9.5. MALLOC_ARENA_MAX=2 made no difference (with --single-threaded only libuv's threads
+ * allocate besides the main one). Ignored by non-glibc runtimes.
+ */
+export const AGENT_NODE_ENV: Readonly<Record<string, string>> = {
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
 
 /** The host's own Node runtime if it declares one, else the one the installer shipped. */
 function nodeBinary(node: ProvisionedNode): string {
@@ -25,6 +45,9 @@ function nodeBinary(node: ProvisionedNode): string {
 
 export function systemdUnit(node: ProvisionedNode): string {
   const paths = installPaths(node);
+  const environment = Object.entries(AGENT_NODE_ENV)
+    .map(([k, v]) => `Environment=${k}=${v}\n`)
+    .join('');
   return `# Written by flotilla: the node agent (kubelet) of node ${node.name}.
 [Unit]
 Description=Flotilla node agent
@@ -32,7 +55,7 @@ After=network-online.target containerd.service
 Wants=network-online.target
 
 [Service]
-ExecStart=${nodeBinary(node)} ${AGENT_NODE_FLAGS.join(' ')} ${paths.bundle} agent --config ${paths.config}
+${environment}ExecStart=${nodeBinary(node)} ${AGENT_NODE_FLAGS.join(' ')} ${paths.bundle} agent --config ${paths.config}
 Restart=always
 RestartSec=2
 KillMode=process
@@ -58,7 +81,18 @@ export async function startAgentService(ssh: SshSession, node: ProvisionedNode):
     return;
   }
   // setsid: the agent leaves the SSH session's process group and outlives the connection.
-  const command = [nodeBinary(node), ...AGENT_NODE_FLAGS, paths.bundle, 'agent', '--config', paths.config]
+  // env: it execs node, so $! stays the agent's pid.
+  const environment = Object.entries(AGENT_NODE_ENV).map(([k, v]) => `${k}=${v}`);
+  const command = [
+    'env',
+    ...environment,
+    nodeBinary(node),
+    ...AGENT_NODE_FLAGS,
+    paths.bundle,
+    'agent',
+    '--config',
+    paths.config,
+  ]
     .map(shellQuote)
     .join(' ');
   await ssh.run(

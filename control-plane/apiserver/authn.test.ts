@@ -1,5 +1,9 @@
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { CertAuthenticator } from '../auth/cert-authenticator.ts';
+import { createCertificateAuthority } from '../pki/authority.ts';
+import { issueClientCertificate } from '../pki/issue.ts';
 import { RequestAuthenticator } from './authn.ts';
 import { StatusError } from './status.ts';
 
@@ -42,5 +46,40 @@ describe('RequestAuthenticator', () => {
     await uncached.authenticate(request({ authorization: 'Bearer good' }));
     await uncached.authenticate(request({ authorization: 'Bearer good' }));
     expect(tokens.calls).toBe(3);
+  });
+});
+
+describe('RequestAuthenticator with client certificates', () => {
+  // A TLS socket as the request handler sees it: the peer's certificate and nothing else.
+  const tlsRequest = (certPem: string) => {
+    const cert = new X509Certificate(certPem);
+    return {
+      headers: {},
+      socket: { getPeerCertificate: () => ({}), getPeerX509Certificate: () => cert },
+    } as unknown as IncomingMessage;
+  };
+
+  it('verifies a certificate once for all the connections that present it, and refuses a foreign one', async () => {
+    const ca = await createCertificateAuthority();
+    const other = await createCertificateAuthority();
+    const admin = await issueClientCertificate(ca, {
+      commonName: 'admin',
+      organizations: ['system:masters'],
+    });
+    const stranger = await issueClientCertificate(other, { commonName: 'admin' });
+    const real = new CertAuthenticator(ca.certPem);
+    let verifications = 0;
+    const counted = { authenticate: (socket: any) => (verifications++, real.authenticate(socket)) };
+    const authn = new RequestAuthenticator({ certificates: counted });
+    for (let connection = 0; connection < 3; connection++) {
+      expect(await authn.authenticate(tlsRequest(admin.certPem))).toEqual({
+        username: 'admin',
+        groups: ['system:masters', 'system:authenticated'],
+      });
+    }
+    expect(verifications).toBe(1);
+    expect(await authn.authenticate(tlsRequest(stranger.certPem))).toBeUndefined();
+    expect(await authn.authenticate(tlsRequest(stranger.certPem))).toBeUndefined();
+    expect(verifications).toBe(3);
   });
 });

@@ -57,11 +57,18 @@ function userFromVerifiedSocket(socket: TLSSocket): UserInfo | undefined {
 }
 
 const tokenCacheMax = 4096;
+/** Verified client certificates remembered across connections, and for how long at most. */
+const certCacheMax = 1024;
+const certCacheMs = 5 * 60_000;
 
 export class RequestAuthenticator {
   // A certificate does not change for the life of a TLS connection, and keep-alive clients send
   // many requests on one: remember the user per socket.
   private readonly certUsers = new WeakMap<TLSSocket, UserInfo | null>();
+  // Verifying a chain parses the certificate in JS (a millisecond or two), and a client opening
+  // its connection pool (32 at once for a burst of creates) or reconnecting presents the same
+  // certificate each time: remember verified ones by fingerprint, never past their expiry.
+  private readonly verifiedCerts = new Map<string, { user: UserInfo; until: number }>();
   private readonly tokenCache = new Map<string, { user: UserInfo | undefined; until: number }>();
   private readonly tokenCacheMs: number;
 
@@ -93,13 +100,31 @@ export class RequestAuthenticator {
     let user: UserInfo | undefined;
     try {
       user = this.opts.certificates
-        ? this.opts.certificates.authenticate(socket)
+        ? this.verifiedCertificateUser(socket, this.opts.certificates)
         : userFromVerifiedSocket(socket);
     } catch {
       user = undefined;
     }
     if (user) user = withAuthenticated(user);
     this.certUsers.set(socket, user ?? null);
+    return user;
+  }
+
+  private verifiedCertificateUser(
+    socket: TLSSocket,
+    certificates: CertificateAuthenticator,
+  ): UserInfo | undefined {
+    const cert = socket.getPeerX509Certificate?.();
+    if (!cert) return certificates.authenticate(socket);
+    const now = Date.now();
+    const known = this.verifiedCerts.get(cert.fingerprint256);
+    if (known && known.until > now) return known.user;
+    const user = certificates.authenticate(socket);
+    const expires = Date.parse(cert.validTo);
+    if (user && expires > now) {
+      if (this.verifiedCerts.size >= certCacheMax) this.verifiedCerts.clear();
+      this.verifiedCerts.set(cert.fingerprint256, { user, until: Math.min(expires, now + certCacheMs) });
+    }
     return user;
   }
 

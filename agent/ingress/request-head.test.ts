@@ -124,6 +124,23 @@ describe('request head parser', () => {
     );
   });
 
+  it('never serves a request with a stray byte: a head with one byte changed is refused or still well-formed', () => {
+    const valid = 'POST /app/x?q=1 HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 12\r\nX-Token: a b\tc';
+    fc.assert(
+      fc.property(fc.nat({ max: valid.length - 1 }), fc.integer({ min: 0, max: 255 }), (at, byte) => {
+        const parsed = parseRequestHead(valid.slice(0, at) + String.fromCharCode(byte) + valid.slice(at + 1));
+        if (parsed.kind !== 'request') return;
+        const { url, rawHeaders, contentLength } = parsed.head;
+        expect(url).toMatch(/^\/[\x21-\x7e\x80-\xff]*$/);
+        const control = (c: number) => (c < 32 && c !== 9) || c === 127;
+        for (const field of rawHeaders)
+          expect([...field].some((ch) => control(ch.charCodeAt(0)))).toBe(false);
+        expect(Number.isInteger(contentLength)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('never serves a request with two body framings or a malformed length, however spelled', () => {
     const spelled = (name: string) =>
       fc.constantFrom(name, name.toUpperCase(), name[0]!.toUpperCase() + name.slice(1));

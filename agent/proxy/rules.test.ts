@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleServicePorts as sample } from './fixtures.ts';
 import { buildRules, probability } from './rules.ts';
+import { chainsOf, endpointChainOf } from './service-ports.ts';
 
 const CLUSTER_CIDR = '10.244.0.0/16';
 
@@ -54,10 +55,10 @@ describe('buildRules', () => {
     );
     const api = ports.find((p) => p.service === 'shop/api')!;
     for (const chain of [
-      api.chains.cluster,
-      api.chains.external,
-      api.chains.firewall,
-      ...api.endpoints.map((e) => e.chain),
+      chainsOf(api).cluster,
+      chainsOf(api).external,
+      chainsOf(api).firewall,
+      ...api.endpoints.map((e) => endpointChainOf(api, e)),
     ])
       expect(lines).toContain(`-X ${chain}`);
     // The kernel now holds what a full sync of the new state would write.

@@ -5,6 +5,8 @@
 // (upstream's partial sync): iptables-restore --noflush leaves chains it is not given alone.
 import {
   categorizeEndpoints,
+  chainsOf,
+  endpointChainOf,
   externallyAccessible,
   type ProxyEndpoint,
   type ProxyServicePort,
@@ -105,7 +107,8 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
   const ifNotLocal = opts.clusterCIDR ? `! -s ${opts.clusterCIDR}` : undefined;
 
   for (const sp of ports) {
-    const { name, protocol: proto, chains } = sp;
+    const { name, protocol: proto } = sp;
+    const chains = chainsOf(sp);
     let top = topLevel.get(sp.service);
     if (!top) topLevel.set(sp.service, (top = { filter: [], nat: [] }));
     const topFilterStart = top.filter.length;
@@ -129,7 +132,7 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
     if (usesLocalChain) active.add(chains.local);
     if (usesExtChain) active.add(chains.external);
     if (usesFwChain) active.add(chains.firewall);
-    for (const ep of reachable) active.add(ep.chain);
+    for (const ep of reachable) active.add(endpointChainOf(sp, ep));
 
     let internalFilter = '';
     let externalFilter = '';
@@ -253,12 +256,13 @@ export function buildRules(ports: readonly ProxyServicePort[], opts: RuleOptions
     }
 
     for (const ep of reachable) {
-      natChains.push(`:${ep.chain} - [0:0]`);
+      const epChain = endpointChainOf(sp, ep);
+      natChains.push(`:${epChain} - [0:0]`);
       // Hairpin: a pod reaching itself through the service is masqueraded, or it would answer itself.
-      natRules.push(`-A ${ep.chain} -m comment --comment ${name} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
-      const affinity = sp.stickySeconds > 0 ? ` -m recent --name ${ep.chain} --set` : '';
+      natRules.push(`-A ${epChain} -m comment --comment ${name} -s ${ep.ip} -j ${KUBE_MARK_MASQ}`);
+      const affinity = sp.stickySeconds > 0 ? ` -m recent --name ${epChain} --set` : '';
       natRules.push(
-        `-A ${ep.chain} -m comment --comment ${name}${affinity} ${match} -j DNAT --to-destination ${ep.address}`,
+        `-A ${epChain} -m comment --comment ${name}${affinity} ${match} -j DNAT --to-destination ${ep.address}`,
       );
     }
   }
@@ -342,14 +346,14 @@ function writeServiceToEndpoints(
   if (sp.stickySeconds > 0)
     for (const ep of endpoints)
       out.push(
-        `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)} -m recent --name ${ep.chain} --rcheck --seconds ${sp.stickySeconds} --reap -j ${ep.chain}`,
+        `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)} -m recent --name ${endpointChainOf(sp, ep)} --rcheck --seconds ${sp.stickySeconds} --reap -j ${endpointChainOf(sp, ep)}`,
       );
   const n = endpoints.length;
   endpoints.forEach((ep, i) => {
     // Rule i takes 1/(n-i) of what reaches it, so each endpoint gets 1/n overall; the last takes the rest.
     const statistic = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
     out.push(
-      `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)}${statistic} -j ${ep.chain}`,
+      `-A ${chain} -m comment --comment ${q(`${sp.name} -> ${ep.address}`)}${statistic} -j ${endpointChainOf(sp, ep)}`,
     );
   });
 }

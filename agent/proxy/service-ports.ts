@@ -10,7 +10,6 @@ export interface ProxyEndpoint {
   port: number;
   /** "ip:port", the DNAT target and part of the KUBE-SEP hash. */
   address: string;
-  chain: string;
   ready: boolean;
   serving: boolean;
   terminating: boolean;
@@ -36,12 +35,30 @@ export interface ProxyServicePort {
   stickySeconds: number;
   externalPolicyLocal: boolean;
   internalPolicyLocal: boolean;
-  chains: ServicePortChains;
   /** Sorted by address, like upstream, so the rules are stable from one sync to the next. */
   endpoints: ProxyEndpoint[];
 }
 
 export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+// The iptables mode's chain names, hashed once per port or endpoint object when first asked for:
+// two sha256 per endpoint were a third of building 10,000 services, and nftables mode never asks.
+const portChains = new WeakMap<ProxyServicePort, ServicePortChains>();
+const endpointChains = new WeakMap<ProxyEndpoint, string>();
+
+/** KUBE-SVC/SVL/EXT/FW-… of a service port. */
+export function chainsOf(sp: ProxyServicePort): ServicePortChains {
+  let chains = portChains.get(sp);
+  if (!chains) portChains.set(sp, (chains = servicePortChains(sp.name, sp.protocol)));
+  return chains;
+}
+
+/** KUBE-SEP-… of one of the port's endpoints. */
+export function endpointChainOf(sp: ProxyServicePort, ep: ProxyEndpoint): string {
+  let chain = endpointChains.get(ep);
+  if (!chain) endpointChains.set(ep, (chain = endpointChain(sp.name, sp.protocol, ep.address)));
+  return chain;
+}
 const DEFAULT_STICKY_SECONDS = 10800;
 
 export function shouldSkipService(svc: Service): boolean {
@@ -69,7 +86,6 @@ export function servicePortsOf(svc: Service, slices: EndpointSlice[], nodeName: 
   return (spec.ports ?? []).map((p) => {
     const name = p.name ? `${key}:${p.name}` : key;
     const protocol = (p.protocol ?? 'TCP').toLowerCase();
-    let chains: ServicePortChains | undefined;
     const nodePort = spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? (p.nodePort ?? 0) : 0;
     const externallyAccessible = nodePort > 0 || externalIPs.length > 0 || loadBalancerIPs.length > 0;
     return {
@@ -89,19 +105,13 @@ export function servicePortsOf(svc: Service, slices: EndpointSlice[], nodeName: 
       stickySeconds,
       externalPolicyLocal: externallyAccessible && spec.externalTrafficPolicy === 'Local',
       internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
-      // The iptables mode's names, hashed when first read: nftables mode never reads them.
-      get chains() {
-        return (chains ??= servicePortChains(name, protocol));
-      },
-      endpoints: endpointsFor(name, protocol, p.name ?? '', p.protocol ?? 'TCP', slices, nodeName),
+      endpoints: endpointsFor(p.name ?? '', p.protocol ?? 'TCP', slices, nodeName),
     };
   });
 }
 
 /** The endpoints of one service port: slice ports are matched by name and protocol. */
 function endpointsFor(
-  portName: string,
-  protocol: string,
   servicePortName: string,
   serviceProtocol: string,
   slices: EndpointSlice[],
@@ -120,14 +130,10 @@ function endpointsFor(
       const address = `${ip}:${slicePort.port}`;
       if (byAddress.has(address)) continue;
       const ready = ep.conditions?.ready ?? true;
-      let chain: string | undefined;
       byAddress.set(address, {
         ip,
         port: slicePort.port,
         address,
-        get chain() {
-          return (chain ??= endpointChain(portName, protocol, address));
-        },
         ready,
         serving: ep.conditions?.serving ?? ready,
         terminating: ep.conditions?.terminating ?? false,

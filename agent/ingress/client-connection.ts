@@ -48,6 +48,10 @@ export class ClientConnection implements ResponseSink {
   private phase: Phase = Phase.Head;
   /** Received bytes not yet consumed (a partial head, or pipelined requests). */
   private pending: Buffer | undefined;
+  /** Where `pending` is copied to when bytes are added to it. */
+  private store: Buffer | undefined;
+  /** How many bytes of `pending` have been searched for the end of a head. */
+  private searched = 0;
   private body: Readable | undefined;
   private bodyRemaining = 0;
   private parsing = false;
@@ -78,7 +82,7 @@ export class ClientConnection implements ResponseSink {
   private readonly onData = (chunk: Buffer): void => {
     switch (this.phase) {
       case Phase.Head:
-        this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+        this.append(chunk);
         this.parse();
         return;
       case Phase.Body:
@@ -86,8 +90,8 @@ export class ClientConnection implements ResponseSink {
         return;
       case Phase.Waiting:
         // A pipelined request: read after this response, and not without bound.
-        this.pending = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-        if (this.pending.length > MAX_REQUEST_HEAD_BYTES) {
+        this.append(chunk);
+        if (this.pending!.length > MAX_REQUEST_HEAD_BYTES) {
           this.pausedForPipeline = true;
           this.socket.pause();
         }
@@ -118,6 +122,30 @@ export class ClientConnection implements ResponseSink {
     if (!this.responding) this.socket.destroy();
   };
 
+  /**
+   * Adds received bytes to `pending`, in a buffer that grows by doubling: a head sent a byte at
+   * a time costs linear copying, not quadratic.
+   */
+  private append(chunk: Buffer): void {
+    const pending = this.pending;
+    if (!pending) {
+      this.pending = chunk;
+      return;
+    }
+    const length = pending.length + chunk.length;
+    let store = this.store;
+    const inStore =
+      store !== undefined && pending.buffer === store.buffer && pending.byteOffset === store.byteOffset;
+    if (inStore && length <= store!.length) chunk.copy(store!, pending.length);
+    else {
+      store = Buffer.allocUnsafe(Math.max(2 * length, 1024));
+      pending.copy(store, 0);
+      chunk.copy(store, pending.length);
+      this.store = store;
+    }
+    this.pending = store!.subarray(0, length);
+  }
+
   private parse(): void {
     // An answer given synchronously (an error page) lets the loop below go on to the next
     // pipelined request, instead of recursing into parse from finished().
@@ -136,15 +164,18 @@ export class ClientConnection implements ResponseSink {
     // Empty lines before a request line are ignored (RFC 9112 2.2).
     let from = 0;
     while (from + 1 < data.length && data[from] === 13 && data[from + 1] === 10) from += 2;
-    const end = data.indexOf('\r\n\r\n', from, 'latin1');
+    // Bytes searched before (all but the last 3, which may start the empty line) are not again.
+    const end = data.indexOf('\r\n\r\n', Math.max(from, this.searched - 3), 'latin1');
     if (end === -1 ? data.length - from > MAX_REQUEST_HEAD_BYTES : end - from > MAX_REQUEST_HEAD_BYTES) {
       this.reject(431, 'request head too large');
       return false;
     }
     if (end === -1) {
       if (from > 0) this.pending = from === data.length ? undefined : data.subarray(from);
+      this.searched = data.length - from;
       return false;
     }
+    this.searched = 0;
     const parsed = parseRequestHead(data.toString('latin1', from, end));
     if (parsed.kind === 'error') {
       this.reject(parsed.status, parsed.reason);

@@ -170,7 +170,7 @@ function splitResponses(text: string): RawResponse[] {
 }
 
 /** Writes raw bytes (in the pieces given), then reads until the proxy closes the connection. */
-function raw(pieces: string[], opts: { tls?: boolean } = {}): Promise<string> {
+function raw(pieces: string[], opts: { tls?: boolean; gapMs?: number } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = opts.tls
       ? connectTls({ port: tlsPort, host: '127.0.0.1', servername: 'shop.test', rejectUnauthorized: false })
@@ -184,7 +184,7 @@ function raw(pieces: string[], opts: { tls?: boolean } = {}): Promise<string> {
     void (async () => {
       for (const piece of pieces) {
         socket.write(piece, 'latin1');
-        await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, opts.gapMs ?? 20));
       }
     })();
   });
@@ -252,6 +252,19 @@ describe('ingress proxy client side', () => {
     ]);
     const [response] = splitResponses(text);
     expect(JSON.parse(response!.body)).toMatchObject({ url: '/app/slow', body: 'hello world' });
+  });
+
+  it('reads a large head and pipelined requests that arrive in many small pieces', async () => {
+    const text =
+      `GET /app/big-head HTTP/1.1\r\nHost: shop.test\r\nX-Big: ${'h'.repeat(12_000)}\r\n\r\n` +
+      'POST /app/second HTTP/1.1\r\nHost: shop.test\r\nContent-Length: 3\r\n\r\nabc' +
+      '\r\nGET /app/third HTTP/1.1\r\nHost: shop.test\r\nConnection: close\r\n\r\n';
+    const pieces: string[] = [];
+    for (let at = 0; at < text.length; at += 997) pieces.push(text.slice(at, at + 997));
+    const responses = splitResponses(await raw(pieces, { gapMs: 1 })).map((r) => JSON.parse(r.body));
+    expect(responses.map((r) => r.url)).toEqual(['/app/big-head', '/app/second', '/app/third']);
+    expect(responses[0].headers['x-big']).toHaveLength(12_000);
+    expect(responses[1].body).toBe('abc');
   });
 
   it('keeps a node:http client connection alive across requests', async () => {

@@ -26,9 +26,11 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     const start = listing.indexOf(`\tchain ${name} {`);
     return start < 0 ? undefined : listing.slice(start, listing.indexOf('\t}', start));
   };
+  // Full syncs of every size are streamed to nft (by default only from 2,000 services on).
   const proxier = () =>
     new NftablesProxier({
       nft: systemNft({ netns: ns.name }),
+      streamFromServices: 0,
       nodeName: 'node-1',
       clusterCIDR: '10.244.0.0/16',
       logger: silentLogger,

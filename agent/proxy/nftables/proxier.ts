@@ -11,9 +11,17 @@ import { fullSyncPieces, leftoverDeletes, partialSyncText } from './transaction.
 
 export interface NftablesProxierOptions extends ProxierBaseOptions {
   nft: Nft;
+  /** From this many services on, a full sync is handed to nft while it is being built (default 2,000). */
+  streamFromServices?: number;
 }
 
 type KernelObjects = { chains: string[]; sets: string[] };
+
+async function joined(pieces: AsyncIterable<string>): Promise<string> {
+  const all: string[] = [];
+  for await (const piece of pieces) all.push(piece);
+  return all.join('');
+}
 
 export class NftablesProxier extends ProxierBase {
   private writtenNodePortIPs: string | undefined;
@@ -81,7 +89,9 @@ export class NftablesProxier extends ProxierBase {
       bytes += deletes.length;
       yield deletes;
     }.call(this);
-    await this.opts.nft.apply(pieces);
+    // Streaming costs two more processes (sh, cat) and pays off only when there is much to parse.
+    const stream = next.size >= (this.opts.streamFromServices ?? 2000);
+    await this.opts.nft.apply(stream ? pieces : await joined(pieces));
     this.writtenNodePortIPs = nodePortIPs?.join(',');
     return bytes;
   }

@@ -32,6 +32,8 @@ export interface ClientConnectionHandlers {
 export const MAX_REQUEST_HEAD_BYTES = 64 * 1024;
 /** A connection without a request in flight is closed after this long (nginx's keepalive is 75 s). */
 const IDLE_TIMEOUT_MS = 60_000;
+/** A request head must be complete this long after its first bytes (node:http's headersTimeout). */
+export const REQUEST_HEAD_TIMEOUT_MS = 60_000;
 
 const Phase = {
   /** Reading the next request head. */
@@ -52,6 +54,8 @@ export class ClientConnection implements ResponseSink {
   private store: Buffer | undefined;
   /** How many bytes of `pending` have been searched for the end of a head. */
   private searched = 0;
+  /** When the incomplete head in `pending` began (0: none): a client trickling bytes is cut off. */
+  private headSince = 0;
   private body: Readable | undefined;
   private bodyRemaining = 0;
   private parsing = false;
@@ -68,6 +72,7 @@ export class ClientConnection implements ResponseSink {
   constructor(
     private readonly socket: Socket,
     private readonly handlers: ClientConnectionHandlers,
+    private readonly headTimeoutMs = REQUEST_HEAD_TIMEOUT_MS,
   ) {
     socket.setTimeout(IDLE_TIMEOUT_MS);
     socket.on('data', this.onData);
@@ -173,9 +178,14 @@ export class ClientConnection implements ResponseSink {
     if (end === -1) {
       if (from > 0) this.pending = from === data.length ? undefined : data.subarray(from);
       this.searched = data.length - from;
+      if (this.pending === undefined) this.headSince = 0;
+      else if (this.headSince === 0) this.headSince = Date.now();
+      else if (Date.now() - this.headSince > this.headTimeoutMs)
+        this.reject(408, 'request head took too long');
       return false;
     }
     this.searched = 0;
+    this.headSince = 0;
     const parsed = parseRequestHead(data.toString('latin1', from, end));
     if (parsed.kind === 'error') {
       this.reject(parsed.status, parsed.reason);

@@ -25,6 +25,7 @@ let tlsPort: number;
 /** Requests the backend saw, as "METHOD url". */
 const seen: string[] = [];
 /** Resolved by the test to let /stream finish. */
+let cert: Awaited<ReturnType<typeof selfSignedCertificate>>;
 let releaseStream: () => void = () => {};
 /** Called when the backend's /stream response closes, with whether it had ended. */
 let streamClosed: (ended: boolean) => void = () => {};
@@ -106,7 +107,7 @@ beforeAll(async () => {
       spec: { rules: [{ host: 'shop.test', http: { paths: [path('/app', 'web'), path('/gone', 'gone')] } }] },
     },
   ]);
-  const cert = await selfSignedCertificate('shop.test');
+  cert = await selfSignedCertificate('shop.test');
   const state = { routes, certificates: new CertificateTable([], () => undefined, cert) };
   proxy = new IngressProxy({
     state: () => state,
@@ -355,6 +356,42 @@ describe('ingress proxy client side', () => {
     expect(responses.map((r) => r.status)).toEqual([400]);
     expect(responses[0]!.headers.connection).toBe('close');
     expect(seen.slice(before)).toEqual([]);
+  });
+
+  it('cuts off a client that takes too long to send a request head', async () => {
+    const slow = new IngressProxy({
+      state: () => ({
+        routes: new RouteTable([]),
+        certificates: new CertificateTable([], () => undefined, cert),
+      }),
+      picker: new EndpointPicker(
+        new Store<ServiceObject>(serviceIndexers),
+        new Store<SliceObject>(sliceIndexers),
+      ),
+      defaultCertificate: cert,
+      requestHeadTimeoutMs: 200,
+    });
+    const slowPort = await slow.listenHttp(0, '127.0.0.1');
+    try {
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(slowPort, '127.0.0.1');
+        let received = '';
+        socket.on('data', (c) => (received += c));
+        socket.on('close', () => resolve(received));
+        socket.on('error', reject);
+        // One byte every 100 ms: each keeps the connection busy, the head never completes.
+        const head = 'GET /app/x HTTP/1.1\r\nHost: shop.test\r\nX-Slow: ' + 'a'.repeat(100);
+        let at = 0;
+        const timer = setInterval(() => {
+          if (at < head.length && !socket.destroyed) socket.write(head[at++]!);
+          else clearInterval(timer);
+        }, 100);
+        socket.on('close', () => clearInterval(timer));
+      });
+      expect(splitResponses(text)[0]!.status).toBe(408);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('refuses a head larger than 64 KiB', async () => {

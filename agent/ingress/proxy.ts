@@ -46,6 +46,8 @@ export interface IngressProxyOptions {
   /** The current routes and certificates (swapped whole when Ingresses change). */
   state: () => IngressState;
   picker: EndpointPicker;
+  /** How long a client may take to send a request head (default 60 s, like node:http). */
+  requestHeadTimeoutMs?: number;
   /** For the HTTPS listener before the first state exists. */
   defaultCertificate: PemPair;
   logger?: Logger;
@@ -77,7 +79,7 @@ export class IngressProxy {
     };
     const server = createNetServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
       this.track(socket);
-      new ClientConnection(socket, handlers);
+      new ClientConnection(socket, handlers, this.opts.requestHeadTimeoutMs);
     });
     return this.listen(server, port, host);
   }
@@ -99,7 +101,7 @@ export class IngressProxy {
     };
     const server = createTlsServer({ ...tlsOptions, allowHalfOpen: true }, (socket: TLSSocket) => {
       socket.setNoDelay(true);
-      new ClientConnection(socket, handlers);
+      new ClientConnection(socket, handlers, this.opts.requestHeadTimeoutMs);
     });
     server.on('connection', (s: Socket) => this.track(s));
     server.on('tlsClientError', (_err, socket: TLSSocket) => socket.destroy());

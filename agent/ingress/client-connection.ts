@@ -1,5 +1,5 @@
 // The lean HTTP/1.1 server side of the ingress (issue #7): one object per client connection on
-// a plain net socket, parsing request heads itself (request-head.ts) and writing each response
+// a plain net or TLS socket, parsing request heads itself (request-head.ts) and writing each response
 // as few writes as it can (head and a body that arrived with it in one buffer). node:http's
 // server costs the proxy a parser callback chain, an IncomingMessage and a ServerResponse per
 // request; this costs a string split and a few objects.
@@ -8,7 +8,8 @@
 // kept alive, pipelined requests answered in order. Anything else that is legal (Upgrade,
 // Expect, chunked uploads, HTTP/1.0, absolute-form targets) makes it hand the connection, the
 // unread bytes put back, to node:http for the rest of its life. Malformed or ambiguous heads get
-// a 400 (501 for an unknown body coding) and the connection is closed.
+// a 400 (501 for an unknown body coding, 431 over 64 KiB, 408 when slower than 60 s) and the
+// connection is closed.
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';

@@ -17,20 +17,32 @@ export const AGENT_UNIT = 'flotilla-agent.service';
  * - --single-threaded: V8's background threads (concurrent marking and compilation) each left a
  *   glibc malloc arena of 1.5-2 MiB behind, ~7 MiB in all, for a heap of ~20 MiB that the main
  *   thread collects in a few ms.
- * Tried and left out: --max-semi-space-size=1 and --max-old-space-size=256 (no change beyond
- * noise); --max-opt=1 (no TurboFan: 3-5 MiB less RSS, the same CPU for a pod burst, but the
- * ingress proxy, which runs in the agent, then spent twice the CPU per request and lost 30-75 %
- * of its throughput in bench/ingress); --jitless (10 MiB less, but 4x the ingress CPU).
+ * - --flush-baseline-code, --bytecode-old-age=2: baseline code and bytecode of functions that
+ *   have not run for two full GCs are dropped (recompiled if they run again): what ran only at
+ *   start or in the last burst of pods. 2-4 MiB less RSS 15 s after a burst (3 runs), no
+ *   measurable change in the ingress proxy's CPU per request, whose hot code keeps running.
+ * Tried and left out: --max-semi-space-size=1, --max-old-space-size=256 and
+ * --heap-growing-percent=20 --compact-on-every-full-gc (no change beyond noise). The ingress
+ * proxy runs in the agent, so flags that slow hot JavaScript cost its throughput
+ * (bench/ingress): --no-sparkplug (1.5-4 MiB less, 15 % more CPU per proxied request),
+ * --max-opt=1 (no TurboFan: 3-5 MiB less and the same CPU for a pod burst, but twice the CPU per
+ * request and 30-75 % less throughput), --jitless (10 MiB less, 4x the CPU per request).
  */
-export const AGENT_NODE_FLAGS = ['--max-semi-space-size=2', '--optimize-for-size', '--single-threaded'];
+export const AGENT_NODE_FLAGS = [
+  '--max-semi-space-size=2',
+  '--optimize-for-size',
+  '--single-threaded',
+  '--flush-baseline-code',
+  '--bytecode-old-age=2',
+];
 
 /**
  * Environment for the agent's node process. glibc raises its mmap threshold whenever a large
  * block is freed (up to 32 MiB), after which HTTP/2 and TLS buffers and JSON bodies of a few
  * hundred KiB come from the brk heap, where one live block above them keeps the whole span
  * resident. A fixed threshold (which also fixes the trim threshold) keeps them in their own
- * mappings, returned on free: the brk heap stayed at 5.5-6.8 MiB after a 25-pod burst instead of
- * 8.4-9.5. MALLOC_ARENA_MAX=2 made no difference (with --single-threaded only libuv's threads
+ * mappings, returned on free: the brk heap stayed at 6-7 MiB after a 25-pod burst instead of
+ * 8.5-9.5. MALLOC_ARENA_MAX=2 made no difference (with --single-threaded only libuv's threads
  * allocate besides the main one). Ignored by non-glibc runtimes.
  */
 export const AGENT_NODE_ENV: Readonly<Record<string, string>> = {

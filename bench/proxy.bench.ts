@@ -1,6 +1,7 @@
 // kube-proxy benchmark (npm run bench -- proxy), in throwaway network namespaces (root only),
-// for both modes. For N services x 3 endpoints: a full sync by the proxier (build the rules, look
-// at the kernel for leftovers, one iptables-restore or nft -f) against the same run's raw
+// for both modes. For N services x 3 endpoints: a full sync by the proxier (build the rules, one
+// iptables-restore or nft -f; iptables mode also reads iptables-save first; nftables mode lists
+// its leftovers when the proxier is made, outside the timed sync) against the same run's raw
 // restore of the identical text, both into a fresh namespace and both again onto a namespace
 // that already holds the rules (the periodic full sync). Then, with N services in place, the
 // time one endpoint change takes from reaching the proxier to the kernel (a partial sync).

@@ -247,11 +247,16 @@ function summarize(rounds: RoundCosts[], pick: (r: RoundCosts) => { proxy: Cost;
   };
 }
 
-async function fullSync(mode: Mode, services: number) {
+/** The raw baseline's text; the ports it was built from are not kept (less for the collector to walk while the proxier is timed). */
+function baselineText(mode: Mode, services: number): string {
   const ports = Array.from({ length: services }, (_, i) => servicePortsOf(service(i), [slice(i)], 'node-1'))
     .flat()
     .sort((a, b) => (a.service < b.service ? -1 : a.service > b.service ? 1 : 0));
-  const text = ruleText(mode, ports);
+  return ruleText(mode, ports);
+}
+
+async function fullSync(mode: Mode, services: number) {
+  const text = baselineText(mode, services);
   // Only the costs are kept: a finished round's proxier (all its services) would weigh on the
   // garbage collector, and so on the CPU time, of the rounds after it.
   const rounds: RoundCosts[] = [];

@@ -22,11 +22,13 @@ export const AGENT_UNIT = 'flotilla-agent.service';
  *   start or in the last burst of pods. 2-4 MiB less RSS 15 s after a burst (3 runs), no
  *   measurable change in the ingress proxy's CPU per request, whose hot code keeps running.
  * Tried and left out: --max-semi-space-size=1, --max-old-space-size=256 and
- * --heap-growing-percent=20 --compact-on-every-full-gc (no change beyond noise). The ingress
- * proxy runs in the agent, so flags that slow hot JavaScript cost its throughput
- * (bench/ingress): --no-sparkplug (1.5-4 MiB less, 15 % more CPU per proxied request),
- * --max-opt=1 (no TurboFan: 3-5 MiB less and the same CPU for a pod burst, but twice the CPU per
- * request and 30-75 % less throughput), --jitless (10 MiB less, 4x the CPU per request).
+ * --heap-growing-percent=20 --compact-on-every-full-gc (no change beyond noise), and a forced
+ * full GC once the agent is quiet after a burst (it freed under 1 MiB: what is left after a
+ * burst is mostly live or fragmented, not garbage). The ingress proxy runs in the agent, so
+ * flags that slow hot JavaScript cost its throughput (bench/ingress): --no-sparkplug (1.5-4 MiB
+ * less, 15 % more CPU per proxied request), --max-opt=1 (no TurboFan: 3-5 MiB less and the same
+ * CPU for a pod burst, but twice the CPU per request and 30-75 % less throughput), --jitless
+ * (10 MiB less, 4x the CPU per request).
  */
 export const AGENT_NODE_FLAGS = [
   '--max-semi-space-size=2',

@@ -58,6 +58,8 @@ export abstract class ProxierBase {
   private lastFull = 0;
   private readonly now: () => number;
   private pendingWait: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** A sync updates `applied` in place while it runs: syncs must not overlap. */
+  private syncing = false;
 
   constructor(protected readonly base: ProxierBaseOptions) {
     this.now = base.now ?? Date.now;
@@ -141,6 +143,16 @@ export abstract class ProxierBase {
 
   /** One sync: partial unless a full one is due. Throws when writing to the kernel fails. */
   async sync(opts: { full?: boolean } = {}): Promise<SyncResult> {
+    if (this.syncing) throw new Error('a kube-proxy sync is already running');
+    this.syncing = true;
+    try {
+      return await this.syncOnce(opts);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private async syncOnce(opts: { full?: boolean }): Promise<SyncResult> {
     const { fullSyncIntervalMs = 5 * 60_000 } = this.base;
     const full = opts.full || this.needFull || this.now() - this.lastFull >= fullSyncIntervalMs;
     const changed = this.changed;

@@ -41,8 +41,6 @@ export interface SqliteBackendOptions {
   compactBatch?: number;
   /** Most writes per group-commit transaction. */
   maxBatch?: number;
-  /** A batch commits at once when its oldest write has waited this long in a busy event-loop turn. */
-  maxBatchDelayMs?: number;
   /** A passive WAL checkpoint runs after this many commits, or rows written... */
   checkpointCommits?: number;
   checkpointRows?: number;
@@ -66,7 +64,6 @@ const DEFAULTS = {
   compactBacklog: 100_000,
   compactBatch: 1000,
   maxBatch: 1000,
-  maxBatchDelayMs: 50,
   checkpointCommits: 256,
   checkpointRows: 2000,
   checkpointIntervalMs: 1000,
@@ -109,13 +106,7 @@ export class SqliteBackend implements Backend {
       checkpointRows: this.opts.checkpointRows,
       vacuumPages: 256,
     });
-    const commits = new GroupCommit(
-      db,
-      state,
-      this.opts.maxBatch,
-      (batch) => this.committed(batch),
-      this.opts.maxBatchDelayMs,
-    );
+    const commits = new GroupCommit(db, state, this.opts.maxBatch, (batch) => this.committed(batch));
     const timers = [setInterval(() => maintenance.tick(), this.opts.checkpointIntervalMs)];
     if (this.opts.compactIntervalMs > 0) {
       timers.push(setInterval(() => this.autoCompact(), this.opts.compactIntervalMs));

@@ -20,8 +20,7 @@ describe('GroupCommit', () => {
     db = openDatabase(join(dir, 'store.db'));
     state = { revision: readRevision(db), compactRevision: 0 };
     batches = [];
-    // No early commits here (a loaded machine may take long to queue 250 writes); see below.
-    commits = new GroupCommit(db, state, 100, (batch) => batches.push(batch), 60_000);
+    commits = new GroupCommit(db, state, 100, (batch) => batches.push(batch));
   });
   afterEach(() => {
     db.close();
@@ -40,23 +39,6 @@ describe('GroupCommit', () => {
     expect(batches.flatMap((b) => b.events.map((e) => e.kv.modRevision))).toEqual(
       results.map((r) => r.revision),
     );
-  });
-
-  it('commits at once when the oldest queued write has waited long enough in a busy turn', async () => {
-    const eager = new GroupCommit(db, state, 100, (batch) => batches.push(batch), 20);
-    const log = prepareLogWriter(db);
-    const first = eager.submit(createOp(log, '/early/a', value));
-    const second = eager.submit(createOp(log, '/early/b', value));
-    expect(batches).toEqual([]); // queued for the next turn
-    const busyUntil = performance.now() + 25; // this turn's other work (parsing, admission, ...)
-    while (performance.now() < busyUntil);
-    const third = eager.submit(createOp(log, '/early/c', value));
-    // Committed within this same turn, before the event loop moved on.
-    expect(batches.map((b) => b.writes)).toEqual([3]);
-    const fourth = eager.submit(createOp(log, '/early/d', value));
-    expect(batches).toHaveLength(1);
-    await Promise.all([first, second, third, fourth]);
-    expect(batches.map((b) => b.writes)).toEqual([3, 1]);
   });
 
   it('when SQLite fails one write, rolls back and retries the others one by one', async () => {

@@ -1,8 +1,5 @@
 // Group commit: writes queue up during one turn of the event loop and are applied together in
-// one transaction on the next, so one fsync acknowledges the whole batch. A turn can be long (a
-// burst of requests all parsed, admitted and validated before the loop moves on): once the
-// oldest queued write has waited `maxDelayMs` of such work, the batch commits at once, so the
-// first pods of a burst reach the scheduler while the API server still works on the rest. Every write gets its
+// one transaction on the next, so one fsync acknowledges the whole batch. Every write gets its
 // own revision and its own answer: a refusal (key exists, CAS mismatch) is an answer, not a
 // failure of the batch. If SQLite itself fails, the batch is rolled back and its writes are
 // retried one transaction each, so only the write that really fails is rejected.
@@ -26,8 +23,6 @@ export interface CommittedBatch {
 
 export class GroupCommit {
   private queue: QueuedWrite[] = [];
-  /** When the oldest queued write was submitted (performance.now()). */
-  private oldestAt = 0;
   private scheduled = false;
   private readonly begin;
   private readonly commit;
@@ -38,7 +33,6 @@ export class GroupCommit {
     private readonly state: LogState,
     private readonly maxBatch: number,
     private readonly onCommitted: (batch: CommittedBatch) => void,
-    private readonly maxDelayMs = 50,
   ) {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
@@ -48,11 +42,8 @@ export class GroupCommit {
   /** Queues a write; resolves with its result once it is durable. */
   submit<T>(apply: (state: LogState) => Applied<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const now = performance.now();
-      if (this.queue.length === 0) this.oldestAt = now;
       this.queue.push({ apply, resolve: resolve as (value: unknown) => void, reject });
-      if (now - this.oldestAt >= this.maxDelayMs) this.flush();
-      else this.schedule();
+      this.schedule();
     });
   }
 
@@ -77,7 +68,6 @@ export class GroupCommit {
   private flush(): void {
     // A bounded batch keeps each transaction short; the rest waits for the next turn.
     const batch = this.queue.splice(0, this.maxBatch);
-    this.oldestAt = performance.now();
     if (this.queue.length > 0) this.schedule();
     if (batch.length === 0) return;
     const started = performance.now();

@@ -191,12 +191,49 @@ async function measured(tools: MeasuredTools, fn: () => Promise<unknown>): Promi
   return { ms, cpuMs: (own.user + own.system) / 1000 + tools.cpuMs - toolsBefore };
 }
 
-/** The rule generators run once before anything is timed, so the first size does not pay for the JIT. */
-function warmUp(): void {
+/**
+ * The proxiers' code runs a few times before anything is timed (kernel calls replaced by no-ops),
+ * so the first size measured does not pay for the JIT.
+ */
+async function warmUp(): Promise<void> {
   const ports = Array.from({ length: 300 }, (_, i) =>
     servicePortsOf(service(i), [slice(i)], 'node-1'),
   ).flat();
   for (const mode of ['iptables', 'nftables'] as const) ruleText(mode, ports);
+  const consume = async (input: NftInput) => {
+    if (typeof input !== 'string') for await (const piece of input) void piece;
+  };
+  const nft: Nft = {
+    apply: consume,
+    listObjects: async () => ({ chains: [], sets: [] }),
+    deleteTable: async () => false,
+  };
+  const iptables: Iptables = {
+    restore: async () => {},
+    save: async () => '',
+    supportsRandomFully: async () => true,
+  };
+  const base = {
+    nodeName: 'node-1',
+    clusterCIDR: CLUSTER_CIDR,
+    logger: silentLogger,
+    deleteUdpFlows: async () => 0,
+  };
+  for (const proxier of [
+    new NftablesProxier({ ...base, nft }),
+    new NftablesProxier({ ...base, nft, streamFromServices: 0 }),
+    new Proxier({ ...base, iptables }),
+  ]) {
+    for (let i = 0; i < 300; i++) {
+      proxier.setService(service(i));
+      proxier.setEndpointSlice(slice(i));
+    }
+    for (let r = 0; r < 5; r++) {
+      await proxier.sync({ full: true });
+      proxier.setEndpointSlice(slice(r, r + 1));
+      await proxier.sync();
+    }
+  }
 }
 
 /** One round: the raw restore and the proxier's full sync into fresh namespaces, then both again. */
@@ -307,7 +344,7 @@ async function fullSync(mode: Mode, services: number) {
 export default async function proxyBench() {
   if (process.getuid?.() !== 0)
     throw new Error('the proxy benchmark needs root (network namespaces, iptables, nft)');
-  warmUp();
+  await warmUp();
   const runs = [];
   for (const mode of ['nftables', 'iptables'] as const)
     for (const n of SIZES[mode]) runs.push(await fullSync(mode, n));

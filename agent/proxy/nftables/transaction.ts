@@ -1,4 +1,4 @@
-// The `nft -f -` input for one sync: one transaction, applied whole or not at all. A full sync
+// The `nft -f` input for one sync: one transaction, applied whole or not at all. A full sync
 // flushes our table (every chain's rules and the shared maps; affinity sets keep their clients),
 // writes it all again and deletes leftovers. A partial sync rewrites only the changed services'
 // chains and swaps only their map elements, so its size follows the change, not the cluster.

@@ -1,7 +1,6 @@
-// The nft commands kube-proxy's nftables mode needs: one `nft -f` transaction per sync (streamed when
-// it is big), and
-// the names of the chains and sets in our table (after a restart, to delete leftovers). Runs in
-// the current network namespace or, for tests and benchmarks, in the named one.
+// The nft commands kube-proxy's nftables mode needs: one `nft -f` transaction per sync (streamed
+// when it is big), and the names of the chains and sets in our table (after a restart, to delete
+// leftovers). Runs in the current network namespace or, for tests and benchmarks, in the named one.
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { TABLE } from './base-table.ts';

@@ -55,10 +55,6 @@ export async function buildAgent() {
     metafile: true,
     logLevel: 'warning',
     plugins: [inlineCriProto],
-    // grpc-js requires proto-loader (and with it the whole of protobufjs and descriptor.proto)
-    // only inside its channelz and ORCA servers, which a client never starts: ~190 KB of source
-    // that V8 would keep alive in the bundle's text for nothing.
-    external: ['@grpc/proto-loader'],
     // V8 keeps the whole source text alive (a 2.8 MB string, 1.9 MB without whitespace and with
     // shorter syntax) for lazy compilation and Function.prototype.toString: about 1 MiB of the
     // agent's heap. Identifiers stay, so stack traces still name our functions.

@@ -1,9 +1,10 @@
 // A typed promise client for the CRI (runtime.v1) that containerd serves on its socket.
 // One instance holds one HTTP/2 connection for both the runtime and the image service.
-import * as grpc from '@grpc/grpc-js';
-import type * as protoLoader from '@grpc/proto-loader';
+import type { IConversionOptions } from 'protobufjs';
 import { CriError } from './errors.ts';
+import { GrpcCallError, GrpcStatus, GrpcUnaryClient } from './grpc-unary.ts';
 import { loadCriProto } from './proto-definition.ts';
+import type { ServiceDefinition } from './service-definitions.ts';
 import type {
   AuthConfig,
   Container,
@@ -28,8 +29,9 @@ export const KUBELET_CRI_VERSION = 'v1';
 
 export { PROTO_PATH } from './proto-definition.ts';
 
-const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: false,
+// As @grpc/proto-loader presented messages (types.ts): camelCase fields, 64-bit numbers and
+// enums as strings, defaults filled in.
+const CONVERSION: IConversionOptions = {
   longs: String,
   enums: String,
   bytes: Buffer,
@@ -38,18 +40,14 @@ const LOADER_OPTIONS: protoLoader.Options = {
   objects: true,
 };
 
-type Callback = (error: grpc.ServiceError | null, response: unknown) => void;
-type Method = (request: unknown, options: grpc.CallOptions, callback: Callback) => void;
-
-let services: { runtime: grpc.ServiceClientConstructor; image: grpc.ServiceClientConstructor } | undefined;
+let services: { runtime: ServiceDefinition; image: ServiceDefinition } | undefined;
 
 function loadServices() {
   if (!services) {
-    const definition = grpc.loadPackageDefinition(loadCriProto(LOADER_OPTIONS));
-    const v1 = (definition.runtime as grpc.GrpcObject).v1 as grpc.GrpcObject;
+    const definitions = loadCriProto(CONVERSION);
     services = {
-      runtime: v1.RuntimeService as grpc.ServiceClientConstructor,
-      image: v1.ImageService as grpc.ServiceClientConstructor,
+      runtime: definitions['runtime.v1.RuntimeService']!,
+      image: definitions['runtime.v1.ImageService']!,
     };
   }
   return services;
@@ -61,30 +59,21 @@ export interface CriClientOptions {
 }
 
 export class CriClient {
-  private readonly runtime: grpc.Client;
-  private readonly image: grpc.Client;
+  private readonly runtime: ServiceDefinition;
+  private readonly image: ServiceDefinition;
+  private readonly grpc: GrpcUnaryClient;
   private readonly timeoutMs: number;
 
   /** @param socket absolute path of the runtime's unix socket, e.g. /run/containerd/containerd.sock */
   constructor(socket: string, options: CriClientOptions = {}) {
-    const { runtime, image } = loadServices();
-    const channelOptions: grpc.ChannelOptions = {
-      // ExecSync may return up to 16 MB of stdout and of stderr.
-      'grpc.max_receive_message_length': 64 * 1024 * 1024,
-    };
-    const address = `unix://${socket}`;
-    this.runtime = new runtime(address, grpc.credentials.createInsecure(), channelOptions);
-    // Share the runtime client's channel: one connection for both services.
-    this.image = new image(address, grpc.credentials.createInsecure(), {
-      ...channelOptions,
-      channelOverride: this.runtime.getChannel(),
-    });
+    ({ runtime: this.runtime, image: this.image } = loadServices());
+    // ExecSync may return up to 16 MB of stdout and of stderr.
+    this.grpc = new GrpcUnaryClient(socket, 64 * 1024 * 1024);
     this.timeoutMs = options.timeoutMs ?? 120_000;
   }
 
   close(): void {
-    this.image.close();
-    this.runtime.close();
+    this.grpc.close();
   }
 
   // ---- runtime service
@@ -217,21 +206,21 @@ export class CriClient {
     return this.call(this.image, 'ImageFsInfo', {});
   }
 
-  private call<T>(
-    client: grpc.Client,
+  private async call<T>(
+    service: ServiceDefinition,
     method: string,
     request: object,
     timeoutMs = this.timeoutMs,
   ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const options: grpc.CallOptions = Number.isFinite(timeoutMs)
-        ? { deadline: Date.now() + timeoutMs }
-        : {};
-      const fn = (client as unknown as Record<string, Method>)[method]!;
-      fn.call(client, request, options, (error, response) => {
-        if (error) reject(new CriError(method, error));
-        else resolve(response as T);
-      });
-    });
+    const definition = service[method]!;
+    try {
+      const response = await this.grpc.call(definition.path, definition.requestSerialize(request), timeoutMs);
+      return definition.responseDeserialize(response) as T;
+    } catch (err) {
+      throw new CriError(
+        method,
+        err instanceof GrpcCallError ? err : new GrpcCallError(GrpcStatus.INTERNAL, String(err)),
+      );
+    }
   }
 }

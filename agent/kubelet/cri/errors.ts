@@ -1,14 +1,14 @@
 // CRI failures as one error type that keeps the gRPC status code, so callers can tell
 // "not found" (often fine: the thing is already gone) from real failures.
-import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { GrpcStatus } from './grpc-unary.ts';
 
 export class CriError extends Error {
-  readonly code: GrpcStatus;
+  readonly code: number;
   readonly details: string;
 
   constructor(
     readonly method: string,
-    cause: ServiceError,
+    cause: { code: number; details: string; message: string },
   ) {
     super(`CRI ${method}: ${cause.details || cause.message}`, { cause });
     this.name = 'CriError';

@@ -1,10 +1,9 @@
 // The CRI v1 service definitions. Under tsx they are read from api.proto beside this file; the
 // agent bundle (scripts/build-agent.mjs) swaps this module for one carrying the parsed proto
 // inline, so a node needs nothing but the one bundle file.
-import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf, { type IConversionOptions } from 'protobufjs';
 import { fileURLToPath } from 'node:url';
-import { serviceDefinitions } from './service-definitions.ts';
+import { serviceDefinitions, type ServiceDefinition } from './service-definitions.ts';
 
 export const PROTO_PATH = fileURLToPath(new URL('./api.proto', import.meta.url));
 

@@ -1,10 +1,22 @@
-// grpc-js service definitions for the CRI services, made straight from the protobufjs types:
-// what @grpc/proto-loader does, minus the reflection data it builds and keeps for every message
+// Service definitions for the CRI services (grpc-js's shape: path, streaming flags, serializers),
+// made straight from the protobufjs types: what @grpc/proto-loader does, minus the reflection data it builds and keeps for every message
 // type (a descriptor object and the encoded file descriptors), which nothing here uses. That,
 // with proto-loader itself and the descriptor.proto it loads, was ~1.1 MiB of the agent's
 // heap (issue #6: agent memory).
-import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import type { IConversionOptions, Root, Type } from 'protobufjs';
+
+export interface MethodDefinition<Req = object, Res = object> {
+  path: string;
+  requestStream: boolean;
+  responseStream: boolean;
+  requestSerialize(value: Req): Buffer;
+  requestDeserialize(bytes: Buffer): Req;
+  responseSerialize(value: Res): Buffer;
+  responseDeserialize(bytes: Buffer): Res;
+  originalName: string;
+}
+
+export type ServiceDefinition = Record<string, MethodDefinition>;
 
 /** The services in `names` (fully qualified, `runtime.v1.RuntimeService`), keyed by that name. */
 export function serviceDefinitions(
@@ -15,7 +27,7 @@ export function serviceDefinitions(
   const out: Record<string, ServiceDefinition> = {};
   for (const name of names) {
     const service = root.lookupService(name);
-    const methods: Record<string, MethodDefinition<object, object>> = {};
+    const methods: ServiceDefinition = {};
     for (const method of service.methodsArray) {
       method.resolve();
       const request = method.resolvedRequestType!;

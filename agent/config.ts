@@ -5,6 +5,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
+const DEFAULT_CLUSTER_CIDR = '10.244.0.0/16';
+/** The API server's service range (control-plane/apiserver/registry/allocators/service-allocator.ts). */
+const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
+
 export interface AgentConfig {
   /** The Node object's name. */
   nodeName: string;
@@ -44,14 +48,27 @@ export interface AgentConfig {
    * provider routes). Only for an agent running inside its node. Default none.
    */
   podRoutes: 'none' | 'host-gw' | 'vxlan';
-  /** All pods' addresses, kept free of masquerade between pods. Default 10.244.0.0/16. */
+  /**
+   * All pods' addresses (the controller manager's --cluster-cidr): kept free of masquerade between
+   * pods, and kube-proxy masquerades traffic from outside it to a ClusterIP. Default 10.244.0.0/16.
+   */
   clusterCIDR: string;
+  /**
+   * The ClusterIP range (the API server's --service-cluster-ip-range), default 10.96.0.0/12: in
+   * nftables mode kube-proxy drops traffic to its addresses no Service has.
+   */
+  serviceCIDR: string;
   /** Cluster DNS on this node (agent/dns): off by default; `listen` defaults to `<nodeIP>:53`. */
   dns: { enabled: boolean; listen: string };
   /** kube-proxy (agent/proxy) in this node's network namespace: 'none' by default (tests run the agent on the host). */
   proxy: {
     mode: 'iptables' | 'nftables' | 'none';
-    clusterCIDR?: string;
+    /** The top-level clusterCIDR, or a differing `proxy.clusterCIDR` of an older agent.yaml. */
+    clusterCIDR: string;
+    /** The top-level serviceCIDR. */
+    serviceCIDR: string;
+    /** Config keys that still work but should go, for kube-proxy to warn about. */
+    deprecations: string[];
     nodePortAddresses: string[];
     /** kube-proxy's /healthz listener (host:port); default 0.0.0.0:10256. */
     healthzBindAddress?: string;
@@ -79,6 +96,8 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
   };
   const optional = (key: string): string | undefined =>
     typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : undefined;
+  const clusterCIDR = str('clusterCIDR', DEFAULT_CLUSTER_CIDR);
+  const serviceCIDR = ipv4Cidr(raw.serviceCIDR ?? DEFAULT_SERVICE_CIDR, 'serviceCIDR', source);
   const config: AgentConfig = {
     nodeName: str('nodeName', hostname()),
     kubeconfig: optional('kubeconfig'),
@@ -101,7 +120,8 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
     clusterDomain: str('clusterDomain', 'cluster.local'),
     leaseRenewSeconds: typeof raw.leaseRenewSeconds === 'number' ? raw.leaseRenewSeconds : 10,
     podRoutes: podRoutesMode(raw.podRoutes, source),
-    clusterCIDR: str('clusterCIDR', '10.244.0.0/16'),
+    clusterCIDR,
+    serviceCIDR,
     dns: serviceEdge(raw.dns, (d) => ({
       enabled: d.enabled === true,
       listen: typeof d.listen === 'string' && d.listen ? d.listen : `${str('nodeIP')}:53`,
@@ -113,7 +133,8 @@ export function parseAgentConfig(raw: Record<string, unknown>, source = 'config'
         );
       return {
         mode: p.mode === 'iptables' || p.mode === 'nftables' ? p.mode : 'none',
-        clusterCIDR: typeof p.clusterCIDR === 'string' && p.clusterCIDR ? p.clusterCIDR : undefined,
+        ...proxyClusterCIDR(p.clusterCIDR, clusterCIDR),
+        serviceCIDR,
         nodePortAddresses: Array.isArray(p.nodePortAddresses) ? p.nodePortAddresses.map(String) : [],
         ...(typeof p.healthzBindAddress === 'string' && p.healthzBindAddress
           ? { healthzBindAddress: p.healthzBindAddress }
@@ -146,4 +167,36 @@ function podRoutesMode(raw: unknown, source: string): AgentConfig['podRoutes'] {
   if (raw === undefined || raw === null || raw === '') return 'none';
   if (raw === 'none' || raw === 'host-gw' || raw === 'vxlan') return raw;
   throw new Error(`${source}: podRoutes must be none, host-gw or vxlan, not ${JSON.stringify(raw)}`);
+}
+
+/**
+ * kube-proxy's pod network: the top-level clusterCIDR, unless an agent.yaml written before it
+ * moved there still says `proxy.clusterCIDR` and means another range (that one was what the
+ * proxy used, so it keeps winning, with a warning).
+ */
+function proxyClusterCIDR(legacy: unknown, clusterCIDR: string) {
+  if (typeof legacy !== 'string' || legacy === '' || legacy === clusterCIDR)
+    return { clusterCIDR, deprecations: [] };
+  return {
+    clusterCIDR: legacy,
+    deprecations: [
+      `proxy.clusterCIDR is deprecated: kube-proxy uses ${legacy} from it, not clusterCIDR ${clusterCIDR}; set the top-level clusterCIDR and remove proxy.clusterCIDR`,
+    ],
+  };
+}
+
+/** A network address with its prefix length, `a.b.c.d/n`, without host bits. */
+function ipv4Cidr(raw: unknown, key: string, source: string): string {
+  const fail = () =>
+    new Error(`${source}: ${key} must be an IPv4 CIDR such as 10.96.0.0/12, not ${JSON.stringify(raw)}`);
+  const m =
+    typeof raw === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(raw) : null;
+  if (!m) throw fail();
+  const octets = m.slice(1, 5).map(Number);
+  const bits = Number(m[5]);
+  if (octets.some((o) => o > 255) || bits > 32) throw fail();
+  const address = octets.reduce((n, o) => n * 256 + o, 0);
+  if (address % 2 ** (32 - bits) !== 0)
+    throw new Error(`${source}: ${key} ${raw} has host bits set: give the range's first address`);
+  return raw as string;
 }

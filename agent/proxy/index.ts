@@ -28,8 +28,12 @@ export type ProxyMode = (typeof PROXY_MODES)[number];
 
 export interface ProxyConfig {
   mode: ProxyMode;
-  /** The pod network, e.g. 10.244.0.0/16. */
+  /** The pod network (agent config clusterCIDR), e.g. 10.244.0.0/16. */
   clusterCIDR?: string;
+  /** The ClusterIP range (agent config serviceCIDR), e.g. 10.96.0.0/12. */
+  serviceCIDR?: string;
+  /** Config keys that still work but should go: logged as warnings when the proxy starts. */
+  deprecations?: string[];
   /** CIDRs whose local addresses take NodePort traffic; empty: every local address. */
   nodePortAddresses?: string[];
   /** kube-proxy's /healthz (upstream --healthz-bind-address); default 0.0.0.0:10256. */
@@ -53,8 +57,9 @@ export interface RunProxyOptions {
 /** Runs until the signal aborts. Does nothing in mode 'none'. */
 export async function runProxy(opts: RunProxyOptions, signal: AbortSignal): Promise<void> {
   const mode = opts.config.mode;
-  if (mode === 'none') return;
   const { logger, minSyncIntervalMs = 250, syncIntervalMs = 30_000 } = opts;
+  for (const deprecation of opts.config.deprecations ?? []) logger.warn(deprecation);
+  if (mode === 'none') return;
   enableKernelSettings(logger);
   const proxier = await createProxier(opts);
   // Upstream's health timeout: a change may wait up to twice the sync period.
@@ -138,6 +143,7 @@ async function createProxier(opts: RunProxyOptions): Promise<ProxierBase> {
   const base: ProxierBaseOptions = {
     nodeName: opts.nodeName,
     clusterCIDR: opts.config.clusterCIDR,
+    serviceCIDR: opts.config.serviceCIDR,
     nodePortIPs: nodePortIPs(opts.config.nodePortAddresses),
     fullSyncIntervalMs: opts.fullSyncIntervalMs,
     logger,

@@ -14,6 +14,11 @@ export interface ProxierBaseOptions {
   nodeName: string;
   /** The pod network (upstream --cluster-cidr): off-cluster traffic to ClusterIPs is masqueraded. */
   clusterCIDR?: string;
+  /**
+   * The ClusterIP range (upstream: the ServiceCIDRs): nftables mode drops traffic to its addresses
+   * no service has; iptables mode, like upstream's, does not use it.
+   */
+  serviceCIDR?: string;
   /** The node IPs NodePorts answer on; undefined: every local address (not 127.0.0.0/8). */
   nodePortIPs?: () => string[] | undefined;
   fullSyncIntervalMs?: number;

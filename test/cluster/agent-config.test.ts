@@ -53,9 +53,27 @@ describe('the agent config the installer writes', () => {
       podCIDR: 'node',
       podRoutes: 'host-gw',
       clusterCIDR: '10.244.0.0/16',
-      proxy: { mode: 'iptables' },
+      serviceCIDR: '10.96.0.0/12',
+      proxy: { mode: 'iptables', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12' },
       dns: { enabled: true },
       ingress: { enabled: true },
+    });
+  });
+
+  it('writes the pod and service ranges once, at the top, where kube-proxy reads them too', () => {
+    const yaml = agentConfigYaml(node, {
+      ...settings,
+      credential: { nodeToken: 't' },
+      clusterCIDR: '10.200.0.0/16',
+    });
+    const raw = parse(yaml);
+    expect(raw).toMatchObject({ clusterCIDR: '10.200.0.0/16', serviceCIDR: '10.96.0.0/12' });
+    expect(raw.proxy).not.toHaveProperty('clusterCIDR');
+    const config = parseAgentConfig(raw);
+    expect(config.proxy).toMatchObject({
+      clusterCIDR: '10.200.0.0/16',
+      serviceCIDR: '10.96.0.0/12',
+      deprecations: [],
     });
   });
 

@@ -29,7 +29,8 @@ export function writeProxyAgentConfig(
       nodeIP: node.nodeIp,
       cgroupParent: node.cgroupParent,
       kubeletPort: 0,
-      proxy: { mode, clusterCIDR },
+      clusterCIDR,
+      proxy: { mode },
     }),
   );
   return file;

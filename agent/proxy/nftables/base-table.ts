@@ -79,7 +79,7 @@ export interface BaseChain {
  * The base chains and their helpers. `nodePortIPs` undefined: NodePorts answer on every local
  * address but 127.0.0.0/8 (fib daddr type local); otherwise on the addresses in @nodeport-ips.
  */
-export function baseChains(opts: { nodePortIPs?: readonly string[] }): BaseChain[] {
+export function baseChains(opts: { nodePortIPs?: readonly string[]; serviceCIDR?: string }): BaseChain[] {
   const nodePortDestination =
     opts.nodePortIPs === undefined
       ? 'fib daddr type local ip daddr != 127.0.0.0/8'
@@ -132,7 +132,14 @@ export function baseChains(opts: { nodePortIPs?: readonly string[] }): BaseChain
     },
     {
       name: 'cluster-ips-check',
-      rules: [`ip daddr @${CLUSTER_IPS} reject comment "Reject traffic to invalid ports of ClusterIPs"`],
+      rules: [
+        `ip daddr @${CLUSTER_IPS} reject comment "Reject traffic to invalid ports of ClusterIPs"`,
+        // What is left in the service range belongs to no Service: dropped here rather than routed
+        // out of the node (the default route would send it off the node, or in a loop).
+        ...(opts.serviceCIDR
+          ? [`ip daddr ${opts.serviceCIDR} drop comment "Drop traffic to unallocated ClusterIPs"`]
+          : []),
+      ],
     },
     {
       name: 'firewall-check',

@@ -81,7 +81,7 @@ export class NftablesProxier extends ProxierBase {
     let bytes = 0;
     const pieces = async function* (this: NftablesProxier) {
       // nft parses each piece while the next is built, instead of waiting for all of them.
-      for (const piece of fullSyncPieces({ services, nodePortIPs })) {
+      for (const piece of fullSyncPieces({ services, nodePortIPs, serviceCIDR: this.opts.serviceCIDR })) {
         bytes += piece.length;
         yield piece;
       }

@@ -9,6 +9,7 @@ import { serviceObjects, type ServiceObjects } from './service-objects.ts';
 import { fullSyncText, partialSyncText } from './transaction.ts';
 
 const CLUSTER_CIDR = '10.244.0.0/16';
+const SERVICE_CIDR = '10.96.0.0/12';
 
 const rulesOf = (objects: ServiceObjects, chain: string) =>
   objects.chains.find((c) => c.name === chain)?.rules;
@@ -44,8 +45,20 @@ describe('nftables ruleset', () => {
   });
 
   it('writes the upstream layout for ClusterIP, NodePort, LoadBalancer, affinity and services without endpoints', async () => {
-    const text = fullSyncText({ services: byService(sampleServicePorts()).values() });
+    const text = fullSyncText({
+      services: byService(sampleServicePorts()).values(),
+      serviceCIDR: SERVICE_CIDR,
+    });
     await expect(text).toMatchFileSnapshot('testdata/full-sync.nft');
+    // Upstream's order: allocated ClusterIPs on other ports rejected, then the rest of the range dropped.
+    expect(text).toContain(
+      [
+        '\tchain cluster-ips-check {',
+        '\t\tip daddr @cluster-ips reject comment "Reject traffic to invalid ports of ClusterIPs"',
+        '\t\tip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"',
+        '\t}',
+      ].join('\n'),
+    );
     // Only our table, flushed and rewritten in the same transaction.
     expect(text.split('\n').filter((l) => /^(add|flush|delete) table/.test(l))).toEqual([
       'add table ip kube-proxy { comment "rules for kube-proxy" ; }',
@@ -120,6 +133,8 @@ describe('nftables ruleset', () => {
       changes: [{ before: before.get('shop/api'), after: after.get('shop/api') }],
     });
     await expect(text).toMatchFileSnapshot('testdata/partial-sync.nft');
+    // The base chains (the service-range drop among them) are static: only a full sync writes them.
+    expect(text).not.toContain('cluster-ips-check');
     const lines = text.split('\n').filter(Boolean);
     expect(
       lines.filter((l) => /table|flush (map|set)/.test(l) && !l.startsWith('table ip kube-proxy {')),

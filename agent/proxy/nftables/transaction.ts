@@ -10,6 +10,8 @@ export interface FullSyncInput {
   services: Iterable<ServiceObjects>;
   /** NodePort addresses; undefined: every local address (fib), and @nodeport-ips stays empty. */
   nodePortIPs?: readonly string[];
+  /** The ClusterIP range: its addresses no service has are dropped (a static rule: full syncs only). */
+  serviceCIDR?: string;
   /** Per-service chains and sets found in the table before (a restart): deleted unless still used. */
   existingChains?: Iterable<string>;
   existingSets?: Iterable<string>;

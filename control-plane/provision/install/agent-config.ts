@@ -2,6 +2,7 @@
 // kubeconfig it starts from. With a bootstrap token the agent trades it for its own node
 // certificate (bootstrapKubeconfig, NODE-JOIN); otherwise it uses a node-scoped bearer token.
 import { stringify } from 'yaml';
+import { defaultServiceCIDR } from '../../apiserver/registry/allocators/service-allocator.ts';
 import { buildKubeconfig, kubeconfigToYaml } from '../../kubeconfig.ts';
 import type { ProvisionedNode } from '../provider.ts';
 import type { RegistriesSpec } from './registry-config.ts';
@@ -83,11 +84,10 @@ export function agentConfigYaml(node: ProvisionedNode, settings: AgentInstallSet
     // The agent runs inside its node: it routes pods between nodes, and runs kube-proxy,
     // cluster DNS and the ingress controller there.
     podRoutes: settings.podRoutes ?? 'host-gw',
+    // Read by the pod routes and kube-proxy alike; the service range is the API server's.
     clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
-    proxy: {
-      mode: settings.proxyMode ?? 'iptables',
-      clusterCIDR: settings.clusterCIDR ?? DEFAULT_CLUSTER_CIDR,
-    },
+    serviceCIDR: defaultServiceCIDR,
+    proxy: { mode: settings.proxyMode ?? 'iptables' },
     dns: { enabled: true },
     ingress: { enabled: true },
     ...settings.extra,

@@ -1,7 +1,10 @@
 // The nftables proxier against the real nft in a throwaway network namespace: what a sync leaves
 // in the kernel, that a partial sync rewrites only what changed, that a restart converges, that
 // tables someone else wrote are never touched, and that switching modes removes the other
-// mode's rules.
+// mode's rules; and, with real connections, that what is left of the service range is dropped.
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../api/client/index.ts';
 import { makeService } from '../../agent/proxy/fixtures.ts';
@@ -15,6 +18,7 @@ import { netnsSkipReason } from '../helpers/netns.ts';
 import { dns, dnsSlice, web, webSlice } from './sample-services.ts';
 import { createThrowawayNetns, type ThrowawayNetns } from './throwaway-netns.ts';
 
+const tcpPeer = resolve(import.meta.dirname, 'tcp-peer.mjs');
 const webPort = { name: 'default/web', protocol: 'tcp' };
 const webChain = serviceNames(webPort).cluster;
 const webEndpoint = (ip: string) => endpointNames(webPort, { ip, port: 8080 });
@@ -33,6 +37,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
       streamFromServices: 0,
       nodeName: 'node-1',
       clusterCIDR: '10.244.0.0/16',
+      serviceCIDR: '10.96.0.0/12',
       logger: silentLogger,
       deleteUdpFlows: async () => 0,
     });
@@ -96,6 +101,59 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy on real nftables', 
     expect(final).not.toContain('kube-system/dns');
     expect(chainOf(final, webChain)).toContain('dnat to 10.244.1.2:8080');
     expect(ns.run('nft', ['list', 'table', 'ip', 'other'])).toContain('tcp dport 8888 accept');
+  });
+
+  it('drops connections to service-range addresses no service has; ClusterIPs still answer, and reject unknown ports', async () => {
+    // Every address of the range is local here, and something listens on port 80 of them all:
+    // whatever the range's traffic would reach without kube-proxy (on a node, the default route).
+    ns.run('ip', ['route', 'add', 'local', '10.96.0.0/12', 'dev', 'lo']);
+    // The endpoint, and a client address inside the pod network (not masqueraded, no hairpin).
+    ns.run('ip', ['addr', 'add', '10.244.1.2/32', 'dev', 'lo']);
+    ns.run('ip', ['addr', 'add', '10.244.9.9/32', 'dev', 'lo']);
+    const server = spawn(
+      'nsenter',
+      [`--net=/run/netns/${ns.name}`, process.execPath, tcpPeer, 'serve', '80', '8080'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      await once(server.stdout, 'data');
+      const connect = (ip: string, port: number, ms: number) =>
+        execFileSync(
+          'nsenter',
+          [
+            `--net=/run/netns/${ns.name}`,
+            process.execPath,
+            tcpPeer,
+            'connect',
+            ip,
+            String(port),
+            String(ms),
+            '10.244.9.9',
+          ],
+          { encoding: 'utf8' },
+        ).trim();
+      // Before kube-proxy: an address no service has is answered by whatever the route leads to.
+      expect(connect('10.96.5.5', 80, 30_000)).toBe('port 80');
+
+      const p = proxier();
+      p.setService(web);
+      p.setEndpointSlice(webSlice('10.244.1.2'));
+      await p.sync();
+      expect(chainOf(list(), 'cluster-ips-check')).toContain(
+        'ip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"',
+      );
+      // The ClusterIP goes to its endpoint; on a port the service lacks it is refused at once.
+      expect(connect('10.96.0.10', 80, 30_000)).toBe('port 8080');
+      expect(connect('10.96.0.10', 81, 30_000)).toBe('ECONNREFUSED');
+      // The unallocated address: the SYN is dropped, nothing answers (not even a refusal).
+      expect(connect('10.96.5.5', 80, 5_000)).toBe('timeout');
+      // Outside the range nothing changes.
+      expect(connect('10.244.1.2', 80, 30_000)).toBe('port 80');
+    } finally {
+      server.kill();
+    }
   });
 
   it('deletes in a full sync the chains of a service deleted since the last sync', async () => {

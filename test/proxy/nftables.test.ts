@@ -52,6 +52,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy nftables mode on ne
         expect(listing).toMatch(
           /chain service-[A-Z2-7]{8}-default\/web\/tcp\/ \{[^}]*numgen random mod 3 0 meta l4proto tcp dnat to [\d.]+:80\n/,
         );
+        // The agent config's service range (its default, the API server's) reaches the table.
+        expect(listing).toContain(
+          'ip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"',
+        );
         // Nothing of iptables mode.
         const nat = await pc.onNode(node, 'iptables-save', ['-t', 'nat']);
         expect(nat).not.toContain('KUBE-SERVICES');

@@ -10,10 +10,10 @@ export const AGENT_UNIT = 'flotilla-agent.service';
 /**
  * V8 flags for the agent (issue #6: agent RSS < 80 MB; each measured on a 2-node netns cluster
  * with 25 pods per node, one node with the change and one without, in the same run).
- * - --max-semi-space-size=2, --optimize-for-size: its garbage is short-lived (watch events, CRI
- *   replies, status patches), but by default V8 lets the old generation grow by tens of MiB of it
- *   before a full GC (measured: 19 MiB live, 37 MiB before the collection). Small semi-spaces
- *   and smaller heap growth steps keep RSS close to what is live.
+ * - --max-semi-space-size=2: its garbage is short-lived (watch events, CRI replies, status
+ *   patches), but by default V8 lets the old generation grow by tens of MiB of it before a full
+ *   GC (measured: 19 MiB live, 37 MiB before the collection). Small semi-spaces keep RSS close to
+ *   what is live.
  * - --single-threaded: V8's background threads (concurrent marking and compilation) each left a
  *   glibc malloc arena of 1.5-2 MiB behind, ~7 MiB in all, for a heap of ~20 MiB that the main
  *   thread collects in a few ms.
@@ -28,11 +28,12 @@ export const AGENT_UNIT = 'flotilla-agent.service';
  * flags that slow hot JavaScript cost its throughput (bench/ingress): --no-sparkplug (1.5-4 MiB
  * less, 15 % more CPU per proxied request), --max-opt=1 (no TurboFan: 3-5 MiB less and the same
  * CPU for a pod burst, but twice the CPU per request and 30-75 % less throughput), --jitless
- * (10 MiB less, 4x the CPU per request).
+ * (10 MiB less, 4x the CPU per request), --optimize-for-size (3 MiB less RSS after a 50-pod
+ * burst, 69-71 MiB without it, but 15-20 % more proxy CPU per request: bench/ingress ratio
+ * 0.46-0.48 with it, 0.50-0.53 without, alternating runs on a quiet machine).
  */
 export const AGENT_NODE_FLAGS = [
   '--max-semi-space-size=2',
-  '--optimize-for-size',
   '--single-threaded',
   '--flush-baseline-code',
   '--bytecode-old-age=2',

@@ -18,21 +18,28 @@ export interface AgentProcess {
   stop(): Promise<void>;
 }
 
-export function writeAgentConfig(node: NetnsNode, kubeconfig: string, dir: string): string {
+/** The agent config fields that point at a netns node's containerd, CNI config, data and address. */
+export function netnsNodeSettings(node: NetnsNode) {
+  return {
+    nodeName: node.name,
+    containerRuntimeEndpoint: node.containerdSocket,
+    cniConfDir: node.cniConfDir,
+    podCIDR: 'node',
+    dataDir: join(node.nodeDir, 'agent'),
+    nodeIP: node.nodeIp,
+    cgroupParent: node.cgroupParent,
+  };
+}
+
+/** An agent config for `node` with `kubeconfig` (and the suite's `extra` settings); returns its path. */
+export function writeAgentConfig(
+  node: NetnsNode,
+  kubeconfig: string,
+  dir: string,
+  extra: Record<string, unknown> = {},
+): string {
   const file = join(dir, `agent-${node.name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      nodeName: node.name,
-      kubeconfig,
-      containerRuntimeEndpoint: node.containerdSocket,
-      cniConfDir: node.cniConfDir,
-      podCIDR: 'node',
-      dataDir: join(node.nodeDir, 'agent'),
-      nodeIP: node.nodeIp,
-      cgroupParent: node.cgroupParent,
-    }),
-  );
+  writeFileSync(file, stringify({ ...netnsNodeSettings(node), kubeconfig, ...extra }));
   return file;
 }
 

@@ -14,7 +14,7 @@ import { startOneNodeCluster, type OneNodeCluster } from '../helpers/one-node-cl
 import { BUSYBOX_IMAGE } from '../helpers/images.ts';
 import { netnsSkipReason } from '../helpers/netns.ts';
 import { kubectl, startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import { startAgent, type AgentProcess } from './agent-process.ts';
+import { netnsNodeSettings, startAgent, type AgentProcess } from './agent-process.ts';
 
 const LONG = 180_000;
 
@@ -61,14 +61,8 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla agent joining with a 
       startAgent: (node, server, dir) =>
         startAgent(
           writeConfig(dir, node.name, {
-            nodeName: node.name,
+            ...netnsNodeSettings(node),
             bootstrapKubeconfig: bootstrapKubeconfig(server, dir, node.name),
-            containerRuntimeEndpoint: node.containerdSocket,
-            cniConfDir: node.cniConfDir,
-            podCIDR: 'node',
-            dataDir: join(node.nodeDir, 'agent'),
-            nodeIP: node.nodeIp,
-            cgroupParent: node.cgroupParent,
           }),
         ),
     });

@@ -3,16 +3,15 @@
 // the installer runs it), so the server listens on the node IP:53. Names are looked up from the
 // node with busybox nslookup, and the kube-dns Service's endpoints follow the node.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { queryDns } from '../../agent/dns/query.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
+import { startAgent, writeAgentConfig, type AgentProcess } from '../agent/agent-process.ts';
 
 const LONG = 180_000;
 /** Each wait gives up before its test does, so a failure names the step. */
@@ -57,21 +56,7 @@ describe.skipIf(netnsSkipReason() !== undefined)('cluster DNS on a netns node', 
     // node the podCIDR the provider routed, and the agent takes it from its Node.
     server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        nodeName: node.name,
-        kubeconfig: server.kubeconfig,
-        containerRuntimeEndpoint: node.containerdSocket,
-        cniConfDir: node.cniConfDir,
-        podCIDR: 'node',
-        dataDir: join(node.nodeDir, 'agent'),
-        nodeIP: node.nodeIp,
-        cgroupParent: node.cgroupParent,
-        dns: { enabled: true },
-      }),
-    );
+    const config = writeAgentConfig(node, server.kubeconfig, dir, { dns: { enabled: true } });
     agent = startAgent(config, { netns: node.namespace });
 
     const objects = [

@@ -5,7 +5,7 @@
 //  - a LoadBalancer service gets the node IP as its ingress and answers there and, through
 //    the host port forwarder, on 127.0.0.1:<port> of the host;
 //  - an Ingress routes two hosts on the node's port 80, and on a localhost port of the host.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import type { TLSSocket } from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import { Client } from '../../api/client/index.ts';
 import { nodeTransportFromKubeconfig } from '../../api/client/transport-node.ts';
 import { CriClient } from '../../agent/kubelet/cri/index.ts';
@@ -21,7 +20,7 @@ import { startHostPorts, type RunningHostPorts } from '../../control-plane/hostp
 import { BUSYBOX_IMAGE, HTTPD_IMAGE } from '../helpers/images.ts';
 import { createTestCluster, netnsSkipReason, type TestCluster } from '../helpers/netns.ts';
 import { startServer, waitFor, type TestServer } from '../helpers/server.ts';
-import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
+import { startAgent, writeAgentConfig, type AgentProcess } from '../agent/agent-process.ts';
 
 const LONG = 240_000;
 /** Waits end before the test's own timeout, so their message (with the agent's log) is seen. */
@@ -114,24 +113,13 @@ describe.skipIf(netnsSkipReason() !== undefined)('service edge on a netns node',
     // node the podCIDR the provider routed, and the agent takes it from its Node.
     server = await startServer({ args: cluster.serveArgs });
     const node = cluster.nodes[0]!;
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        nodeName: node.name,
-        kubeconfig: server.kubeconfig,
-        containerRuntimeEndpoint: node.containerdSocket,
-        cniConfDir: node.cniConfDir,
-        podCIDR: 'node',
-        dataDir: join(node.nodeDir, 'agent'),
-        nodeIP: node.nodeIp,
-        cgroupParent: node.cgroupParent,
-        kubeletPort: 0,
-        proxy: { mode: 'iptables', clusterCIDR: cluster.clusterCIDR },
-        dns: { enabled: true },
-        ingress: { enabled: true },
-      }),
-    );
+    const config = writeAgentConfig(node, server.kubeconfig, dir, {
+      kubeletPort: 0,
+      clusterCIDR: cluster.clusterCIDR,
+      proxy: { mode: 'iptables' },
+      dns: { enabled: true },
+      ingress: { enabled: true },
+    });
     agent = startAgent(config, { netns: node.namespace });
     cri = new CriClient(node.containerdSocket);
     client = new Client(nodeTransportFromKubeconfig({ kubeconfig: server.kubeconfig }));

@@ -3,9 +3,8 @@
 // stream server on the node's loopback, with a serving certificate from the cluster CA.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import type { NetnsNode } from '../../control-plane/provision/netns/index.ts';
-import { startAgent, type AgentProcess } from '../agent/agent-process.ts';
+import { startAgent, writeAgentConfig, type AgentProcess } from '../agent/agent-process.ts';
 import { loadCertificateAuthority } from '../../control-plane/pki/authority.ts';
 import { issueServingCertificate } from '../../control-plane/pki/issue.ts';
 
@@ -30,25 +29,13 @@ export async function writeStreamingAgentConfig(
   const keyFile = join(dir, `kubelet-${node.name}.key`);
   writeFileSync(certFile, serving.certPem);
   writeFileSync(keyFile, serving.keyPem, { mode: 0o600 });
-  const file = join(dir, `agent-${node.name}.yaml`);
-  writeFileSync(
-    file,
-    stringify({
-      nodeName: node.name,
-      kubeconfig: server.kubeconfig,
-      containerRuntimeEndpoint: node.containerdSocket,
-      cniConfDir: node.cniConfDir,
-      podCIDR: 'node',
-      dataDir: join(node.nodeDir, 'agent'),
-      nodeIP: node.nodeIp,
-      cgroupParent: node.cgroupParent,
-      clusterDNS: [],
-      kubeletPort: 10250,
-      tlsCertFile: certFile,
-      tlsPrivateKeyFile: keyFile,
-      clientCAFile: join(pki, 'ca.crt'),
-    }),
-  );
+  const file = writeAgentConfig(node, server.kubeconfig, dir, {
+    clusterDNS: [],
+    kubeletPort: 10250,
+    tlsCertFile: certFile,
+    tlsPrivateKeyFile: keyFile,
+    clientCAFile: join(pki, 'ca.crt'),
+  });
   return file;
 }
 

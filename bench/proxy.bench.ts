@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { silentLogger } from '../api/client/index.ts';
 import { makeService, makeSlice } from '../agent/proxy/fixtures.ts';
-import type { Iptables } from '../agent/proxy/iptables.ts';
+import { probeSaysRandomFully, RANDOM_FULLY_PROBE, type Iptables } from '../agent/proxy/iptables.ts';
 import { feed, parseObjects, PIPED_NFT, type Nft, type NftInput } from '../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../agent/proxy/nftables/proxier.ts';
 import { serviceObjects } from '../agent/proxy/nftables/service-objects.ts';
@@ -135,18 +135,8 @@ class MeasuredTools {
         void (await this.ok(['iptables-restore', '-w', '--noflush', '--counters'], text)),
       save: () => this.ok(['iptables-save']),
       supportsRandomFully: async () => {
-        const r = await this.run([
-          'iptables',
-          '-w',
-          '-t',
-          'nat',
-          '-C',
-          'POSTROUTING',
-          '-j',
-          'MASQUERADE',
-          '--random-fully',
-        ]);
-        return r.code === 0 || /does a matching rule exist|Bad rule/i.test(r.stderr);
+        const r = await this.run(RANDOM_FULLY_PROBE);
+        return probeSaysRandomFully(r.code === 0, r.stderr);
       },
     };
   }

@@ -153,6 +153,27 @@ export function missingJumps(saved: SavedTables): { filter: string[]; nat: strin
   return out;
 }
 
+/** Asks iptables whether it knows MASQUERADE --random-fully, by checking for such a rule. */
+export const RANDOM_FULLY_PROBE = [
+  'iptables',
+  '-w',
+  '-t',
+  'nat',
+  '-C',
+  'POSTROUTING',
+  '-j',
+  'MASQUERADE',
+  '--random-fully',
+];
+
+/**
+ * The probe's answer: it succeeds when the rule exists, and otherwise fails with "does a matching
+ * rule exist" or "Bad rule" only when the option parsed (only the rule's absence was reported).
+ */
+export function probeSaysRandomFully(succeeded: boolean, stderr: string): boolean {
+  return succeeded || /does a matching rule exist|Bad rule/i.test(stderr);
+}
+
 /**
  * Runs the iptables binaries on PATH, in the current network namespace or, for tests and
  * benchmarks, in the named one (`ip netns` name).
@@ -169,19 +190,10 @@ export function systemIptables(opts: { netns?: string } = {}): Iptables {
       return stdout;
     },
     supportsRandomFully() {
-      return (randomFully ??= exec('iptables', [
-        '-w',
-        '-t',
-        'nat',
-        '-C',
-        'POSTROUTING',
-        '-j',
-        'MASQUERADE',
-        '--random-fully',
-      ]).then(
+      const [cmd, ...args] = RANDOM_FULLY_PROBE;
+      return (randomFully ??= exec(cmd!, args).then(
         () => true,
-        // "Bad rule" means the option parsed: only its absence was reported.
-        (err: { stderr?: string }) => /does a matching rule exist|Bad rule/i.test(err.stderr ?? ''),
+        (err: { stderr?: string }) => probeSaysRandomFully(false, err.stderr ?? ''),
       ));
     },
   };

@@ -5,11 +5,10 @@
 // restore of the identical text, both into a fresh namespace and both again onto a namespace
 // that already holds the rules (the periodic full sync). Then, with N services in place, the
 // time one endpoint change takes from reaching the proxier to the kernel (a partial sync).
-import { spawn } from 'node:child_process';
 import { silentLogger } from '../api/client/index.ts';
 import { makeService, makeSlice } from '../agent/proxy/fixtures.ts';
 import { probeSaysRandomFully, RANDOM_FULLY_PROBE, type Iptables } from '../agent/proxy/iptables.ts';
-import { feed, parseObjects, PIPED_NFT, type Nft, type NftInput } from '../agent/proxy/nftables/nft.ts';
+import { parseObjects, PIPED_NFT, runCommand, type Nft, type NftInput } from '../agent/proxy/nftables/nft.ts';
 import { NftablesProxier } from '../agent/proxy/nftables/proxier.ts';
 import { serviceObjects } from '../agent/proxy/nftables/service-objects.ts';
 import { fullSyncText } from '../agent/proxy/nftables/transaction.ts';
@@ -70,36 +69,15 @@ interface Measured {
 }
 
 /** Runs argv inside the namespace and measures it. */
-function runMeasured(ns: ThrowawayNetns, argv: string[], input: NftInput): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(
-      'nsenter',
-      [`--net=/run/netns/${ns.name}`, 'sh', '-c', '"$@"; s=$?; times >&2; exit $s', 'sh', ...argv],
-      { stdio: 'pipe' },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('error', reject);
-    const fed = feed(child.stdin, input);
-    child.on('close', async (code) => {
-      if (
-        !(await fed.then(
-          () => true,
-          (err: unknown) => (reject(err), false),
-        ))
-      )
-        return;
-      const wallMs = performance.now() - started;
-      const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(stderr);
-      const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : NaN;
-      // `times` prints the shell's own line, then its children's.
-      stderr = stderr.replace(/(\d+m[\d.]+s \d+m[\d.]+s\s*){2}$/, '');
-      resolve({ code, stdout, stderr, wallMs, cpuMs });
-    });
-  });
+async function runMeasured(ns: ThrowawayNetns, argv: string[], input: NftInput): Promise<Measured> {
+  const started = performance.now();
+  const r = await runCommand(ns.name, ['sh', '-c', '"$@"; s=$?; times >&2; exit $s', 'sh', ...argv], input);
+  const wallMs = performance.now() - started;
+  const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(r.stderr);
+  const cpuMs = m ? (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000 : NaN;
+  // `times` prints the shell's own line, then its children's.
+  const stderr = r.stderr.replace(/(\d+m[\d.]+s \d+m[\d.]+s\s*){2}$/, '');
+  return { code: r.code, stdout: r.stdout, stderr, wallMs, cpuMs };
 }
 
 /** The proxiers' nft and iptables, run through runMeasured so their CPU time adds up in `cpuMs`. */

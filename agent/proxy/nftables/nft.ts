@@ -111,7 +111,8 @@ function runNft(
   return runCommand(netns, ['nft', ...args], input);
 }
 
-function runCommand(
+/** Runs argv (in the named network namespace, if any) with `input` on its stdin, streamed. */
+export function runCommand(
   netns: string | undefined,
   argv: string[],
   input: NftInput,

@@ -7,7 +7,7 @@ import type { Container } from '../../api/types/container.ts';
 import type { Pod } from '../../api/types/pod.ts';
 import { ConfigSources, ContainerConfigError } from './config-sources.ts';
 import { containerConfig } from './container-config.ts';
-import { isNotFound, type CriClient, type PodSandbox, type PodSandboxStatus } from './cri/index.ts';
+import { type CriClient, type PodSandbox, type PodSandboxStatus } from './cri/index.ts';
 import { CrashBackoff } from './crash-backoff.ts';
 import { containerEnv } from './env.ts';
 import { KubeletEvent, podObject, type EventRecorder } from './events.ts';
@@ -16,7 +16,13 @@ import { ensureImage, ImagePullBackoff, ImagePullError, type PullReport } from '
 import { instancesOf, type Waiting } from './pod-status.ts';
 import { imagePullAuth } from './pull-secrets.ts';
 import type { ProbeManager } from './probes.ts';
-import { criMillis, podRuntimeState, type PodRuntimeState, type RuntimeContainer } from './runtime-state.ts';
+import {
+  containerStates,
+  criMillis,
+  podRuntimeState,
+  type PodRuntimeState,
+  type RuntimeContainer,
+} from './runtime-state.ts';
 import { sandboxConfig, type SandboxContext } from './sandbox-config.ts';
 import type { PodStartupTracker } from './startup-latency.ts';
 import { containerMounts, setUpVolumes, type MountedVolumes } from './volumes.ts';
@@ -303,7 +309,14 @@ export async function syncPod(pod: Pod, ctx: SyncContext, opts: SyncOptions = {}
   async function finish(): Promise<SyncResult> {
     state =
       fromScratch && sandbox
-        ? { uid, sandboxes: state.sandboxes, containers: await containersById(ctx.cri, sandboxId, created) }
+        ? {
+            uid,
+            sandboxes: state.sandboxes,
+            containers: await containerStates(
+              ctx.cri,
+              created.map((id) => ({ id, podSandboxId: sandboxId })),
+            ),
+          }
         : await podRuntimeState(ctx.cri, uid);
     return result();
   }
@@ -325,28 +338,6 @@ export async function syncPod(pod: Pod, ctx: SyncContext, opts: SyncOptions = {}
 function listedSandbox(status: PodSandboxStatus): PodSandbox {
   const { id, metadata, state, createdAt, labels, annotations, runtimeHandler } = status;
   return { id, metadata, state, createdAt, labels, annotations, runtimeHandler };
-}
-
-/** The current state of containers known by id (one sandbox's), newest first like podRuntimeState. */
-async function containersById(
-  cri: CriClient,
-  podSandboxId: string,
-  ids: string[],
-): Promise<RuntimeContainer[]> {
-  const out: RuntimeContainer[] = [];
-  for (const id of ids) {
-    try {
-      const status = (await cri.containerStatus(id)).status;
-      if (status) out.push({ ...status, podSandboxId });
-    } catch (err) {
-      if (!isNotFound(err)) throw err; // removed meanwhile
-    }
-  }
-  return out.sort(
-    (a, b) =>
-      Number(BigInt(b.createdAt) - BigInt(a.createdAt) > 0n) -
-      Number(BigInt(b.createdAt) - BigInt(a.createdAt) < 0n),
-  );
 }
 
 export interface KillOptions {

@@ -58,19 +58,30 @@ export function podFingerprint(state: { sandboxes: RuntimeObject[]; containers: 
 export async function podRuntimeState(cri: CriClient, uid: string): Promise<PodRuntimeState> {
   const selector = { labelSelector: { [POD_UID_LABEL]: uid } };
   const [sandboxes, listed] = await Promise.all([cri.listPodSandbox(selector), cri.listContainers(selector)]);
-  const containers: RuntimeContainer[] = [];
-  for (const c of listed) {
+  return { uid, sandboxes: [...sandboxes].sort(newest), containers: await containerStates(cri, listed) };
+}
+
+/** The current state of these containers, newest first; one removed meanwhile is left out. */
+export async function containerStates(
+  cri: CriClient,
+  containers: readonly { id: string; podSandboxId: string }[],
+): Promise<RuntimeContainer[]> {
+  const out: RuntimeContainer[] = [];
+  for (const c of containers) {
     try {
       const status = (await cri.containerStatus(c.id)).status;
-      if (status) containers.push({ ...status, podSandboxId: c.podSandboxId });
+      if (status) out.push({ ...status, podSandboxId: c.podSandboxId });
     } catch (err) {
       if (!isNotFound(err)) throw err; // removed meanwhile
     }
   }
-  const newest = (a: { createdAt: string }, b: { createdAt: string }) =>
-    Number(BigInt(b.createdAt) - BigInt(a.createdAt) > 0n) -
-    Number(BigInt(b.createdAt) - BigInt(a.createdAt) < 0n);
-  return { uid, sandboxes: [...sandboxes].sort(newest), containers: containers.sort(newest) };
+  return out.sort(newest);
+}
+
+/** Newest first by the runtime's nanosecond creation time (a string: beyond a double's precision). */
+function newest(a: { createdAt: string }, b: { createdAt: string }): number {
+  const d = BigInt(b.createdAt) - BigInt(a.createdAt);
+  return d > 0n ? 1 : d < 0n ? -1 : 0;
 }
 
 /** Every pod UID the runtime holds something for. */

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from './registry/types.ts';
 import { unauthorized } from './status.ts';
+import { ExpiringCache } from './expiring-cache.ts';
 
 /** Client certificate -> user (control-plane/auth CertAuthenticator fits). */
 export interface CertificateAuthenticator {
@@ -68,8 +69,8 @@ export class RequestAuthenticator {
   // Verifying a chain parses the certificate in JS (a millisecond or two), and a client opening
   // its connection pool (32 at once for a burst of creates) or reconnecting presents the same
   // certificate each time: remember verified ones by fingerprint, never past their expiry.
-  private readonly verifiedCerts = new Map<string, { user: UserInfo; until: number }>();
-  private readonly tokenCache = new Map<string, { user: UserInfo | undefined; until: number }>();
+  private readonly verifiedCerts = new ExpiringCache<UserInfo>(certCacheMax);
+  private readonly tokenCache = new ExpiringCache<UserInfo | undefined>(tokenCacheMax);
   private readonly tokenCacheMs: number;
 
   constructor(private readonly opts: AuthenticatorOptions = {}) {
@@ -117,25 +118,22 @@ export class RequestAuthenticator {
     const cert = socket.getPeerX509Certificate?.();
     if (!cert) return certificates.authenticate(socket);
     const now = Date.now();
-    const known = this.verifiedCerts.get(cert.fingerprint256);
-    if (known && known.until > now) return known.user;
+    const known = this.verifiedCerts.get(cert.fingerprint256, now);
+    if (known) return known.value;
     const user = certificates.authenticate(socket);
     const expires = Date.parse(cert.validTo);
-    if (user && expires > now) {
-      if (this.verifiedCerts.size >= certCacheMax) this.verifiedCerts.clear();
-      this.verifiedCerts.set(cert.fingerprint256, { user, until: Math.min(expires, now + certCacheMs) });
-    }
+    if (user && expires > now)
+      this.verifiedCerts.set(cert.fingerprint256, user, Math.min(expires, now + certCacheMs));
     return user;
   }
 
   private async tokenUser(token: string): Promise<UserInfo | undefined> {
     const now = Date.now();
-    const cached = this.tokenCache.get(token);
-    if (cached && cached.until > now) return cached.user;
+    const cached = this.tokenCache.get(token, now);
+    if (cached) return cached.value;
     const found = await this.opts.tokens!.authenticate(token);
     const user = found ? withAuthenticated(found) : undefined;
-    if (this.tokenCache.size >= tokenCacheMax) this.tokenCache.clear();
-    this.tokenCache.set(token, { user, until: now + this.tokenCacheMs });
+    this.tokenCache.set(token, user, now + this.tokenCacheMs);
     return user;
   }
 }

@@ -76,7 +76,7 @@ const ABORT = '\nabort: building the rest of this input failed\n';
  * Writes `input` to a child's stdin (waiting for it to drain between pieces) and closes it. If
  * building the pieces throws, the input ends with a syntax error, so nothing of it is applied.
  */
-export async function feed(stdin: Writable, input: NftInput): Promise<void> {
+async function feed(stdin: Writable, input: NftInput): Promise<void> {
   // nft may exit early (a syntax error): its exit status says why, not our EPIPE.
   stdin.on('error', () => {});
   if (typeof input === 'string') {

@@ -35,6 +35,9 @@ import { PodStartupTracker } from './startup-latency.ts';
 import { removePodData } from './volumes.ts';
 import { ServiceAccountTokens } from './volumes-token.ts';
 
+/** How long after its last sync a pod is synced again (upstream's --sync-frequency is 1 min). */
+const RESYNC_MS = 10_000;
+
 export interface KubeletOptions extends SandboxContext {
   client: Client;
   cri: CriClient;
@@ -79,6 +82,12 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const written = new Map<string, PodStatus>();
   /** Each pod's runtime fingerprint as last seen, by the relist or by the pod's own sync. */
   const seen = new Map<string, string>();
+  /** Pods whose sync is running now. */
+  const syncing = new Set<string>();
+  /** Counts relists begun; with `recordedIn`, which syncs read the runtime while a relist listed it. */
+  let relistEpoch = 0;
+  /** The relist epoch in which each pod's sync last recorded its fingerprint in `seen`. */
+  const recordedIn = new Map<string, number>();
   /** Pods this process has synced; with the relist's view, which new pods the runtime cannot hold yet. */
   const synced = new Set<string>();
   let relisted = false;
@@ -114,6 +123,8 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const sync = async (uid: string) => {
     const pod = informer.byIndex(UID_INDEX, uid)[0];
     if (!pod) {
+      // Already cleaned up, and the runtime holds nothing of it: a resync that was still due.
+      if (relisted && !synced.has(uid) && !seen.has(uid)) return;
       // Deleted from the API (maybe while we were down): nothing of it may keep running.
       probes.stop(uid);
       await killPod(cri, uid, 0);
@@ -125,6 +136,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       written.delete(uid);
       startup.forget(uid);
       synced.delete(uid);
+      recordedIn.delete(uid);
       return;
     }
     const ref = { pod: `${pod.metadata!.namespace}/${pod.metadata!.name}` };
@@ -189,10 +201,16 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       for (const s of result.state.sandboxes) if (s.state === 'SANDBOX_READY') await cri.stopPodSandbox(s.id);
     }
     seen.set(uid, podFingerprint(result.state));
+    recordedIn.set(uid, relistEpoch);
     await writeStatus(pod, status);
     if (result.retryAfterMs !== undefined) queue.addAfter(uid, result.retryAfterMs);
     if (deadline.remainingMs !== undefined && !deadline.passed)
       queue.addAfter(uid, deadline.remainingMs + 100);
+    // Each pod is synced again a while after its last sync, for anything no event announces
+    // (ConfigMap, Secret and token updates of its volumes). Like upstream's pod workers, per pod
+    // and jittered (workerResyncIntervalJitterFactor 0.5), not all pods at once: a resync of every
+    // pod landing in a burst of new ones cost each of them a second full pass through CRI.
+    queue.addAfter(uid, RESYNC_MS * (1 + Math.random() / 2));
   };
 
   const writeStatus = async (pod: Pod, status: PodStatus) => {
@@ -211,12 +229,23 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const relist = async () => {
     while (!signal.aborted) {
       try {
+        const epoch = ++relistEpoch;
         const now = await relistFingerprints(cri);
-        for (const [uid, fp] of now) if (seen.get(uid) !== fp) queue.add(uid);
-        // A sync that finished while this list was taken may have recorded a newer state; the
-        // older one replacing it costs at most one extra sync, never a missed change.
-        seen.clear();
-        for (const [uid, fp] of now) seen.set(uid, fp);
+        // A pod whose sync ran while the runtime was listed has its own read-back, which may be
+        // newer than this list: it is neither woken by the list nor given the list's older view
+        // (in a burst of new pods, nearly every one would get a second, useless sync). The next
+        // relist compares against what the sync recorded, so a change it missed waits 1 s at most.
+        const syncedMeanwhile = (uid: string) => syncing.has(uid) || recordedIn.get(uid) === epoch;
+        for (const uid of [...seen.keys()]) if (!now.has(uid) && !syncedMeanwhile(uid)) seen.delete(uid);
+        for (const [uid, fp] of now) {
+          if (syncedMeanwhile(uid)) {
+            // Still known to be in the runtime, should its sync fail before recording.
+            if (!seen.has(uid)) seen.set(uid, fp);
+            continue;
+          }
+          if (seen.get(uid) !== fp) queue.add(uid);
+          seen.set(uid, fp);
+        }
         relisted = true;
       } catch (err) {
         logger.warn('relisting the runtime failed', { error: String(err) });
@@ -224,18 +253,10 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       await sleep(opts.relistMs ?? 1000, signal);
     }
   };
-  const resync = async () => {
-    // Periodic full resync, as upstream's pod workers do, for anything an event missed.
-    while (!signal.aborted) {
-      await sleep(10_000, signal);
-      for (const p of informer.list()) enqueue(p);
-    }
-  };
   signal.addEventListener('abort', () => probes.stopAll(), { once: true });
   for (const p of informer.list()) enqueue(p);
   await Promise.all([
     relist(),
-    resync(),
     runWorkers({
       queue,
       // Upstream runs one goroutine per pod. A burst of new pods (a Deployment scaled up) must
@@ -244,7 +265,14 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       // over the raw CRI path, median of 4-6 runs: x1.3 with 16, x1.1 with 64). Still bounded.
       workers: opts.workers ?? 64,
       signal,
-      sync,
+      sync: async (uid) => {
+        syncing.add(uid);
+        try {
+          await sync(uid);
+        } finally {
+          syncing.delete(uid);
+        }
+      },
       onError: (uid, err) => logger.warn('pod sync failed', { uid, error: String(err) }),
     }),
   ]);

@@ -21,6 +21,25 @@ describe('pod status comparison', () => {
     ).toBe(true);
   });
 
+  it('ignores times only in the conditions themselves', () => {
+    const terminated = (finishedAt: string): PodStatus => ({
+      containerStatuses: [
+        {
+          name: 'a',
+          image: 'i',
+          imageID: '',
+          ready: false,
+          restartCount: 0,
+          state: { terminated: { exitCode: 0, finishedAt } },
+        },
+      ],
+    });
+    expect(sameStatus(terminated('2026-01-01T00:00:00Z'), terminated('2026-01-01T00:00:00Z'))).toBe(true);
+    expect(sameStatus(terminated('2026-01-01T00:00:00Z'), terminated('2026-01-02T00:00:00Z'))).toBe(false);
+    expect(sameStatus({ conditions: [] }, {})).toBe(false);
+    expect(sameStatus({ conditions: undefined }, {})).toBe(true);
+  });
+
   it('sees a condition, phase or container state change', () => {
     expect(sameStatus(status('True', 't'), status('False', 't'))).toBe(false);
     expect(sameStatus({ phase: 'Pending' }, { phase: 'Running' })).toBe(false);
@@ -61,6 +80,9 @@ describe('an update that is only our own status write', () => {
     expect(
       onlyOwnStatusChanged(pod('1', { phase: 'Pending' }), pod('2', written, { tier: 'web' }), written),
     ).toBe(false);
+    const resized = pod('2', written);
+    resized.spec!.containers[0]!.image = 'busybox:2';
+    expect(onlyOwnStatusChanged(pod('1', written), resized, written)).toBe(false);
     const deleting = pod('2', written);
     deleting.metadata!.deletionTimestamp = '2026-01-02T00:00:00Z';
     expect(onlyOwnStatusChanged(pod('1', written), deleting, written)).toBe(false);

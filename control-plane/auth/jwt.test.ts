@@ -1,6 +1,6 @@
 import { createSecretKey, generateKeyPairSync, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signJwt, verifyJwt } from './jwt.ts';
+import { keyId, signJwt, verifyJwt } from './jwt.ts';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const other = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -12,6 +12,13 @@ describe('JWT (ES256)', () => {
     expect(verifyJwt(token, [publicKey])).toEqual({ sub: 'me', n: 1 });
     expect(verifyJwt(token, [other.publicKey])).toBeUndefined();
     expect(verifyJwt(token, [other.publicKey, publicKey])).toEqual({ sub: 'me', n: 1 });
+  });
+
+  it("names the signing key in the header by its public key's id", () => {
+    const header = JSON.parse(Buffer.from(signJwt({}, privateKey).split('.')[0]!, 'base64url').toString());
+    expect(header.kid).toBe(keyId(publicKey));
+    expect(keyId(privateKey)).toBe(keyId(publicKey));
+    expect(keyId(other.publicKey)).not.toBe(keyId(publicKey));
   });
 
   it('refuses altered claims', () => {

@@ -10,15 +10,27 @@ export interface JwtHeader {
 
 const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-/** Upstream's key id: base64url SHA-256 of the DER public key. */
-export function keyId(publicKey: KeyObject): string {
-  return createHash('sha256')
-    .update(publicKey.export({ type: 'spki', format: 'der' }))
-    .digest('base64url');
+/**
+ * Key ids by key (public, or private for the signer): deriving one exports and hashes the key,
+ * which every signing and verification would otherwise repeat. KeyObjects are immutable.
+ */
+const keyIds = new WeakMap<KeyObject, string>();
+
+/** Upstream's key id: base64url SHA-256 of the DER public key (of a private key's public half). */
+export function keyId(key: KeyObject): string {
+  let kid = keyIds.get(key);
+  if (kid === undefined) {
+    const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+    kid = createHash('sha256')
+      .update(publicKey.export({ type: 'spki', format: 'der' }))
+      .digest('base64url');
+    keyIds.set(key, kid);
+  }
+  return kid;
 }
 
 export function signJwt(claims: object, privateKey: KeyObject): string {
-  const header: JwtHeader = { alg: 'ES256', kid: keyId(createPublicKey(privateKey)) };
+  const header: JwtHeader = { alg: 'ES256', kid: keyId(privateKey) };
   const input = `${encode(header)}.${encode(claims)}`;
   const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return `${input}.${signature.toString('base64url')}`;

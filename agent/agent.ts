@@ -6,7 +6,12 @@ import { Client, type Logger } from '../api/client/index.ts';
 import { agentLogger } from './logger.ts';
 import { NodeTransport, nodeTransportFromKubeconfig } from '../api/client/transport-node.ts';
 import type { AgentConfig } from './config.ts';
-import { ensureNodeCredentials, kubeletApiConfig, rotatingNodeClient } from './bootstrap/index.ts';
+import {
+  AGENT_API_CONNECTIONS,
+  ensureNodeCredentials,
+  kubeletApiConfig,
+  rotatingNodeClient,
+} from './bootstrap/index.ts';
 import { CriClient } from './kubelet/cri/index.ts';
 import { KubeletEvent, kubeletEventRecorder, nodeObject } from './kubelet/events.ts';
 import { runKubelet } from './kubelet/kubelet.ts';
@@ -21,13 +26,18 @@ import { runProxy } from './proxy/index.ts';
 import { agentInformerFactory } from './informers.ts';
 
 export function agentClient(config: AgentConfig): Client {
-  if (config.kubeconfig) return new Client(nodeTransportFromKubeconfig({ kubeconfig: config.kubeconfig }));
+  const opts = { maxSockets: AGENT_API_CONNECTIONS };
+  if (config.kubeconfig)
+    return new Client(nodeTransportFromKubeconfig({ kubeconfig: config.kubeconfig }, opts));
   return new Client(
-    new NodeTransport({
-      server: config.apiServer!,
-      ca: config.caFile ? readFileSync(config.caFile, 'utf8') : undefined,
-      token: config.token,
-    }),
+    new NodeTransport(
+      {
+        server: config.apiServer!,
+        ca: config.caFile ? readFileSync(config.caFile, 'utf8') : undefined,
+        token: config.token,
+      },
+      opts,
+    ),
   );
 }
 

@@ -8,4 +8,9 @@ export {
 export { ensureNodeCredentials, writeNodeKubeconfig, type BootstrapOptions } from './node-credentials.ts';
 export { CertificateRequestError, requestCertificate, type IssuedCredential } from './request-certificate.ts';
 export { ensureServingCertificate, kubeletApiConfig, withServingCertificate } from './serving-certificate.ts';
-export { RotatingTransport, rotatingNodeClient, type RotationOptions } from './rotating-transport.ts';
+export {
+  AGENT_API_CONNECTIONS,
+  RotatingTransport,
+  rotatingNodeClient,
+  type RotationOptions,
+} from './rotating-transport.ts';

@@ -26,6 +26,15 @@ export interface RotationOptions {
   retryMs?: number;
 }
 
+/**
+ * Keep-alive connections the agent opens to the API server for requests (watches have their
+ * own). A burst of pod starts sends token requests, reads and status writes from every pod
+ * worker at once; with the client's default of 32, each agent opened 11-18 new TLS connections
+ * in a 25-pod burst, a handshake each on both ends while the API server's one thread is the
+ * bottleneck anyway. Upstream's kubelet multiplexes everything over one HTTP/2 connection.
+ */
+export const AGENT_API_CONNECTIONS = 4;
+
 const defaultRenewAt = (notBefore: number, notAfter: number) =>
   notBefore + (notAfter - notBefore) * (0.7 + 0.2 * Math.random());
 
@@ -62,7 +71,9 @@ export class RotatingTransport implements Transport {
   }
 
   private load(): NodeTransport {
-    return new NodeTransport(loadKubeconfig({ kubeconfig: this.config.kubeconfig! }));
+    return new NodeTransport(loadKubeconfig({ kubeconfig: this.config.kubeconfig! }), {
+      maxSockets: AGENT_API_CONNECTIONS,
+    });
   }
 
   private schedule(delayMs?: number): void {

@@ -8,7 +8,7 @@
 //    node-authorizer.ts against the store; NodeRestriction admission checks the bodies);
 //  - system:bootstrappers may ask for a node credential (create CSRs, read their own);
 //  - anything else is denied with upstream's message.
-import { mayReadCsr, nodeMayAccessObject, type Registries } from './node-authorizer.ts';
+import { mayReadCsr, NodeAuthorizer, type Registries } from './node-authorizer.ts';
 import type { UserInfo } from './registry/types.ts';
 import type { RequestInfo, ResourceRequest } from './router.ts';
 import { forbidden, forbiddenPath } from './status.ts';
@@ -123,6 +123,7 @@ export const defaultAuthorizer = (user: UserInfo, info: RequestInfo): boolean =>
  */
 export function createAuthorizer(registries?: Registries): Authorizer {
   if (!registries) return defaultAuthorizer;
+  const nodes = new NodeAuthorizer(registries);
   return async (user, info) => {
     if (!defaultAuthorizer(user, info)) return false;
     if (info.kind !== 'resource' || user.groups.includes(mastersGroup)) return true;
@@ -130,7 +131,7 @@ export function createAuthorizer(registries?: Registries): Authorizer {
     const nodeName = nodeNameOf(user);
     if (nodeName !== undefined) {
       if (isCsr) return mayReadCsr(registries, user, info);
-      return nodeMayAccessObject(registries, nodeName, info);
+      return nodes.mayAccess(nodeName, info);
     }
     if (isCsr && user.groups.includes(bootstrappersGroup)) return mayReadCsr(registries, user, info);
     return true;

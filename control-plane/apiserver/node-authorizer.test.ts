@@ -1,6 +1,6 @@
 // The Node authorizer's object checks against a real store: what a node may read and write
 // depends on the pods bound to it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthorizer } from './authz.ts';
 import { backendCases, ctx, openHarness, type Harness } from './registry/testing/harness.ts';
 import { parseRequestInfo } from './router.ts';
@@ -119,5 +119,46 @@ describe('createAuthorizer: node object checks', () => {
     expect(await may(n1, 'DELETE', '/apis/networking.k8s.io/v1/namespaces/default/ingresses/web')).toBe(
       false,
     );
+  });
+});
+
+describe.each(backendCases)('createAuthorizer: node checks right after writes ($name)', (bc) => {
+  let h: Harness;
+  afterEach(() => h?.close());
+
+  it('lets a node read what a pod uses the moment it is bound, and refuses it the moment it is gone', async () => {
+    h = await openHarness(bc);
+    const authorize = createAuthorizer(h.registries);
+    const may = async (method: string, path: string) => authorize(n1, parseRequestInfo(method, path, null));
+    // Rounds: the first ones start the index, the later ones are answered from it.
+    for (let round = 0; round < 6; round++) {
+      const name = `p${round}`;
+      const config = `config-${round}`;
+      const account = `account-${round}`;
+      expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(false);
+      await h.r('/v1/pods').create(ctx(), 'default', {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: {
+          serviceAccountName: account,
+          containers: [{ name: 'c', image: 'busybox' }],
+          volumes: [{ name: 'cfg', configMap: { name: config } }],
+        },
+      });
+      expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(false);
+      await h.r('/v1/pods').subresource('binding')!.create!(ctx(), 'default', name, {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name },
+        target: { kind: 'Node', name: round % 2 ? 'n2' : 'n1' },
+      });
+      const mine = round % 2 === 0;
+      expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(mine);
+      expect(await may('POST', `/api/v1/namespaces/default/serviceaccounts/${account}/token`)).toBe(mine);
+      await h.r('/v1/pods').delete(ctx(), 'default', name, { gracePeriodSeconds: 0 });
+      expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(false);
+      expect(await may('POST', `/api/v1/namespaces/default/serviceaccounts/${account}/token`)).toBe(false);
+    }
   });
 });

@@ -1,7 +1,20 @@
 // How admission plugins read (and, for quota, write) other objects: straight through the
-// registries, as the API server itself, without HTTP.
+// registries, as the API server itself, without HTTP. The few small kinds that plugins read on
+// (nearly) every create come from a watch cache when it is current (../cached-objects.ts), so a
+// burst of creates does not list the namespace's ResourceQuotas and LimitRanges each time; an
+// object written a moment ago is seen either way. Objects read here are shared: read-only.
+import { cachedObjects } from '../cached-objects.ts';
 import { StatusError } from '../status.ts';
 import type { KubeObject, RequestContext, ResourceRegistry } from '../registry/types.ts';
+
+/** Kinds read on every create (of anything, or of every pod): few objects, and small ones. */
+const cachedKinds = new Set([
+  '/v1/resourcequotas',
+  '/v1/limitranges',
+  '/v1/serviceaccounts',
+  'scheduling.k8s.io/v1/priorityclasses',
+  'storage.k8s.io/v1/storageclasses',
+]);
 
 /** The identity the API server uses for its own reads and writes. */
 export const apiServerContext = (): RequestContext => ({
@@ -24,6 +37,10 @@ export class RegistryReader {
   }
 
   async get(key: string, namespace: string, name: string): Promise<KubeObject | undefined> {
+    const cached = cachedKinds.has(key)
+      ? await cachedObjects(this.registry(key))?.get(namespace, name)
+      : undefined;
+    if (cached) return cached.object;
     try {
       return await this.registry(key).get(apiServerContext(), namespace, name);
     } catch (err) {
@@ -33,6 +50,10 @@ export class RegistryReader {
   }
 
   async list(key: string, namespace: string): Promise<KubeObject[]> {
+    const cached = cachedKinds.has(key)
+      ? await cachedObjects(this.registry(key))?.list(namespace)
+      : undefined;
+    if (cached) return cached;
     const list = await this.registry(key).list(apiServerContext(), namespace, {});
     return (list.items ?? []) as KubeObject[];
   }

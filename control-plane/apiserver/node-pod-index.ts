@@ -1,0 +1,91 @@
+// What the pods bound to each node use, by name: the part of upstream's Node authorizer graph
+// (plugin/pkg/auth/authorizer/node/graph.go) a kubelet's reads are checked against. It answers
+// "does a pod bound to node N in namespace NS use Secret/ConfigMap/PVC X, or run as service
+// account S?" in O(1), where listing the namespace's pods costs O(pods) per kubelet read.
+//
+// It keeps names only (per pod: its node, namespace and referenced names; per node: a count of
+// pods per reference), fed by the watch of pods. Answers come only from a current index (see
+// watch-cache.ts); the authorizer trusts its "yes" and checks a "no" against the store.
+import { podReferences, podServiceAccount, type ReferenceKind } from './pod-references.ts';
+import type { StoreContext } from './registry/context.ts';
+import { WatchCache } from './watch-cache.ts';
+
+export type IndexedKind = ReferenceKind | 'serviceaccount';
+
+interface PodUses {
+  node: string;
+  namespace: string;
+  /** `kind\0name`, sorted: cheap to compare when a pod is rewritten (status updates). */
+  uses: string[];
+}
+
+const sameUses = (a: PodUses, b: PodUses) =>
+  a.node === b.node &&
+  a.namespace === b.namespace &&
+  a.uses.length === b.uses.length &&
+  a.uses.every((u, i) => u === b.uses[i]);
+
+export class NodePodIndex {
+  /** node -> `kind\0namespace\0name` -> how many of its pods use it. */
+  private readonly byNode = new Map<string, Map<string, number>>();
+  private readonly pods: WatchCache<PodUses>;
+
+  constructor(s: StoreContext) {
+    this.pods = new WatchCache<PodUses>({
+      backend: s.backend,
+      prefix: s.keys.root,
+      project: (kv) => {
+        const pod = s.decoded.get(kv);
+        const node = pod.spec?.nodeName;
+        if (!node) return undefined; // unbound pods give a node nothing
+        const uses = [`serviceaccount\0${podServiceAccount(pod)}`];
+        for (const kind of ['secret', 'configmap', 'pvc'] as const)
+          for (const name of podReferences(pod, kind)) uses.push(`${kind}\0${name}`);
+        return { node, namespace: pod.metadata?.namespace ?? '', uses: uses.sort() };
+      },
+      onChange: (_key, before, after) => {
+        if (before && after && sameUses(before, after)) return;
+        if (before) this.count(before, -1);
+        if (after) this.count(after, +1);
+      },
+    });
+  }
+
+  /**
+   * Whether a pod bound to `node` in `namespace` uses the named object (or runs as the named
+   * service account); undefined when the index is not current.
+   */
+  uses(node: string, kind: IndexedKind, namespace: string, name: string): Promise<boolean | undefined> {
+    return this.pods.ifCurrent(() => this.byNode.get(node)?.has(`${kind}\0${namespace}\0${name}`) ?? false);
+  }
+
+  /** The claims (`{namespace, name}`) the node's pods use; undefined when the index is not current. */
+  claims(node: string): Promise<{ namespace: string; name: string }[] | undefined> {
+    return this.pods.ifCurrent(() => {
+      const out: { namespace: string; name: string }[] = [];
+      for (const use of this.byNode.get(node)?.keys() ?? []) {
+        const [kind, namespace, name] = use.split('\0') as [string, string, string];
+        if (kind === 'pvc') out.push({ namespace, name });
+      }
+      return out;
+    });
+  }
+
+  /** Stops the watch (the index starts again on the next question). */
+  close(): void {
+    this.pods.close();
+  }
+
+  private count(pod: PodUses, delta: 1 | -1): void {
+    let counts = this.byNode.get(pod.node);
+    if (!counts) this.byNode.set(pod.node, (counts = new Map()));
+    for (const use of pod.uses) {
+      const sep = use.indexOf('\0');
+      const key = `${use.slice(0, sep)}\0${pod.namespace}${use.slice(sep)}`;
+      const n = (counts.get(key) ?? 0) + delta;
+      if (n > 0) counts.set(key, n);
+      else counts.delete(key);
+    }
+    if (counts.size === 0) this.byNode.delete(pod.node);
+  }
+}

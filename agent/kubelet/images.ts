@@ -38,7 +38,7 @@ export async function ensureImage(
   const image = container.image ?? '';
   const policy = pullPolicy(container);
   if (policy !== 'Always') {
-    const present = await cri.imageStatus({ image });
+    const present = await sharedImageStatus(cri, image);
     if (present) {
       report({ step: 'present' });
       return present.id;
@@ -58,6 +58,24 @@ export async function ensureImage(
   } catch (err) {
     throw new ImagePullError('ErrImagePull', `failed to pull image "${image}": ${(err as Error).message}`);
   }
+}
+
+/** Status checks of an image under way, per runtime client. */
+const statusChecks = new WeakMap<CriClient, Map<string, ReturnType<CriClient['imageStatus']>>>();
+
+/**
+ * The image's status, shared by every check of the same image that starts while one is under
+ * way: a burst of 25 new pods with one image made 25 identical ImageStatus calls at once.
+ */
+function sharedImageStatus(cri: CriClient, image: string): ReturnType<CriClient['imageStatus']> {
+  let checks = statusChecks.get(cri);
+  if (!checks) statusChecks.set(cri, (checks = new Map()));
+  let check = checks.get(image);
+  if (!check) {
+    check = cri.imageStatus({ image }).finally(() => checks.delete(image));
+    checks.set(image, check);
+  }
+  return check;
 }
 
 /**

@@ -14,6 +14,11 @@ export interface MethodDefinition<Req = object, Res = object> {
   responseSerialize(value: Res): Buffer;
   responseDeserialize(bytes: Buffer): Res;
   originalName: string;
+  /**
+   * Generates the code that encodes, decodes and converts this method's messages (and every
+   * message inside them) now rather than on the first call, which protobufjs otherwise does.
+   */
+  prepare(): void;
 }
 
 export type ServiceDefinition = Record<string, MethodDefinition>;
@@ -42,6 +47,11 @@ export function serviceDefinitions(
         responseDeserialize: deserializer(response, options),
         // grpc-js also names each method in lower camel case, as proto-loader's originalName does.
         originalName: method.name[0]!.toLowerCase() + method.name.slice(1),
+        prepare: () => {
+          const done = new Set<Type>();
+          generateCode(request, done);
+          generateCode(response, done);
+        },
       };
     }
     out[name] = methods;
@@ -58,4 +68,17 @@ function serializer(type: Type): (value: object) => Buffer {
 
 function deserializer(type: Type, options: IConversionOptions): (bytes: Buffer) => object {
   return (bytes) => type.toObject(type.decode(bytes), options);
+}
+
+function generateCode(type: Type, done: Set<Type>): void {
+  if (done.has(type)) return;
+  done.add(type);
+  type.setup();
+  for (const field of type.fieldsArray) {
+    field.resolve();
+    const nested = field.resolvedType;
+    // Message fields only (enums have no code); duck-typed, as protobufjs/light's Type is
+    // another class than the full build's.
+    if (nested && 'fieldsArray' in nested) generateCode(nested as Type, done);
+  }
 }

@@ -121,9 +121,13 @@ export const defaultAuthorizer = (user: UserInfo, info: RequestInfo): boolean =>
  * The API server's authorizer: the static rules above, then, for nodes and bootstrap tokens, the
  * checks that need the objects themselves (which pods a node runs, who made a CSR).
  */
-export function createAuthorizer(registries?: Registries): Authorizer {
+export function createAuthorizer(
+  registries?: Registries,
+  /** watchCache: answer node reads from the pods' index (default true; off for baselines). */
+  opts: { watchCache?: boolean } = {},
+): Authorizer {
   if (!registries) return defaultAuthorizer;
-  const nodes = new NodeAuthorizer(registries);
+  const nodes = new NodeAuthorizer(registries, opts.watchCache ?? true);
   return async (user, info) => {
     if (!defaultAuthorizer(user, info)) return false;
     if (info.kind !== 'resource' || user.groups.includes(mastersGroup)) return true;

@@ -70,10 +70,15 @@ export class NodeAuthorizer {
   private readonly index: NodePodIndex | undefined;
   private readonly ingresses: CachedObjects | undefined;
 
-  constructor(private readonly registries: Registries) {
+  constructor(
+    private readonly registries: Registries,
+    /** Off: every check asks the store (the benchmark's baseline). */
+    watchCache = true,
+  ) {
     const pods = registries.get('/v1/pods');
-    this.index = pods instanceof GenericRegistry ? new NodePodIndex(pods.context) : undefined;
-    this.ingresses = cachedObjects(registries.get('networking.k8s.io/v1/ingresses'));
+    const indexed = watchCache && pods instanceof GenericRegistry;
+    this.index = indexed ? new NodePodIndex(pods.context) : undefined;
+    this.ingresses = watchCache ? cachedObjects(registries.get('networking.k8s.io/v1/ingresses')) : undefined;
   }
 
   /**

@@ -18,6 +18,8 @@ export interface AdmissionOptions {
   defaultTolerationSeconds?: DefaultTolerationSecondsOptions;
   /** Plugins to leave out, by name (e.g. `ResourceQuota`). */
   disabled?: string[];
+  /** Read quotas, limit ranges, priority classes... from watch caches (default true). */
+  watchCache?: boolean;
 }
 
 type PluginFactory = (reader: RegistryReader, opts: AdmissionOptions) => AdmissionPlugin;
@@ -37,7 +39,7 @@ export const admissionPluginFactories: Record<string, PluginFactory> = {
 export function admissionPlugins(opts: AdmissionOptions = {}): AdmissionFactory {
   const disabled = new Set(opts.disabled ?? []);
   return (registries: ReadonlyMap<string, ResourceRegistry>) => {
-    const reader = new RegistryReader(registries);
+    const reader = new RegistryReader(registries, opts.watchCache ?? true);
     return Object.entries(admissionPluginFactories)
       .filter(([name]) => !disabled.has(name))
       .map(([, make]) => make(reader, opts));

@@ -23,7 +23,11 @@ export const apiServerContext = (): RequestContext => ({
 });
 
 export class RegistryReader {
-  constructor(private readonly registries: ReadonlyMap<string, ResourceRegistry>) {}
+  constructor(
+    private readonly registries: ReadonlyMap<string, ResourceRegistry>,
+    /** Off: every read goes to the store (the benchmark's baseline). */
+    private readonly watchCache = true,
+  ) {}
 
   /** The registry at `group/version/plural` (`/v1/pods`); throws if not served. */
   registry(key: string): ResourceRegistry {
@@ -37,9 +41,10 @@ export class RegistryReader {
   }
 
   async get(key: string, namespace: string, name: string): Promise<KubeObject | undefined> {
-    const cached = cachedKinds.has(key)
-      ? await cachedObjects(this.registry(key))?.get(namespace, name)
-      : undefined;
+    const cached =
+      this.watchCache && cachedKinds.has(key)
+        ? await cachedObjects(this.registry(key))?.get(namespace, name)
+        : undefined;
     if (cached) return cached.object;
     try {
       return await this.registry(key).get(apiServerContext(), namespace, name);
@@ -50,9 +55,10 @@ export class RegistryReader {
   }
 
   async list(key: string, namespace: string): Promise<KubeObject[]> {
-    const cached = cachedKinds.has(key)
-      ? await cachedObjects(this.registry(key))?.list(namespace)
-      : undefined;
+    const cached =
+      this.watchCache && cachedKinds.has(key)
+        ? await cachedObjects(this.registry(key))?.list(namespace)
+        : undefined;
     if (cached) return cached;
     const list = await this.registry(key).list(apiServerContext(), namespace, {});
     return (list.items ?? []) as KubeObject[];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Client } from '../../api/client/index.ts';
 import { FakeApiServer } from '../../api/client/fake-apiserver.ts';
 import { inProcessTransport } from '../../api/client/transport-in-process.ts';
-import { ConfigSources } from './config-sources.ts';
+import { FakeClock } from '../../api/client/clock.ts';
+import { ConfigSources, REUSE_MS } from './config-sources.ts';
 
 const CONFIGMAPS = '/v1/configmaps'; // the fake's collection key: group/version/plural
 const reads = (server: FakeApiServer, name: string) =>
@@ -27,7 +28,7 @@ describe('ConfigMaps and Secrets for pods', () => {
     expect(burst[1]!.has('ca.crt')).toBe(true);
   });
 
-  it('reads again once the earlier read is done, so updates reach the next sync', async () => {
+  it('reads again once the earlier answer is a second old, so updates reach the next sync', async () => {
     const server = new FakeApiServer();
     server.create(CONFIGMAPS, {
       apiVersion: 'v1',
@@ -35,9 +36,14 @@ describe('ConfigMaps and Secrets for pods', () => {
       metadata: { name: 'settings', namespace: 'default' },
       data: { mode: 'a' },
     } as never);
-    const sources = new ConfigSources(new Client(inProcessTransport(server)));
+    const clock = new FakeClock();
+    const sources = new ConfigSources(new Client(inProcessTransport(server)), clock);
     expect((await sources.configMap('default', 'settings'))?.get('mode')?.toString()).toBe('a');
     server.modify(CONFIGMAPS, 'default', 'settings', (cm) => ((cm as { data: object }).data = { mode: 'b' }));
+    // A pod starting right after the first shares its answer.
+    clock.step(REUSE_MS - 1);
+    expect((await sources.configMap('default', 'settings'))?.get('mode')?.toString()).toBe('a');
+    clock.step(1);
     expect((await sources.configMap('default', 'settings'))?.get('mode')?.toString()).toBe('b');
     expect(reads(server, 'settings')).toBe(2);
     expect(await sources.configMap('default', 'missing')).toBeUndefined();

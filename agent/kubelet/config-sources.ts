@@ -1,18 +1,35 @@
 // ConfigMaps and Secrets a pod consumes (env, envFrom, volumes), read from the API server
 // when the pod's containers are set up. Secret values are decoded to bytes here, once.
-// Concurrent reads of one object share a single GET: a burst of new pods in a namespace all
-// mount its kube-root-ca.crt, and 25 identical GETs at once only took CPU from the pods.
+// A read is shared by every read of the same object that starts while it is under way or
+// within a second of its answer: a burst of new pods in a namespace all mount its
+// kube-root-ca.crt, and 25 identical GETs at once only took CPU from the pods. A second is far
+// inside what upstream allows itself (its TTL cache strategy keeps objects for a minute), and
+// each pod's resync every 10-15 s still brings updates to its files.
 import { isNotFound, type Client } from '../../api/client/index.ts';
 import type { KubeObject } from '../../api/client/index.ts';
+import { realClock, type Clock } from '../../api/client/clock.ts';
 import type { ConfigMap } from '../../api/types/config-map.ts';
 import type { Secret } from '../../api/types/secret.ts';
 
+/** How long an answer is reused for reads that start after it came. */
+export const REUSE_MS = 1000;
+
 export type KeyValues = Map<string, Buffer>;
 
-export class ConfigSources {
-  private readonly inFlight = new Map<string, Promise<KeyValues | undefined>>();
+interface SharedRead {
+  reading: Promise<KeyValues | undefined>;
+  /** When the answer came (clock ms); undefined while the read is under way. */
+  answeredAt?: number;
+}
 
-  constructor(private readonly client: Client) {}
+export class ConfigSources {
+  /** Reads under way or answered less than REUSE_MS ago, by object. */
+  private readonly reads = new Map<string, SharedRead>();
+
+  constructor(
+    private readonly client: Client,
+    private readonly clock: Clock = realClock,
+  ) {}
 
   /** The ConfigMap's keys (data and binaryData), or undefined when it does not exist. */
   configMap(namespace: string, name: string): Promise<KeyValues | undefined> {
@@ -24,17 +41,27 @@ export class ConfigSources {
     return this.shared(`secrets/${namespace}/${name}`, () => this.readSecret(namespace, name));
   }
 
-  /** Joins a read of the same object already under way; each caller gets its own map. */
+  /** Joins a recent or running read of the same object; each caller gets its own map. */
   private async shared(
     key: string,
     read: () => Promise<KeyValues | undefined>,
   ): Promise<KeyValues | undefined> {
-    let reading = this.inFlight.get(key);
-    if (!reading) {
-      reading = read().finally(() => this.inFlight.delete(key));
-      this.inFlight.set(key, reading);
+    let entry = this.reads.get(key);
+    if (entry?.answeredAt !== undefined && this.clock.now() - entry.answeredAt >= REUSE_MS) entry = undefined;
+    if (!entry) {
+      const started: SharedRead = { reading: read() };
+      this.reads.set(key, started);
+      started.reading.then(
+        () => {
+          started.answeredAt = this.clock.now();
+          // Forgotten once stale, so objects no pod reads any more are not kept.
+          this.clock.setTimer(REUSE_MS, () => this.reads.get(key) === started && this.reads.delete(key));
+        },
+        () => this.reads.get(key) === started && this.reads.delete(key),
+      );
+      entry = started;
     }
-    const values = await reading;
+    const values = await entry.reading;
     return values && new Map(values);
   }
 

@@ -156,6 +156,7 @@ describe.each(backendCases)('createAuthorizer: node checks right after writes ($
       const mine = round % 2 === 0;
       expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(mine);
       expect(await may('POST', `/api/v1/namespaces/default/serviceaccounts/${account}/token`)).toBe(mine);
+      expect(await may('PATCH', `/api/v1/namespaces/default/pods/${name}/status`)).toBe(mine);
       await h.r('/v1/pods').delete(ctx(), 'default', name, { gracePeriodSeconds: 0 });
       expect(await may('GET', `/api/v1/namespaces/default/configmaps/${config}`)).toBe(false);
       expect(await may('POST', `/api/v1/namespaces/default/serviceaccounts/${account}/token`)).toBe(false);

@@ -116,6 +116,7 @@ export class NodeAuthorizer {
       case '/pods/eviction': {
         if (r.verb !== 'delete' && r.verb !== 'update' && r.verb !== 'patch' && r.verb !== 'create')
           return true;
+        if (await this.index?.boundTo(nodeName, r.namespace, r.name)) return true;
         // A pod that is not there gets its 404 from the handler; nothing is written.
         const pod = await getOrUndefined(registries, '/v1/pods', r.namespace, r.name);
         return !pod || pod.spec?.nodeName === nodeName;

@@ -59,6 +59,7 @@ describe.each(backendCases)('NodePodIndex ($name)', (bc) => {
     );
     // Pending: no node may read anything for it.
     expect(await uses('n1', 'configmap', 'settings')).toBe(false);
+    expect(await index.boundTo('n1', 'default', 'web')).toBe(false);
     await bind('web', 'n1');
     expect(await uses('n1', 'configmap', 'settings')).toBe(true);
     expect(await uses('n1', 'configmap', 'kube-root-ca.crt')).toBe(true);
@@ -66,6 +67,9 @@ describe.each(backendCases)('NodePodIndex ($name)', (bc) => {
     expect(await uses('n1', 'pvc', 'data')).toBe(true);
     expect(await uses('n1', 'serviceaccount', 'builder')).toBe(true);
     expect(await index.claims('n1')).toEqual([{ namespace: 'default', name: 'data' }]);
+    expect(await index.boundTo('n1', 'default', 'web')).toBe(true);
+    expect(await index.boundTo('n2', 'default', 'web')).toBe(false);
+    expect(await index.boundTo('n1', 'default', 'none')).toBe(false);
     // Not another node, namespace or kind.
     expect(await uses('n2', 'configmap', 'settings')).toBe(false);
     expect(await uses('n1', 'configmap', 'settings', 'kube-system')).toBe(false);

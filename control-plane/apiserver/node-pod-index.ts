@@ -1,10 +1,10 @@
 // What the pods bound to each node use, by name: the part of upstream's Node authorizer graph
 // (plugin/pkg/auth/authorizer/node/graph.go) a kubelet's reads are checked against. It answers
 // "does a pod bound to node N in namespace NS use Secret/ConfigMap/PVC X, or run as service
-// account S?" in O(1), where listing the namespace's pods costs O(pods) per kubelet read.
+// account S?" and "is pod P bound to N?" in O(1), where listing the namespace's pods costs O(pods) per kubelet read.
 //
-// It keeps names only (per pod: its node, namespace and referenced names; per node: a count of
-// pods per reference), fed by the watch of pods. Answers come only from a current index (see
+// It keeps names only (per bound pod: its node, namespace and referenced names; per node: a count
+// of pods per reference), fed by the watch of pods. Answers come only from a current index (see
 // watch-cache.ts); the authorizer trusts its "yes" and checks a "no" against the store.
 import { podReferences, podServiceAccount, type ReferenceKind } from './pod-references.ts';
 import type { StoreContext } from './registry/context.ts';
@@ -30,7 +30,7 @@ export class NodePodIndex {
   private readonly byNode = new Map<string, Map<string, number>>();
   private readonly pods: WatchCache<PodUses>;
 
-  constructor(s: StoreContext) {
+  constructor(private readonly s: StoreContext) {
     this.pods = new WatchCache<PodUses>({
       backend: s.backend,
       prefix: s.keys.root,
@@ -57,6 +57,15 @@ export class NodePodIndex {
    */
   uses(node: string, kind: IndexedKind, namespace: string, name: string): Promise<boolean | undefined> {
     return this.pods.ifCurrent(() => this.byNode.get(node)?.has(`${kind}\0${namespace}\0${name}`) ?? false);
+  }
+
+  /**
+   * Whether the named pod is bound to `node`; undefined when the index is not current. (False
+   * also for a pod that is not there.)
+   */
+  boundTo(node: string, namespace: string, name: string): Promise<boolean | undefined> {
+    const key = this.s.keys.key(namespace, name);
+    return this.pods.ifCurrent((view) => view.get(key)?.node === node);
   }
 
   /** The claims (`{namespace, name}`) the node's pods use; undefined when the index is not current. */

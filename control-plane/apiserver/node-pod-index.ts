@@ -1,7 +1,8 @@
 // What the pods bound to each node use, by name: the part of upstream's Node authorizer graph
 // (plugin/pkg/auth/authorizer/node/graph.go) a kubelet's reads are checked against. It answers
 // "does a pod bound to node N in namespace NS use Secret/ConfigMap/PVC X, or run as service
-// account S?" and "is pod P bound to N?" in O(1), where listing the namespace's pods costs O(pods) per kubelet read.
+// account S?" and "is pod P bound to N?" in O(1), where listing the namespace's pods costs
+// O(pods) per kubelet read.
 //
 // It keeps names only (per bound pod: its node, namespace and referenced names; per node: a count
 // of pods per reference), fed by the watch of pods. Answers come only from a current index (see

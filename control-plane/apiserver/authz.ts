@@ -5,7 +5,8 @@
 //    selfsubjectaccessreviews: system:basic-user);
 //  - system:nodes get what a node agent needs, like upstream's Node authorizer: reads of what
 //    pods use, writes of their own Node, Lease and pods (createAuthorizer adds the object checks of
-//    node-authorizer.ts against the store; NodeRestriction admission checks the bodies);
+//    node-authorizer.ts: an index of the pods' names says yes, the store has the last word;
+//    NodeRestriction admission checks the bodies);
 //  - system:bootstrappers may ask for a node credential (create CSRs, read their own);
 //  - anything else is denied with upstream's message.
 import { mayReadCsr, NodeAuthorizer, type Registries } from './node-authorizer.ts';

@@ -56,7 +56,7 @@ const configMap = (name: string, resourceVersion?: string) =>
 // ---------------------------------------------------------------------------------------------
 // The server, as a child process
 
-interface Server {
+export interface Server {
   pid: number;
   port: number;
   pki: { ca: Buffer; cert: Buffer; key: Buffer };
@@ -64,7 +64,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServe(dataDir: string): Promise<Server> {
+export async function startServe(dataDir: string): Promise<Server> {
   // FLOTILLA_BENCH_CPU_PROF=DIR writes a V8 CPU profile of the server there (node --cpu-prof).
   const profDir = process.env.FLOTILLA_BENCH_CPU_PROF;
   const child: ChildProcess = spawn(
@@ -154,7 +154,7 @@ function rssMiB(pid: number): number {
 }
 
 /** CPU seconds (user + system) a process has used, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
@@ -169,7 +169,7 @@ interface Response {
   body: string;
 }
 
-class Client {
+export class Client {
   private readonly agent: Agent;
   constructor(
     private readonly server: Server,
@@ -243,7 +243,7 @@ class Client {
   }
 }
 
-async function expectOk(p: Promise<Response>, what: string): Promise<Response> {
+export async function expectOk(p: Promise<Response>, what: string): Promise<Response> {
   const r = await p;
   if (r.status < 200 || r.status > 299) throw new Error(`${what}: HTTP ${r.status} ${r.body.slice(0, 300)}`);
   return r;

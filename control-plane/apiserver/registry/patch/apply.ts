@@ -63,7 +63,9 @@ export function serverSideApply(
   let mine = owners.find((o) => sameOwner(o.entry, opts.manager, 'Apply', opts.subresource));
   const others = owners.filter((o) => o !== mine);
 
-  const leaves = [...appliedSet].filter((p) => !prefixesOf(appliedSet).has(p));
+  // Computed once: the filters below would otherwise redo it for every path.
+  const appliedParents = prefixesOf(appliedSet);
+  const leaves = [...appliedSet].filter((p) => !appliedParents.has(p));
   const conflicts: { owner: Owner; path: string }[] = [];
   for (const owner of others) {
     for (const p of leaves) {
@@ -84,7 +86,7 @@ export function serverSideApply(
     const ownedElsewhere = (p: string) =>
       others.some((o) => o.set.has(p) || [...o.set].some((q) => q.startsWith(`${p}\u0000`)));
     dropped
-      .filter((p) => !ownedElsewhere(p) && !prefixesOf(appliedSet).has(p))
+      .filter((p) => !ownedElsewhere(p) && !appliedParents.has(p))
       // Shallowest first: a list item goes whole, before its fields could lose its key.
       .sort((a, b) => splitPath(a).length - splitPath(b).length)
       .forEach((p) => removeAt(merged, splitPath(p)));

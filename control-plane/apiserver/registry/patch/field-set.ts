@@ -9,7 +9,7 @@ import { declaredListStrategy, fieldSchema, itemSchema } from './list-schema.ts'
 
 /** Paths joined by NUL, so a set is a plain Set<string>. */
 export type FieldSet = Set<string>;
-const SEP = '\u0000';
+export const SEP = '\u0000';
 
 export const joinPath = (elements: string[]) => elements.join(SEP);
 export const splitPath = (path: string) => (path === '' ? [] : path.split(SEP));
@@ -63,44 +63,53 @@ export function fieldSetOf(
   scope: 'main' | 'status',
 ): FieldSet {
   const out: FieldSet = new Set();
-  for (const [k, v] of Object.entries(obj)) {
+  for (const k in obj) {
+    const v = obj[k];
     if (k === 'apiVersion' || k === 'kind') continue;
     if ((k === 'status') !== (scope === 'status') && k !== 'metadata') continue;
     if (k === 'metadata' && isJsonObject(v)) {
-      for (const [mk, mv] of Object.entries(v)) {
+      const metaSchema = fieldSchema(schema, 'metadata');
+      for (const mk in v) {
         if (ignoredMetadata.has(mk)) continue;
-        walk(mv, fieldSchema(fieldSchema(schema, 'metadata'), mk), ['f:metadata', `f:${mk}`], out);
+        walk(v[mk], fieldSchema(metaSchema, mk), `f:metadata${SEP}f:${mk}`, out);
       }
       continue;
     }
-    walk(v, fieldSchema(schema, k), [`f:${k}`], out);
+    walk(v, fieldSchema(schema, k), `f:${k}`, out);
   }
   return out;
 }
 
-function walk(value: unknown, schema: OpenApiSchema | undefined, path: string[], out: FieldSet): void {
-  if (isJsonObject(value) && Object.keys(value).length > 0 && !atomicObject(schema, value)) {
-    for (const [k, v] of Object.entries(value)) walk(v, fieldSchema(schema, k), [...path, `f:${k}`], out);
+// Paths are built as joined strings as the walk goes down (one concatenation per level, not an
+// array copy and a join per field): this runs on every write's managedFields.
+function walk(value: unknown, schema: OpenApiSchema | undefined, path: string, out: FieldSet): void {
+  if (isJsonObject(value) && hasKeys(value) && !atomicObject(schema, value)) {
+    for (const k in value) walk(value[k], fieldSchema(schema, k), `${path}${SEP}f:${k}`, out);
     return;
   }
   if (Array.isArray(value) && value.length > 0) {
     const kind = listKind(schema, value);
     if (kind.keys) {
       for (const item of value) {
-        const itemPath = [...path, itemKey(item, kind.keys)];
-        out.add(joinPath(itemPath));
+        const itemPath = `${path}${SEP}${itemKey(item, kind.keys)}`;
+        out.add(itemPath);
         if (isJsonObject(item))
-          for (const [k, v] of Object.entries(item))
-            walk(v, fieldSchema(itemSchema(schema), k), [...itemPath, `f:${k}`], out);
+          for (const k in item)
+            walk(item[k], fieldSchema(itemSchema(schema), k), `${itemPath}${SEP}f:${k}`, out);
       }
       return;
     }
     if (kind.set) {
-      for (const item of value) out.add(joinPath([...path, `v:${JSON.stringify(item)}`]));
+      for (const item of value) out.add(`${path}${SEP}v:${JSON.stringify(item)}`);
       return;
     }
   }
-  out.add(joinPath(path));
+  out.add(path);
+}
+
+function hasKeys(obj: JsonObject): boolean {
+  for (const _ in obj) return true;
+  return false;
 }
 
 /**
@@ -156,18 +165,19 @@ export function removeAt(obj: unknown, path: string[]): void {
 /** FieldsV1 JSON: nested objects, `{}` leaves, `.` where a path has members below it. */
 export function toFieldsV1(set: FieldSet): JsonObject {
   const root: JsonObject = {};
-  for (const path of [...set].sort()) {
-    let node = root;
-    for (const el of splitPath(path)) {
-      if (!isJsonObject(node[el])) node[el] = {};
-      node = node[el] as JsonObject;
-    }
-  }
+  // Each path's node, so marking the ones with members below needs no second walk down. The
+  // paths need no sorting: sortTree orders every level.
+  const nodes: JsonObject[] = [];
   for (const path of set) {
     let node = root;
-    for (const el of splitPath(path)) node = node[el] as JsonObject;
-    if (Object.keys(node).some((k) => k !== '.')) node['.'] = {};
+    for (const el of splitPath(path)) {
+      let next = node[el] as JsonObject | undefined;
+      if (next === undefined) node[el] = next = {};
+      node = next;
+    }
+    nodes.push(node);
   }
+  for (const node of nodes) if (hasKeys(node)) node['.'] = {};
   return sortTree(root);
 }
 

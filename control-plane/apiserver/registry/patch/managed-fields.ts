@@ -4,15 +4,7 @@
 // (upstream's fieldmanager). Entries with no fields left are dropped.
 import { deepEqual } from '../deep-equal.ts';
 import type { KubeObject } from '../types.ts';
-import {
-  fieldSetOf,
-  fromFieldsV1,
-  joinPath,
-  splitPath,
-  toFieldsV1,
-  valueAt,
-  type FieldSet,
-} from './field-set.ts';
+import { fieldSetOf, fromFieldsV1, SEP, splitPath, toFieldsV1, valueAt, type FieldSet } from './field-set.ts';
 import type { JsonObject } from './json-value.ts';
 import { schemaForKind } from './list-schema.ts';
 
@@ -147,9 +139,8 @@ export function setEntries(obj: KubeObject, entries: unknown): void {
 /** Every proper prefix of the paths in `set`: the paths that have fields below them. */
 export function prefixesOf(set: FieldSet): Set<string> {
   const out = new Set<string>();
-  for (const p of set) {
-    const els = splitPath(p);
-    for (let i = 1; i < els.length; i++) out.add(joinPath(els.slice(0, i)));
-  }
+  // Each separator ends a proper prefix (a path is its elements joined by NUL).
+  for (const p of set)
+    for (let sep = p.indexOf(SEP); sep !== -1; sep = p.indexOf(SEP, sep + 1)) out.add(p.slice(0, sep));
   return out;
 }

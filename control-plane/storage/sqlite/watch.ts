@@ -68,12 +68,15 @@ export class WatchHub {
   private fanOut(events: WatchEvent[], revision: number): void {
     this.published = revision;
     for (const sub of [...this.subs]) {
-      const matching = events.filter((e) => e.kv.modRevision > sub.after && e.kv.key.startsWith(sub.prefix));
+      // Most watchers match none of a batch (another resource): no array for them.
+      let matching: WatchEvent[] | undefined;
+      for (const e of events)
+        if (e.kv.modRevision > sub.after && e.kv.key.startsWith(sub.prefix)) (matching ??= []).push(e);
       if (sub.buffered) {
-        if (matching.length > 0) sub.buffered.push(matching);
+        if (matching) sub.buffered.push(matching);
         continue;
       }
-      if (matching.length > 0) this.deliver(sub, matching);
+      if (matching) this.deliver(sub, matching);
       this.progress(sub, revision);
     }
   }

@@ -133,7 +133,8 @@ export function valueAt(obj: unknown, path: string[]): unknown {
   return cur;
 }
 
-function step(cur: unknown, el: string): unknown {
+/** One element of a path down from `cur` (which is not undefined). */
+export function step(cur: unknown, el: string): unknown {
   if (el.startsWith('f:')) return isJsonObject(cur) ? cur[el.slice(2)] : undefined;
   if (!Array.isArray(cur)) return undefined;
   if (el.startsWith('v:')) {
@@ -189,16 +190,18 @@ function sortTree(node: JsonObject): JsonObject {
 
 export function fromFieldsV1(fields: unknown): FieldSet {
   const out: FieldSet = new Set();
-  const visit = (node: unknown, path: string[]) => {
+  // `path` is the joined path so far ('' at the root), extended by one concatenation per level.
+  const visit = (node: unknown, path: string) => {
     if (!isJsonObject(node)) return;
-    const keys = Object.keys(node);
-    if (keys.length === 0 && path.length > 0) out.add(joinPath(path));
-    for (const k of keys) {
-      if (k === '.') out.add(joinPath(path));
-      else visit(node[k], [...path, normalizeKey(k)]);
+    let empty = true;
+    for (const k in node) {
+      empty = false;
+      if (k === '.') out.add(path);
+      else visit(node[k], path === '' ? normalizeKey(k) : `${path}${SEP}${normalizeKey(k)}`);
     }
+    if (empty && path !== '') out.add(path);
   };
-  visit(fields, []);
+  visit(fields, '');
   return out;
 }
 

@@ -4,7 +4,7 @@
 // (upstream's fieldmanager). Entries with no fields left are dropped.
 import { deepEqual } from '../deep-equal.ts';
 import type { KubeObject } from '../types.ts';
-import { fieldSetOf, fromFieldsV1, SEP, splitPath, toFieldsV1, valueAt, type FieldSet } from './field-set.ts';
+import { fieldSetOf, fromFieldsV1, SEP, step, toFieldsV1, type FieldSet } from './field-set.ts';
 import type { JsonObject } from './json-value.ts';
 import { schemaForKind } from './list-schema.ts';
 
@@ -78,18 +78,17 @@ export function recordUpdate(
   const before = old ? fieldSetOf(old as JsonObject, schema, scope) : new Set<string>();
   const parents = prefixesOf(after);
   const changed = new Set<string>();
+  const oldAt = valuesOf(old);
+  const newAt = valuesOf(obj);
   for (const p of after) {
     if (!before.has(p)) changed.add(p);
-    else if (!parents.has(p) && !deepEqual(valueAt(old, splitPath(p)), valueAt(obj, splitPath(p))))
-      changed.add(p);
+    else if (!parents.has(p) && !deepEqual(oldAt(p), newAt(p))) changed.add(p);
   }
   // A map, list or optional struct the write brought into being is owned itself too (`.`),
   // as upstream's comparison of the old and new objects reports it added.
   for (const p of parents) {
-    const els = splitPath(p);
-    const last = els[els.length - 1]!;
-    if (last.startsWith('f:') && !alwaysPresent.has(last.slice(2)) && valueAt(old, els) === undefined)
-      changed.add(p);
+    const last = p.slice(p.lastIndexOf(SEP) + 1);
+    if (last.startsWith('f:') && !alwaysPresent.has(last.slice(2)) && oldAt(p) === undefined) changed.add(p);
   }
   const removed = [...before].filter((p) => !after.has(p));
   // managedFields the request changed are taken as given (`[{}]` clears them, as upstream
@@ -136,11 +135,39 @@ export function setEntries(obj: KubeObject, entries: unknown): void {
   else delete meta.managedFields;
 }
 
+/**
+ * `valueAt(obj, splitPath(path))` for many paths of one object: each prefix is resolved once
+ * (sibling fields share their parents' steps, and a list item's key is parsed once).
+ */
+function valuesOf(obj: unknown): (path: string) => unknown {
+  // Only parents are kept: a leaf is asked for once, its parent by each of its siblings.
+  const parents = new Map<string, unknown>();
+  const parentAt = (path: string): unknown => {
+    const hit = parents.get(path);
+    if (hit !== undefined || parents.has(path)) return hit;
+    const value = at(path);
+    parents.set(path, value);
+    return value;
+  };
+  const at = (path: string): unknown => {
+    if (path === '') return obj;
+    const sep = path.lastIndexOf(SEP);
+    const parent = sep < 0 ? obj : parentAt(path.slice(0, sep));
+    return parent === undefined ? undefined : step(parent, sep < 0 ? path : path.slice(sep + 1));
+  };
+  return at;
+}
+
 /** Every proper prefix of the paths in `set`: the paths that have fields below them. */
 export function prefixesOf(set: FieldSet): Set<string> {
   const out = new Set<string>();
-  // Each separator ends a proper prefix (a path is its elements joined by NUL).
+  // Each separator ends a proper prefix (a path is its elements joined by NUL). Longest first:
+  // once a prefix is known, so are all of its own prefixes (siblings share them).
   for (const p of set)
-    for (let sep = p.indexOf(SEP); sep !== -1; sep = p.indexOf(SEP, sep + 1)) out.add(p.slice(0, sep));
+    for (let sep = p.lastIndexOf(SEP); sep > 0; sep = p.lastIndexOf(SEP, sep - 1)) {
+      const prefix = p.slice(0, sep);
+      if (out.has(prefix)) break;
+      out.add(prefix);
+    }
   return out;
 }

@@ -178,7 +178,7 @@ export class Client {
     this.agent = new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
   }
 
-  private options(method: string, path: string): RequestOptions {
+  private options(method: string, path: string, contentType = 'application/json'): RequestOptions {
     return {
       host: '127.0.0.1',
       port: this.server.port,
@@ -186,13 +186,13 @@ export class Client {
       path,
       agent: this.agent,
       ...this.server.pki,
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      headers: { Accept: 'application/json', 'Content-Type': contentType },
     };
   }
 
-  send(method: string, path: string, body?: string): Promise<Response> {
+  send(method: string, path: string, body?: string, contentType?: string): Promise<Response> {
     return new Promise((ok, fail) => {
-      const req = request(this.options(method, path), (res) => {
+      const req = request(this.options(method, path, contentType), (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));

@@ -18,6 +18,8 @@ const WARM_UP = Number(process.env.FLOTILLA_BENCH_WARM_UP ?? 300);
 const CREATES = Number(process.env.FLOTILLA_BENCH_CREATES ?? 3000);
 const NODE = 'bench-node';
 const NAMESPACE = 'bench';
+/** Pods whose status the node patches in turn. */
+const PODS = 50;
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
@@ -75,17 +77,117 @@ function kubeletEvent(): string {
   });
 }
 
-async function creates(client: Client, n: number): Promise<void> {
-  let left = n;
+/** `n` requests made by `request(i)`, over CONNECTIONS connections, one at a time on each. */
+async function requests(n: number, request: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
-      while (left-- > 0)
-        await expectOk(
-          client.send('POST', `/api/v1/namespaces/${NAMESPACE}/events`, kubeletEvent()),
-          'event',
-        );
+      while (next < n) await request(next++);
     }),
   );
+}
+
+const createEvent = (client: Client) => () =>
+  expectOk(client.send('POST', `/api/v1/namespaces/${NAMESPACE}/events`, kubeletEvent()), 'event');
+
+const podName = (i: number) => `web-${i % PODS}`;
+
+/** A pod bound to the bench node, as the scheduler leaves it. */
+const boundPod = (name: string) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: NAMESPACE, labels: { app: 'web' } },
+    spec: {
+      nodeName: NODE,
+      containers: [
+        { name: 'app', image: 'busybox', command: ['sleep', '3600'], ports: [{ containerPort: 80 }] },
+      ],
+    },
+  });
+
+/**
+ * The kubelet's status PATCH (strategic merge): conditions, IPs and the container's state, one
+ * round Running and ready, the next not, so every patch changes the pod.
+ */
+function statusPatch(round: number): string {
+  const ready = round % 2 === 0;
+  const at = `2026-01-01T00:${String(round % 60).padStart(2, '0')}:00Z`;
+  const status = ready ? 'True' : 'False';
+  return JSON.stringify({
+    status: {
+      phase: 'Running',
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'].map((type) => ({
+        type,
+        status,
+        lastProbeTime: null,
+        lastTransitionTime: at,
+      })),
+      hostIP: '10.0.0.1',
+      hostIPs: [{ ip: '10.0.0.1' }],
+      podIP: '10.1.0.5',
+      podIPs: [{ ip: '10.1.0.5' }],
+      startTime: '2026-01-01T00:00:00Z',
+      containerStatuses: [
+        {
+          name: 'app',
+          image: 'busybox',
+          imageID: 'sha256:0123',
+          containerID: 'containerd://0123',
+          ready,
+          started: true,
+          restartCount: round,
+          state: ready ? { running: { startedAt: at } } : { waiting: { reason: 'CrashLoopBackOff' } },
+        },
+      ],
+    },
+  });
+}
+
+const patchStatus = (client: Client) => (i: number) =>
+  expectOk(
+    client.send(
+      'PATCH',
+      `/api/v1/namespaces/${NAMESPACE}/pods/${podName(i)}/status`,
+      statusPatch(Math.floor(i / PODS)),
+      'application/strategic-merge-patch+json',
+    ),
+    'status patch',
+  );
+
+interface Measured {
+  requests: number;
+  perSecond: number;
+  /** Server CPU ms per request: all, user, system, and by thread. */
+  cpuMs: number;
+  userMs: number;
+  systemMs: number;
+  threadMs: Record<string, number>;
+}
+
+async function measure(pid: number, n: number, request: (i: number) => Promise<unknown>): Promise<Measured> {
+  await requests(WARM_UP, request);
+  const cpuBefore = cpuTimes(pid);
+  const threadsBefore = threadCpu(pid);
+  const started = performance.now();
+  await requests(n, (i) => request(WARM_UP + i));
+  const seconds = (performance.now() - started) / 1000;
+  const cpuAfter = cpuTimes(pid);
+  const threadMs: Record<string, number> = {};
+  for (const [name, cpu] of threadCpu(pid)) {
+    const ms = (cpu - (threadsBefore.get(name) ?? 0)) * 1000;
+    if (ms > 0) threadMs[name] = round(ms / n, 3);
+  }
+  const userMs = ((cpuAfter.user - cpuBefore.user) * 1000) / n;
+  const systemMs = ((cpuAfter.system - cpuBefore.system) * 1000) / n;
+  return {
+    requests: n,
+    perSecond: Math.round(n / seconds),
+    cpuMs: round(userMs + systemMs, 3),
+    userMs: round(userMs, 3),
+    systemMs: round(systemMs, 3),
+    threadMs,
+  };
 }
 
 /** This process's CPU ms per Backend create of a stored Event's bytes, 4 writers like the API run. */
@@ -121,10 +223,8 @@ export default async function createPathBench() {
   try {
     const backendBefore = await backendCpuMsPerCreate(join(dir, 'backend-before.db'), CREATES);
     const server = await startServe(join(dir, 'data'));
-    const threads: Record<string, number> = {};
-    let userMs: number;
-    let systemMs: number;
-    let seconds: number;
+    let events: Measured;
+    let statuses: Measured;
     try {
       const pkiDir = join(dir, 'data', 'pki');
       const ca = await loadCertificateAuthority(
@@ -140,6 +240,15 @@ export default async function createPathBench() {
         admin.send('POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: NAMESPACE } })),
         'namespace',
       );
+      await expectOk(
+        admin.send('POST', '/api/v1/nodes', JSON.stringify({ metadata: { name: NODE } })),
+        'node',
+      );
+      for (let i = 0; i < PODS; i++)
+        await expectOk(
+          admin.send('POST', `/api/v1/namespaces/${NAMESPACE}/pods`, boundPod(podName(i))),
+          'pod',
+        );
       admin.close();
       const asNode: Server = {
         ...server,
@@ -147,19 +256,8 @@ export default async function createPathBench() {
       };
       const client = new Client(asNode, CONNECTIONS);
       await client.warm(CONNECTIONS);
-      await creates(client, WARM_UP);
-      const cpuBefore = cpuTimes(server.pid);
-      const threadsBefore = threadCpu(server.pid);
-      const started = performance.now();
-      await creates(client, CREATES);
-      seconds = (performance.now() - started) / 1000;
-      const cpuAfter = cpuTimes(server.pid);
-      for (const [name, cpu] of threadCpu(server.pid)) {
-        const ms = (cpu - (threadsBefore.get(name) ?? 0)) * 1000;
-        if (ms > 0) threads[name] = round(ms / CREATES, 3);
-      }
-      userMs = (cpuAfter.user - cpuBefore.user) * 1000;
-      systemMs = (cpuAfter.system - cpuBefore.system) * 1000;
+      events = await measure(server.pid, CREATES, createEvent(client));
+      statuses = await measure(server.pid, Math.round(CREATES / 2), patchStatus(client));
       client.close();
     } catch (err) {
       throw new Error(`${String(err)}\nserver stderr:\n${server.stderr()}`, { cause: err });
@@ -168,23 +266,19 @@ export default async function createPathBench() {
     }
     const backendAfter = await backendCpuMsPerCreate(join(dir, 'backend-after.db'), CREATES);
     const backendMs = (backendBefore + backendAfter) / 2;
-    const perCreate = (userMs + systemMs) / CREATES;
     const summary =
-      `server CPU ${round(perCreate, 3)} ms per Event create (user ${round(userMs / CREATES, 3)}, system ${round(systemMs / CREATES, 3)}; ${CREATES} as a node over ${CONNECTIONS} connections, ` +
-      `${Math.round(CREATES / seconds)}/s); raw Backend create of the same bytes ${round(backendMs, 3)} ms ` +
-      `(x${round(perCreate / backendMs, 1)})`;
+      `server CPU ${events.cpuMs} ms per Event create (user ${events.userMs}, system ${events.systemMs}; ` +
+      `${events.requests} as a node over ${CONNECTIONS} connections, ${events.perSecond}/s), ` +
+      `${statuses.cpuMs} ms per pod status PATCH (${statuses.perSecond}/s); ` +
+      `raw Backend create of the same Event bytes ${round(backendMs, 3)} ms (Event create x${round(events.cpuMs / backendMs, 1)})`;
     return {
       summary,
-      creates: CREATES,
       connections: CONNECTIONS,
-      serverCpuMsPerCreate: round(perCreate, 3),
-      serverUserMsPerCreate: round(userMs / CREATES, 3),
-      serverSystemMsPerCreate: round(systemMs / CREATES, 3),
-      createsPerSecond: Math.round(CREATES / seconds),
+      /** Server CPU ms per request by thread: main, and V8's and libuv's helpers (named node). */
+      eventCreates: events,
+      podStatusPatches: statuses,
       backendCpuMsPerCreate: { before: round(backendBefore, 3), after: round(backendAfter, 3) },
-      /** Server CPU ms per create by thread (main, V8's GC and compiler helpers, libuv's pool). */
-      serverThreadMsPerCreate: threads,
-      ratioToBackend: round(perCreate / backendMs, 1),
+      ratioToBackend: round(events.cpuMs / backendMs, 1),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -318,6 +318,12 @@ export async function syncPod(pod: Pod, ctx: SyncContext, opts: SyncOptions = {}
             ),
           }
         : await podRuntimeState(ctx.cri, uid);
+    // A container this pass started that has already exited (a command that fails at once, an
+    // init container done in a blink) is in the fingerprint the kubelet records, so no relist
+    // would wake the pod for it: the next pass (its restart or back-off, the next init
+    // container) comes right away instead of at the pod's resync.
+    if (created.some((id) => state.containers.some((c) => c.id === id && c.state === 'CONTAINER_EXITED')))
+      retryAfterMs = 0;
     return result();
   }
 

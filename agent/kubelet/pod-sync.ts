@@ -78,6 +78,10 @@ export async function syncPod(pod: Pod, ctx: SyncContext, opts: SyncOptions = {}
     : await podRuntimeState(ctx.cri, uid);
   /** Whether this pass started from nothing, so it knows every object the pod has in the runtime. */
   const fromScratch = state.sandboxes.length === 0 && state.containers.length === 0;
+  /** Containers already exited when this pass read the pod: what its decisions took into account. */
+  const exitedBefore = new Set(
+    state.containers.filter((c) => c.state === 'CONTAINER_EXITED').map((c) => c.id),
+  );
   /** Containers this pass created, for reading back their state. */
   const created: string[] = [];
   let sandboxStatus: PodSandboxStatus | null = null;
@@ -318,11 +322,12 @@ export async function syncPod(pod: Pod, ctx: SyncContext, opts: SyncOptions = {}
             ),
           }
         : await podRuntimeState(ctx.cri, uid);
-    // A container this pass started that has already exited (a command that fails at once, an
-    // init container done in a blink) is in the fingerprint the kubelet records, so no relist
-    // would wake the pod for it: the next pass (its restart or back-off, the next init
-    // container) comes right away instead of at the pod's resync.
-    if (created.some((id) => state.containers.some((c) => c.id === id && c.state === 'CONTAINER_EXITED')))
+    // A container that exited while this pass ran (one it started whose command failed at once,
+    // an init container done in a blink, a running one that crashed meanwhile) is in the
+    // fingerprint the kubelet records, so no relist would wake the pod for it: the pass that
+    // acts on it (a restart or back-off, the next init container) comes right away instead of
+    // at the pod's resync.
+    if (state.containers.some((c) => c.state === 'CONTAINER_EXITED' && !exitedBefore.has(c.id)))
       retryAfterMs = 0;
     return result();
   }

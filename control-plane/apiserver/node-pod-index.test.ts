@@ -2,17 +2,7 @@
 // from the moment its binding is written until it is gone, and only for its own node and namespace.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodePodIndex } from './node-pod-index.ts';
-import { backendCases, ctx, openHarness, pod, type Harness } from './registry/testing/harness.ts';
-
-async function eventually<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { backendCases, ctx, eventually, openHarness, pod, type Harness } from './registry/testing/harness.ts';
 
 describe.each(backendCases)('NodePodIndex ($name)', (bc) => {
   let h: Harness;

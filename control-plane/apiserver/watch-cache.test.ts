@@ -2,22 +2,11 @@
 // and then it answers what a live read would.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../storage/types.ts';
-import { backendCases } from './registry/testing/harness.ts';
+import { backendCases, eventually } from './registry/testing/harness.ts';
 import { WatchCache } from './watch-cache.ts';
 
 const bytes = (s: string) => Buffer.from(s);
 const text = (v: Uint8Array) => Buffer.from(v).toString();
-
-/** Polls `read` until it gives a value (the cache started and caught up). */
-async function eventually<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.each(backendCases)('WatchCache ($name)', (bc) => {
   let backend: Backend;

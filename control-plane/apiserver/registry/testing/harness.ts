@@ -85,6 +85,17 @@ export async function openHarness(bc: BackendCase, opts: RegistryOptions = {}): 
 }
 
 /** The StatusError a promise rejects with (fails the test if it resolves). */
+/** Polls `read` until it gives a value (a watch-fed cache started and caught up), for up to 20 s. */
+export async function eventually<T>(what: string, read: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 export async function statusOf(p: Promise<unknown>): Promise<StatusError> {
   try {
     await p;

@@ -4,7 +4,7 @@
 // account S?" and "is pod P bound to N?" in O(1), where listing the namespace's pods costs
 // O(pods) per kubelet read.
 //
-// It keeps names only (per bound pod: its node, namespace and referenced names; per node: a count
+// It keeps names only (per bound pod: its node and the names it uses; per node: a count
 // of pods per reference), fed by the watch of pods. Answers come only from a current index (see
 // watch-cache.ts); the authorizer trusts its "yes" and checks a "no" against the store.
 import { podReferences, podServiceAccount, type ReferenceKind } from './pod-references.ts';
@@ -15,16 +15,14 @@ export type IndexedKind = ReferenceKind | 'serviceaccount';
 
 interface PodUses {
   node: string;
-  namespace: string;
-  /** `kind\0name`, sorted: cheap to compare when a pod is rewritten (status updates). */
+  /** `kind\0namespace\0name`, sorted: cheap to compare when a pod is rewritten (status updates). */
   uses: string[];
 }
 
+const useKey = (kind: IndexedKind, namespace: string, name: string) => `${kind}\0${namespace}\0${name}`;
+
 const sameUses = (a: PodUses, b: PodUses) =>
-  a.node === b.node &&
-  a.namespace === b.namespace &&
-  a.uses.length === b.uses.length &&
-  a.uses.every((u, i) => u === b.uses[i]);
+  a.node === b.node && a.uses.length === b.uses.length && a.uses.every((u, i) => u === b.uses[i]);
 
 export class NodePodIndex {
   /** node -> `kind\0namespace\0name` -> how many of its pods use it. */
@@ -39,10 +37,11 @@ export class NodePodIndex {
         const pod = s.decoded.get(kv);
         const node = pod.spec?.nodeName;
         if (!node) return undefined; // unbound pods give a node nothing
-        const uses = [`serviceaccount\0${podServiceAccount(pod)}`];
+        const namespace = pod.metadata?.namespace ?? '';
+        const uses = [useKey('serviceaccount', namespace, podServiceAccount(pod))];
         for (const kind of ['secret', 'configmap', 'pvc'] as const)
-          for (const name of podReferences(pod, kind)) uses.push(`${kind}\0${name}`);
-        return { node, namespace: pod.metadata?.namespace ?? '', uses: uses.sort() };
+          for (const name of podReferences(pod, kind)) uses.push(useKey(kind, namespace, name));
+        return { node, uses: uses.sort() };
       },
       onChange: (_key, before, after) => {
         if (before && after && sameUses(before, after)) return;
@@ -57,7 +56,7 @@ export class NodePodIndex {
    * service account); undefined when the index is not current.
    */
   uses(node: string, kind: IndexedKind, namespace: string, name: string): Promise<boolean | undefined> {
-    return this.pods.ifCurrent(() => this.byNode.get(node)?.has(`${kind}\0${namespace}\0${name}`) ?? false);
+    return this.pods.ifCurrent(() => this.byNode.get(node)?.has(useKey(kind, namespace, name)) ?? false);
   }
 
   /**
@@ -90,11 +89,9 @@ export class NodePodIndex {
     let counts = this.byNode.get(pod.node);
     if (!counts) this.byNode.set(pod.node, (counts = new Map()));
     for (const use of pod.uses) {
-      const sep = use.indexOf('\0');
-      const key = `${use.slice(0, sep)}\0${pod.namespace}${use.slice(sep)}`;
-      const n = (counts.get(key) ?? 0) + delta;
-      if (n > 0) counts.set(key, n);
-      else counts.delete(key);
+      const n = (counts.get(use) ?? 0) + delta;
+      if (n > 0) counts.set(use, n);
+      else counts.delete(use);
     }
     if (counts.size === 0) this.byNode.delete(pod.node);
   }

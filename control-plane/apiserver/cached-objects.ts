@@ -40,8 +40,12 @@ const caches = new WeakMap<StoreContext, CachedObjects>();
 
 /** The shared cache of a registry's objects; undefined for registries not over the store. */
 export function cachedObjects(registry: ResourceRegistry | undefined): CachedObjects | undefined {
-  if (!(registry instanceof GenericRegistry)) return undefined;
-  let cache = caches.get(registry.context);
-  if (!cache) caches.set(registry.context, (cache = new CachedObjects(registry.context)));
+  return registry instanceof GenericRegistry ? cachedObjectsOf(registry.context) : undefined;
+}
+
+/** The shared cache of the objects of a store context (before its registry exists). */
+export function cachedObjectsOf(context: StoreContext): CachedObjects {
+  let cache = caches.get(context);
+  if (!cache) caches.set(context, (cache = new CachedObjects(context)));
   return cache;
 }

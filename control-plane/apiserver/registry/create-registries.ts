@@ -4,7 +4,7 @@ import { apiVersionOf, type ResourceType } from '../../../api/resource-type.ts';
 import type { Backend } from '../../storage/types.ts';
 import { Admission, type AdmissionFactory } from './admission.ts';
 import { ServiceAllocator, type ServiceNetworkOptions } from './allocators/service-allocator.ts';
-import { CachedObjects } from '../cached-objects.ts';
+import { cachedObjectsOf } from '../cached-objects.ts';
 import { ObjectCodec } from './codec.ts';
 import type { StoreContext } from './context.ts';
 import { DecodedCache } from './decoded-cache.ts';
@@ -48,7 +48,7 @@ export function createRegistries(backend: Backend, opts: RegistryOptions = {}): 
 
   // Namespaces are read on every namespaced create: from a watch cache of them when it is
   // current (no SQLite read per create), else from the store; decodes are shared (read-only use).
-  const namespaceCache = namespaceContext && new CachedObjects(namespaceContext);
+  const namespaceCache = namespaceContext && cachedObjectsOf(namespaceContext);
   const getNamespace = async (name: string): Promise<KubeObject | undefined> => {
     if (!namespaceContext) return { metadata: { name } }; // no namespaces served: nothing to check
     const cached = await namespaceCache!.get('', name);

@@ -1,8 +1,8 @@
-// Service definitions for the CRI services (grpc-js's shape: path, streaming flags, serializers),
-// made straight from the protobufjs types: what @grpc/proto-loader does, minus the reflection data it builds and keeps for every message
-// type (a descriptor object and the encoded file descriptors), which nothing here uses. That,
-// with proto-loader itself and the descriptor.proto it loads, was ~1.1 MiB of the agent's
-// heap (issue #6: agent memory).
+// Service definitions for the CRI services (grpc-js's shape: path, streaming flags,
+// serializers), made straight from the protobufjs types: what @grpc/proto-loader does, minus the
+// reflection data it builds and keeps for every message type (a descriptor object and the
+// encoded file descriptors), which nothing here uses. That, with proto-loader itself and the
+// descriptor.proto it loads, was ~1.1 MiB of the agent's heap (issue #6: agent memory).
 import type { IConversionOptions, Root, Type } from 'protobufjs';
 
 export interface MethodDefinition<Req = object, Res = object> {

@@ -82,8 +82,6 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
   const written = new Map<string, PodStatus>();
   /** Each pod's runtime fingerprint as last seen, by the relist or by the pod's own sync. */
   const seen = new Map<string, string>();
-  /** Pods whose sync is running now. */
-  const syncing = new Set<string>();
   /** Counts relists begun; with `recordedIn`, which syncs read the runtime while a relist listed it. */
   let relistEpoch = 0;
   /** The relist epoch in which each pod's sync last recorded its fingerprint in `seen`. */
@@ -235,7 +233,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
         // newer than this list: it is neither woken by the list nor given the list's older view
         // (in a burst of new pods, nearly every one would get a second, useless sync). The next
         // relist compares against what the sync recorded, so a change it missed waits 1 s at most.
-        const syncedMeanwhile = (uid: string) => syncing.has(uid) || recordedIn.get(uid) === epoch;
+        const syncedMeanwhile = (uid: string) => queue.isProcessing(uid) || recordedIn.get(uid) === epoch;
         for (const uid of [...seen.keys()]) if (!now.has(uid) && !syncedMeanwhile(uid)) seen.delete(uid);
         for (const [uid, fp] of now) {
           if (syncedMeanwhile(uid)) {
@@ -265,14 +263,7 @@ export async function runKubelet(opts: KubeletOptions, signal: AbortSignal): Pro
       // over the raw CRI path, median of 4-6 runs: x1.3 with 16, x1.1 with 64). Still bounded.
       workers: opts.workers ?? 64,
       signal,
-      sync: async (uid) => {
-        syncing.add(uid);
-        try {
-          await sync(uid);
-        } finally {
-          syncing.delete(uid);
-        }
-      },
+      sync,
       onError: (uid, err) => logger.warn('pod sync failed', { uid, error: String(err) }),
     }),
   ]);

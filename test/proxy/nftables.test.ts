@@ -34,24 +34,25 @@ describe.skipIf(netnsSkipReason() !== undefined)('kube-proxy nftables mode on ne
     'programs table ip kube-proxy on each node, readable with nft list table',
     async () => {
       const ip = await pc.clusterIP('web');
+      // The service chain picks an endpoint and DNATs itself (endpoint chains only with affinity).
+      const threeEndpoints =
+        /chain service-[A-Z2-7]{8}-default\/web\/tcp\/ \{[^}]*numgen random mod 3 0 meta l4proto tcp dnat to [\d.]+:80\n/;
       for (const node of [1, 2]) {
+        // Running pods reach the table once their EndpointSlice does: wait for all three.
         const listing = await waitFor(
           async () => {
             const out = await pc.onNode(node, 'nft', ['list', 'table', 'ip', 'kube-proxy']).catch(() => '');
-            return out.includes(`${ip} . tcp . 80`) ? out : undefined;
+            return out.includes(`${ip} . tcp . 80`) && threeEndpoints.test(out) ? out : undefined;
           },
           PHASE,
-          `table ip kube-proxy on node-${node} has ${ip}\n${pc.agentLogs()}`,
+          `table ip kube-proxy on node-${node} has ${ip} with 3 endpoints\n${pc.agentLogs()}`,
         );
         expect(listing).toMatch(
           new RegExp(
             `${ip.replace(/\./g, '\\.')} \\. tcp \\. 80 comment "default/web" : goto service-[A-Z2-7]{8}-default/web/tcp/`,
           ),
         );
-        // The service chain picks an endpoint and DNATs itself (endpoint chains only with affinity).
-        expect(listing).toMatch(
-          /chain service-[A-Z2-7]{8}-default\/web\/tcp\/ \{[^}]*numgen random mod 3 0 meta l4proto tcp dnat to [\d.]+:80\n/,
-        );
+        expect(listing).toMatch(threeEndpoints);
         // The agent config's service range (its default, the API server's) reaches the table.
         expect(listing).toContain(
           'ip daddr 10.96.0.0/12 drop comment "Drop traffic to unallocated ClusterIPs"',

@@ -87,6 +87,8 @@ const en = {
   'wizard.elapsed': 'Elapsed',
   'wizard.unavailable': 'Cluster creation is not available here: {message}',
   'wizard.ready': 'Cluster {name} is ready: every node is Ready. Use it with kubectl:',
+  'wizard.streamEnded':
+    'The progress of {name} stopped arriving before every node was Ready. See `flotilla cluster list`.',
   'search.placeholder': 'Filter by name',
   'palette.placeholder': 'Go to a screen, pod, node or workload…',
   'palette.screen': 'screen',
@@ -219,6 +221,7 @@ const zh: Partial<Record<MessageKey, string>> = {
   'wizard.elapsed': '耗时',
   'wizard.unavailable': '此处无法创建集群：{message}',
   'wizard.ready': '集群 {name} 已就绪：所有节点均为 Ready。用 kubectl 访问：',
+  'wizard.streamEnded': '在所有节点 Ready 之前，{name} 的进度不再更新。请查看 `flotilla cluster list`。',
   'search.placeholder': '按名称筛选',
   'palette.placeholder': '跳转到页面、Pod、节点或工作负载…',
   'palette.screen': '页面',

@@ -53,8 +53,12 @@ describe.skipIf(!existsSync(chromiumPath) || netnsSkipReason() !== undefined)('C
       await page.getByTestId('create-cluster').click();
       await page.getByTestId('progress').waitFor({ timeout: 60_000 });
       await ui.screenshot(page, 'create-cluster-progress');
-      await page.getByTestId('wizard-done').waitFor({ timeout: LONG - 60_000 });
+      // Done or failed, whichever comes first: a failure fails the test at once, saying why.
+      const done = page.getByTestId('wizard-done');
+      await done.or(page.getByRole('alert')).first().waitFor({ timeout: LONG - 60_000 });
       const rows = await page.locator('[data-testid="progress"] tbody tr').allTextContents();
+      const alerts = await page.getByRole('alert').allTextContents();
+      expect(await done.isVisible(), [...alerts, ...rows].join('\n')).toBe(true);
       for (const node of ['node-1', 'node-2']) {
         const row = rows.find((r) => r.includes(node));
         expect(row, rows.join('\n')).toBeDefined();

@@ -79,6 +79,20 @@ describe('app API: clusters', () => {
     });
   });
 
+  it('ends the stream with the error of a create that failed without saying so in its events', async () => {
+    const base = await serve(fakeClusterLibrary({ crash: 'the cluster supervisor exited early' }));
+    await fetch(`${base}/app/v1/clusters`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'lab', provider: 'netns', nodes: 1 }),
+    });
+    const events = await readEvents(`${base}/app/v1/clusters/lab/progress`, () => false);
+    expect(events.map((e) => `${e.step} ${e.status}`)).toEqual(['create node done', 'cluster failed']);
+    expect(events.at(-1)).toMatchObject({
+      message: 'the cluster supervisor exited early',
+      hint: 'see the supervisor log',
+    });
+  });
+
   it('refuses a bad spec with what to fix, and says when cluster management is not available', async () => {
     const base = await serve(fakeClusterLibrary());
     const bad = await fetch(`${base}/app/v1/clusters`, {

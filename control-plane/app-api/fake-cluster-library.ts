@@ -1,10 +1,11 @@
 // A cluster library that creates nothing: it plays the contract's progress events for each node
 // (create node, SSH up, install agent, agent up, node Ready), so the app API and the wizard can
-// be exercised without providers. Fails a node named in `failNode`.
+// be exercised without providers. Fails a node named in `failNode`; with `crash`, the create
+// throws that message after the first step without any failed event (a supervisor that died).
 import type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
 
 export function fakeClusterLibrary(
-  opts: { failNode?: string; kubeconfig?: string } = {},
+  opts: { failNode?: string; kubeconfig?: string; crash?: string } = {},
 ): ClusterLibrary & { clusters: Map<string, ClusterSpec> } {
   const clusters = new Map<string, ClusterSpec>();
   const events = new Map<string, ProgressEvent[]>();
@@ -32,6 +33,8 @@ export function fakeClusterLibrary(
             node,
             elapsedMs: Date.now() - start,
           };
+          if (opts.crash && step === 'SSH up')
+            throw Object.assign(new Error(opts.crash), { hint: 'see the supervisor log' });
           if (node === opts.failNode && step === 'SSH up') {
             emit({ ...base, status: 'failed', message: 'SSH did not answer', hint: 'check the provider' });
             emit({

@@ -75,8 +75,15 @@ export function validateSpec(body: unknown): { spec?: ClusterSpec; error?: strin
   return { spec: s as ClusterSpec };
 }
 
+/** A create started through this API: its abort, and its outcome once it settles. */
+interface Creation {
+  abort: AbortController;
+  /** Resolves (never rejects) with the error the create failed with, or undefined. */
+  settled: Promise<Error | undefined>;
+}
+
 export function createAppApi(opts: AppApiOptions): Mount {
-  const creating = new Map<string, AbortController>();
+  const creating = new Map<string, Creation>();
 
   const handle = async (
     req: IncomingMessage,
@@ -130,24 +137,26 @@ export function createAppApi(opts: AppApiOptions): Mount {
         if (creating.has(spec.name))
           return problem(res, 409, `cluster ${spec.name} is already being created`);
         const abort = new AbortController();
-        creating.set(spec.name, abort);
         // Creation runs on; the client follows it through /progress. Failures land there too.
-        lib
-          .createCluster(spec, { signal: abort.signal })
-          .catch(() => {})
-          .finally(() => creating.delete(spec.name));
+        const settled = lib.createCluster(spec, { signal: abort.signal }).then(
+          () => undefined,
+          (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+        );
+        creating.set(spec.name, { abort, settled });
+        void settled.finally(() => creating.delete(spec.name));
         return json(res, 202, { name: spec.name, progress: `/app/v1/clusters/${spec.name}/progress` });
       }
       if (name && !namePattern.test(name)) return problem(res, 404, `no cluster named ${name}`);
       if (name && !sub && method === 'DELETE')
         return json(res, 200, { deleted: name, result: await lib.deleteCluster(name) });
       if (name && sub === 'cancel' && method === 'POST') {
-        const abort = creating.get(name);
-        if (!abort) return problem(res, 404, `cluster ${name} is not being created`);
-        abort.abort();
+        const creation = creating.get(name);
+        if (!creation) return problem(res, 404, `cluster ${name} is not being created`);
+        creation.abort.abort();
         return json(res, 200, { cancelled: name });
       }
-      if (name && sub === 'progress' && method === 'GET') return streamProgress(lib, name, req, res);
+      if (name && sub === 'progress' && method === 'GET')
+        return streamProgress(lib, name, creating.get(name), req, res);
       if (name && sub === 'nodes' && parts[6] === 'shell' && upgrade && lib.listNodes && lib.clusterPaths) {
         const node = lib.listNodes(name).find((n) => n.name === parts[5]);
         if (!node) return problem(res, 404, `cluster ${name} has no node ${parts[5]}`);
@@ -183,10 +192,18 @@ export function createAppApi(opts: AppApiOptions): Mount {
 // seen enough (all nodes Ready) and hangs up.
 const finished = (e: ProgressEvent) => e.status === 'failed' && !e.node;
 
-/** Past events, then new ones as they happen, one JSON object per line. */
+/** How long the library's file follower gets to deliver a settled create's last events. */
+const LAST_EVENTS_MS = 1_000;
+
+/**
+ * Past events, then new ones as they happen, one JSON object per line. When the create behind
+ * them (started here) settles, the stream ends too: a failure the events never told (the folder
+ * went with the rollback before they were read) is told as a last `cluster` failed event.
+ */
 async function streamProgress(
   lib: ClusterLibrary,
   name: string,
+  creation: Creation | undefined,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -208,4 +225,21 @@ async function streamProgress(
   const end = () => stop();
   req.once('close', end);
   res.once('close', end);
+  const error = await creation?.settled;
+  if (!creation) return;
+  await new Promise((resolve) => setTimeout(resolve, LAST_EVENTS_MS));
+  if (res.writableEnded || res.destroyed) return;
+  if (error) {
+    const hint = (error as { hint?: unknown }).hint;
+    write({
+      time: new Date().toISOString(),
+      cluster: name,
+      step: 'cluster',
+      status: 'failed',
+      elapsedMs: 0,
+      message: error.message,
+      ...(typeof hint === 'string' ? { hint } : {}),
+    });
+  }
+  res.end();
 }

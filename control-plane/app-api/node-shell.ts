@@ -43,13 +43,18 @@ export function openNodeShell(
     client.once('error', (err) =>
       terminal.finish(false, `SSH to ${node.name} (${node.address}): ${err.message}`),
     );
-    client.connect({
-      host: node.address,
-      port: node.sshPort,
-      username: node.sshUser,
-      privateKey: readFileSync(privateKeyPath, 'utf8'),
-      readyTimeout: 30_000,
-      hostVerifier: (key: Buffer) => key.equals(pinned),
-    });
+    try {
+      client.connect({
+        host: node.address,
+        port: node.sshPort,
+        username: node.sshUser,
+        privateKey: readFileSync(privateKeyPath, 'utf8'),
+        readyTimeout: 30_000,
+        hostVerifier: (key: Buffer) => key.equals(pinned),
+      });
+    } catch (err) {
+      // An unreadable key file throws here, not through 'error': end this terminal, not the app.
+      terminal.finish(false, `SSH to ${node.name} (${node.address}): ${(err as Error).message}`);
+    }
   });
 }

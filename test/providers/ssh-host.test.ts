@@ -68,6 +68,18 @@ describe.skipIf(skip)('ssh provider on an existing host (real sshd in a netns no
     expect(host.authorizedKeys()).toEqual([user.publicKey.trim()]);
   });
 
+  it('fails SSH up, naming why, when the identity file is not a key ssh2 can read', async () => {
+    const broken = join(f.clusterDir, 'broken-key');
+    writeFileSync(broken, user.privateKey.replace(/\n[A-Za-z0-9+/]{20}/, '\nAAAAAAAAAAAAAAAAAAAA'), {
+      mode: 0o600,
+    });
+    const error = await new SshHostProvider()
+      .createNode(spec({ identityFile: broken, hostKeyFingerprint: fingerprint }), f.ctx)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ step: 'SSH up', message: expect.stringContaining('privateKey') });
+    expect(host.authorizedKeys()).toEqual([user.publicKey.trim()]);
+  });
+
   it('reports every failed prerequisite at once, before changing anything', async () => {
     const ns = `--net=/run/netns/${host.node.namespace}`;
     const fakeKubelet = join(host.node.nodeDir, 'kubelet');

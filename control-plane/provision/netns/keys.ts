@@ -1,8 +1,9 @@
 // ed25519 keys in OpenSSH format: one client key per cluster (the control plane's identity
 // on every node) and one host key per node (which the control plane pins).
-import ssh2 from 'ssh2';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { openSshPrivateKey, openSshPublicKey } from './openssh-key.ts';
 
 export interface SshKeyPair {
   privateKey: string; // OpenSSH PEM
@@ -10,8 +11,11 @@ export interface SshKeyPair {
 }
 
 export function generateSshKeyPair(comment: string): SshKeyPair {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: `${pair.public.trim()}\n` };
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    privateKey: openSshPrivateKey(privateKey, comment),
+    publicKey: `${openSshPublicKey(privateKey, comment)}\n`,
+  };
 }
 
 /** Reads the pair at `file` / `file.pub`, creating it first if missing. */

@@ -101,8 +101,9 @@ export function openSsh(target: SshTarget, signal?: AbortSignal): Promise<SshSes
           settle();
           client.end();
           reject(mismatch ?? error);
-        })
-        .connect({
+        });
+      try {
+        client.connect({
           sock: socket,
           username: target.username,
           privateKey: target.privateKey,
@@ -117,6 +118,12 @@ export function openSsh(target: SshTarget, signal?: AbortSignal): Promise<SshSes
             return false;
           },
         });
+      } catch (error) {
+        // A key ssh2 cannot read throws here, outside every callback: fail this connect only.
+        settle();
+        socket.destroy();
+        reject(error);
+      }
     });
   });
 }

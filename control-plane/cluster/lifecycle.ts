@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import {
   closeSync,
+  copyFileSync,
   existsSync,
   mkdirSync,
   openSync,
@@ -14,12 +15,12 @@ import {
 } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ProvisionError, type ProvisionedNode } from '../provision/provider.ts';
 import { sleep } from './node-bring-up.ts';
 import { readDesiredState, writeDesiredState, type DesiredState } from './desired-state.ts';
 import { readNodes } from './nodes-file.ts';
-import { clusterPaths, clustersDir } from './paths.ts';
+import { clusterPaths, clustersDir, failedCreateLog } from './paths.ts';
 import {
   CLUSTER_STEP,
   followProgressFile,
@@ -130,12 +131,36 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
     writeFileSync(paths.events, '');
     await runSupervisorUntilReady(spec.name, 'create', opts);
   } catch (error) {
+    const log = opts.signal?.aborted ? undefined : keepLogOfFailedCreate(spec.name);
     await deleteCluster(spec.name).catch(() => undefined);
-    throw error;
+    throw log ? pointToKeptLog(error, paths.supervisorLog, log) : error;
   } finally {
     release();
   }
   return (await listClusters()).find((c) => c.name === spec.name)!;
+}
+
+/** Copies the supervisor log out of the folder the rollback removes; its new path, if any. */
+function keepLogOfFailedCreate(name: string): string | undefined {
+  const from = clusterPaths(name).supervisorLog;
+  if (!existsSync(from)) return undefined;
+  const to = failedCreateLog(name);
+  try {
+    mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
+    copyFileSync(from, to);
+    return to;
+  } catch {
+    return undefined; // the create's own error matters more than its log
+  }
+}
+
+/** The create's error, sending whoever reads it to the kept log instead of the removed one. */
+function pointToKeptLog(error: unknown, removedLog: string, keptLog: string): unknown {
+  if (!(error instanceof ClusterError)) return error;
+  const message = error.message.replaceAll(removedLog, keptLog);
+  const pointer = `the control plane's log: ${keptLog}`;
+  const hint = message.includes(keptLog) ? error.hint : error.hint ? `${error.hint}; ${pointer}` : pointer;
+  return new ClusterError(message, error.step, hint);
 }
 
 /** Starts in progress in this process: a second start of the same cluster joins the first. */

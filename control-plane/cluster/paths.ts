@@ -39,6 +39,14 @@ export function supervisorSocketPath(dir: string, platform: NodeJS.Platform = pr
 
 export type ClusterPaths = ReturnType<typeof clusterPaths>;
 
+/**
+ * Where a failed create leaves its supervisor log: the rollback removes the cluster's folder,
+ * and the log is what says why. The next failed create of the same name replaces it.
+ */
+export function failedCreateLog(name: string, env?: NodeJS.ProcessEnv): string {
+  return join(dataRoot(env), 'logs', `${name}-create.log`);
+}
+
 /** Image archives built once for every cluster (the pause image). */
 export function imageCacheDir(env?: NodeJS.ProcessEnv): string {
   return join(dataRoot(env), 'images');

@@ -71,6 +71,14 @@ export class ProgressLog {
   }
 }
 
+/** One event as a log line: `<time> <node|cluster> <step> <status> <elapsed>: <message> (hint: ...)`. */
+export function progressLogLine(e: ProgressEvent): string {
+  const elapsed = e.status === 'started' ? '' : ` ${(e.elapsedMs / 1000).toFixed(1)}s`;
+  const message = e.message ? `: ${e.message}` : '';
+  const hint = e.hint ? ` (hint: ${e.hint})` : '';
+  return `${e.time} ${e.node ?? 'cluster'} ${e.step} ${e.status}${elapsed}${message}${hint}\n`;
+}
+
 export function parseProgress(text: string): ProgressEvent[] {
   const events: ProgressEvent[] = [];
   for (const line of text.split('\n')) {

@@ -32,7 +32,7 @@ import { currentApiServerAddress, moveNodeAgent } from './node-address.ts';
 import { checkNodeClock, mayCorrectClock } from './node-clock.ts';
 import { nextNodeName, nextNodeNames, readNodes, writeNodes } from './nodes-file.ts';
 import { clusterPaths, type ClusterPaths } from './paths.ts';
-import { CLUSTER_STEP, ProgressLog } from './progress.ts';
+import { CLUSTER_STEP, ProgressLog, progressLogLine } from './progress.ts';
 import { providerFor } from './providers.ts';
 import { memoryMiB, readSpec, type ClusterSpec } from './spec.ts';
 
@@ -77,7 +77,8 @@ class Supervisor {
   ) {
     this.paths = clusterPaths(name);
     this.spec = readSpec(this.paths.spec);
-    this.log = new ProgressLog(this.paths.events, name);
+    // Told in its own log too (supervisor.log): kept when a failed create removes the folder.
+    this.log = new ProgressLog(this.paths.events, name, (e) => process.stderr.write(progressLogLine(e)));
     this.nodes = readNodes(this.paths.nodes);
   }
 

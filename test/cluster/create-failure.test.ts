@@ -2,7 +2,8 @@
 // made: here the API port is taken, so the control plane cannot start after the node exists.
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { netnsSkipReason } from '../helpers/netns.ts';
 import { jsonLines, removeStaleTestHomes, testHome, type TestHome } from './cluster-cli.ts';
@@ -48,6 +49,10 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster create failin
     expect(events.find((e) => e.step === 'create node' && e.status === 'done')).toBeDefined();
     expect(events.find((e) => e.status === 'failed')).toMatchObject({ step: 'control plane' });
     expect(events.at(-1)).toMatchObject({ step: 'control plane' });
+    // The cluster's folder is gone, but its control plane's log is kept and named.
+    const log = join(t.home, 'logs', `${t.cluster}-create.log`);
+    expect(res.stderr).toContain(`the control plane's log: ${log}`);
+    expect(readFileSync(log, 'utf8')).toContain('already in use');
     expect(await waitForNoTraces(t.cluster, t.clusterDir)).toEqual([]);
     expect((await t.flotilla(['cluster', 'list'])).stdout).not.toContain(t.cluster);
   }, 300_000);

@@ -1,7 +1,8 @@
 // The "Create cluster" wizard end to end: a 2-node netns cluster created from the browser UI
 // (app API -> control-plane/cluster), its progress shown per node and step until both nodes are
 // Ready. The cluster lives in a private FLOTILLA_HOME and is deleted afterwards.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeStaleTestHomes, testHome, type TestHome } from '../cluster/cluster-cli.ts';
@@ -55,10 +56,15 @@ describe.skipIf(!existsSync(chromiumPath) || netnsSkipReason() !== undefined)('C
       await ui.screenshot(page, 'create-cluster-progress');
       // Done or failed, whichever comes first: a failure fails the test at once, saying why.
       const done = page.getByTestId('wizard-done');
-      await done.or(page.getByRole('alert')).first().waitFor({ timeout: LONG - 60_000 });
+      await done
+        .or(page.getByRole('alert'))
+        .first()
+        .waitFor({ timeout: LONG - 60_000 });
       const rows = await page.locator('[data-testid="progress"] tbody tr').allTextContents();
       const alerts = await page.getByRole('alert').allTextContents();
-      expect(await done.isVisible(), [...alerts, ...rows].join('\n')).toBe(true);
+      const log = join(t.home, 'logs', `${t.cluster}-create.log`); // kept by a failed create
+      const logTail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-40) : [];
+      expect(await done.isVisible(), [...alerts, ...rows, ...logTail].join('\n')).toBe(true);
       for (const node of ['node-1', 'node-2']) {
         const row = rows.find((r) => r.includes(node));
         expect(row, rows.join('\n')).toBeDefined();

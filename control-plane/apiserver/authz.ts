@@ -15,6 +15,8 @@ import type { RequestInfo, ResourceRequest } from './router.ts';
 import { forbidden, forbiddenPath } from './status.ts';
 
 export type Authorizer = (user: UserInfo, info: RequestInfo) => boolean | Promise<boolean>;
+/** An authorizer that keeps caches fed by store watches, which `close` stops. */
+export type ClosableAuthorizer = Authorizer & { close(): void };
 
 const mastersGroup = 'system:masters';
 const nodesGroup = 'system:nodes';
@@ -126,10 +128,11 @@ export function createAuthorizer(
   registries?: Registries,
   /** watchCache: answer node reads from the pods' index (default true; off for baselines). */
   opts: { watchCache?: boolean } = {},
-): Authorizer {
-  if (!registries) return defaultAuthorizer;
+): ClosableAuthorizer {
+  if (!registries)
+    return Object.assign((u: UserInfo, i: RequestInfo) => defaultAuthorizer(u, i), { close() {} });
   const nodes = new NodeAuthorizer(registries, opts.watchCache ?? true);
-  return async (user, info) => {
+  const authorize: Authorizer = async (user, info) => {
     if (!defaultAuthorizer(user, info)) return false;
     if (info.kind !== 'resource' || user.groups.includes(mastersGroup)) return true;
     const isCsr = info.group === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests';
@@ -141,6 +144,7 @@ export function createAuthorizer(
     if (isCsr && user.groups.includes(bootstrappersGroup)) return mayReadCsr(registries, user, info);
     return true;
   };
+  return Object.assign(authorize, { close: () => nodes.close() });
 }
 
 function nodeNameOf(user: UserInfo): string | undefined {

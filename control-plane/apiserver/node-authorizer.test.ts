@@ -163,3 +163,23 @@ describe.each(backendCases)('createAuthorizer: node checks right after writes ($
     }
   });
 });
+
+describe('createAuthorizer: closing', () => {
+  it("stops the node index's watch of the pods", async () => {
+    const h = await openHarness(backendCases.find((c) => c.name === 'memory')!);
+    const open = new Map<object, string>(); // watcher -> its prefix
+    const watch = h.backend.watch.bind(h.backend);
+    h.backend.watch = (prefix, after, opts) => {
+      const watcher = watch(prefix, after, opts);
+      open.set(watcher, prefix);
+      return { close: () => (open.delete(watcher), watcher.close()) };
+    };
+    const podWatches = () => [...open.values()].filter((p) => p.includes('/pods/')).length;
+    const authorize = createAuthorizer(h.registries);
+    await authorize(n1, parseRequestInfo('GET', '/api/v1/namespaces/default/secrets/s', null));
+    expect(podWatches()).toBe(1);
+    authorize.close();
+    expect(podWatches()).toBe(0);
+    await h.close();
+  });
+});

@@ -98,7 +98,9 @@ function servedTypes(registries: ReadonlyMap<string, ResourceRegistry>): Resourc
 
 export function createApiServer(opts: ApiServerOptions): ApiServer {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const authorizer = opts.authorizer ?? createAuthorizer(opts.registries);
+  // One made here is closed here too (its node index watches the store).
+  const ownAuthorizer = opts.authorizer ? undefined : createAuthorizer(opts.registries);
+  const authorizer = opts.authorizer ?? ownAuthorizer!;
   const authenticator = new RequestAuthenticator(opts.authentication);
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const watches = new WatchTracker();
@@ -313,6 +315,7 @@ export function createApiServer(opts: ApiServerOptions): ApiServer {
     },
     async close(graceMs = 5_000) {
       closing = true;
+      ownAuthorizer?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       watches.endAll();
       const deadline = Date.now() + graceMs;

@@ -133,7 +133,7 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
   } catch (error) {
     const log = opts.signal?.aborted ? undefined : keepLogOfFailedCreate(spec.name);
     await deleteCluster(spec.name).catch(() => undefined);
-    throw log ? pointToKeptLog(error, paths.supervisorLog, log) : error;
+    throw log ? pointToKeptLog(error, log) : error;
   } finally {
     release();
   }
@@ -154,13 +154,11 @@ function keepLogOfFailedCreate(name: string): string | undefined {
   }
 }
 
-/** The create's error, sending whoever reads it to the kept log instead of the removed one. */
-function pointToKeptLog(error: unknown, removedLog: string, keptLog: string): unknown {
-  if (!(error instanceof ClusterError)) return error;
-  const message = error.message.replaceAll(removedLog, keptLog);
+/** The create's error, its hint naming the kept log unless the message already does. */
+function pointToKeptLog(error: unknown, keptLog: string): unknown {
+  if (!(error instanceof ClusterError) || error.message.includes(keptLog)) return error;
   const pointer = `the control plane's log: ${keptLog}`;
-  const hint = message.includes(keptLog) ? error.hint : error.hint ? `${error.hint}; ${pointer}` : pointer;
-  return new ClusterError(message, error.step, hint);
+  return new ClusterError(error.message, error.step, error.hint ? `${error.hint}; ${pointer}` : pointer);
 }
 
 /** Starts in progress in this process: a second start of the same cluster joins the first. */
@@ -392,7 +390,9 @@ async function runSupervisorUntilReady(
       if (exited) {
         await sleep(300); // the last events may still be on their way to the file
         if (outcome) break;
-        const message = `the cluster supervisor exited early; see ${paths.supervisorLog}`;
+        // A failed create keeps the log outside the folder it removes (createCluster).
+        const log = mode === 'create' ? failedCreateLog(name) : paths.supervisorLog;
+        const message = `the cluster supervisor exited early; see ${log}`;
         // Said in the events too, so whoever lists the cluster sees why it is not running
         // (unless the cluster was deleted meanwhile, folder and all).
         if (existsSync(paths.dir))

@@ -28,9 +28,10 @@ afterEach(() => {
 
 describe.skipIf(!netnsSupport().ok)('a create whose supervisor dies', () => {
   it('removes the cluster but keeps its log, and the error names that log', async () => {
-    const error = await createCluster({ name: 'doomed', provider: 'netns', nodes: 1 }).catch(
-      (e: unknown) => e as Error,
-    );
+    const error = (await createCluster({ name: 'doomed', provider: 'netns', nodes: 1 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error | undefined;
     const log = join(home, 'logs', 'doomed-create.log');
     expect(error?.message).toBe(`the cluster supervisor exited early; see ${log}`);
     expect(readFileSync(log, 'utf8')).toContain('boom: the supervisor fell over');

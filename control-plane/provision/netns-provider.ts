@@ -172,7 +172,7 @@ export class NetnsProvider implements NodeProvider {
       }),
     );
     await deleteNamespace(state.namespace);
-    removeCgroupTree(nodeCgroupParent(ctx.cluster, node.name));
+    await removeCgroupTree(nodeCgroupParent(ctx.cluster, node.name));
   }
 
   async deleteNode(node: ProvisionedNode, ctx: ProvisionContext): Promise<void> {

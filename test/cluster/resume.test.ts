@@ -143,7 +143,7 @@ async function simulateReboot(t: TestHome): Promise<void> {
   for (const point of mounts) execFileSync('umount', ['-l', point]);
   for (const namespace of await listNamespaces(namespacePrefix(t.cluster))) await deleteNamespace(namespace);
   await deleteBridge(t.cluster);
-  removeCgroupTree(`/flotilla/${t.cluster}`);
+  await removeCgroupTree(`/flotilla/${t.cluster}`);
   if (supervisor) await waitFor(() => !existsSync(`/proc/${supervisor}`), 30_000, 'the supervisor gone');
 }
 

@@ -16,9 +16,13 @@ export function cgroupMountPoints(): string[] {
     .map((fields) => fields[4]!);
 }
 
-/** Removes the cgroup at `relative` (e.g. /flotilla/demo) and everything under it, in each hierarchy. */
-export function removeCgroupTree(relative: string): void {
-  for (const mountPoint of cgroupMountPoints()) removeTree(join(mountPoint, relative));
+/**
+ * Removes the cgroup at `relative` (e.g. /flotilla/demo) and everything under it, in each
+ * hierarchy. Processes killed a moment ago may still be leaving: each removal is retried for
+ * about 2.5 s while the kernel says the cgroup is busy (runc's RemovePath retries the same way).
+ */
+export async function removeCgroupTree(relative: string): Promise<void> {
+  for (const mountPoint of cgroupMountPoints()) await removeTree(join(mountPoint, relative));
 }
 
 /** Removes the cgroup at `relative` in each hierarchy where it has no child cgroups left. */
@@ -36,16 +40,25 @@ export function cgroupTreeExists(relative: string): boolean {
   return cgroupMountPoints().some((mountPoint) => isDir(join(mountPoint, relative)));
 }
 
-function removeTree(dir: string): void {
+/** The longest wait between two tries of a busy cgroup; the waits double from 10 ms up to it. */
+const LAST_RETRY_MS = 1_280;
+
+async function removeTree(dir: string): Promise<void> {
   if (!isDir(dir)) return;
   // In cgroupfs, only sub-directories are cgroups; the files vanish with rmdir.
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.isDirectory()) removeTree(join(dir, entry.name));
+    if (entry.isDirectory()) await removeTree(join(dir, entry.name));
   }
-  try {
-    rmdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  for (let wait = 10; ; wait *= 2) {
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      if (code !== 'EBUSY' || wait > LAST_RETRY_MS) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

@@ -129,7 +129,7 @@ export async function destroyCluster(name: string, clusterDir?: string): Promise
     if (isHostVethOf(name, link[1]!)) await tryRun('ip', ['link', 'del', link[1]!]);
   }
   await deleteBridge(name);
-  removeCgroupTree(`/flotilla/${name}`);
+  await removeCgroupTree(`/flotilla/${name}`);
   removeEmptyCgroup('/flotilla'); // shared by all clusters: only goes when the last one does
   if (clusterDir) rmSync(join(clusterDir, 'nodes'), { recursive: true, force: true });
 }

@@ -126,7 +126,7 @@ export async function deleteNode({ cluster, name, clusterDir }: NodeRef): Promis
     );
   }
   await deleteNamespace(namespace);
-  removeCgroupTree(nodeCgroupParent(cluster, name));
+  await removeCgroupTree(nodeCgroupParent(cluster, name));
   if (nodeDir) rmSync(nodeDir, { recursive: true, force: true });
 }
 

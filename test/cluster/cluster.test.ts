@@ -210,6 +210,18 @@ describe.skipIf(netnsSkipReason() !== undefined)('flotilla cluster on netns node
     LONG,
   );
 
+  it("runs the control plane's commands without the shell start-up files the node shares with this computer", async () => {
+    const privateKey = readFileSync(join(t.clusterDir, 'ssh', 'id_ed25519'), 'utf8');
+    const ssh = await connectSsh(nodes()[0]!, { privateKey });
+    try {
+      // bash reads ~/.bashrc for a command from sshd only at shell level 1; the node's sshd
+      // makes its shells level 2, so a slow or stuck rc file on this computer cannot stall them.
+      expect((await ssh.run('echo "$SHLVL"')).trim()).toBe('2');
+    } finally {
+      ssh.close();
+    }
+  });
+
   it('refuses a node whose SSH host key changed, before authenticating', async () => {
     const node = nodes()[0]!;
     const sshdLog = join(node.agent.installDir, '..', 'logs', 'sshd.log');

@@ -53,7 +53,9 @@ export async function existingHost(
   );
   if (options.listenOnAllAddresses)
     config = config.replace(/^ListenAddress .*$/m, 'ListenAddress 0.0.0.0:22');
-  if (options.sessionPath) config += `\nSetEnv PATH=${options.sessionPath}\n`;
+  // sshd takes only its first SetEnv line: the session PATH joins the one the config has.
+  if (options.sessionPath)
+    config = config.replace(/^SetEnv .*$/m, (line) => `${line} PATH=${options.sessionPath}`);
   await restartSshd(
     node,
     [

@@ -48,6 +48,10 @@ StrictModes no
 PidFile none
 PrintMotd no
 AcceptEnv LANG LC_*
+# A netns node shares this computer's files, root's ~/.bashrc included, and bash reads it for
+# each command sshd runs unless it is nested (SHLVL >= 2). The control plane's commands must
+# not wait on it: a stale pyenv lock there made each one take 60 s. Node terminals still read it.
+SetEnv SHLVL=1
 Subsystem sftp internal-sftp
 `;
 }

@@ -22,6 +22,7 @@ import { openNodeShell } from './node-shell.ts';
 import { openLocalShell } from './local-shell.ts';
 import { detectProviders } from './providers.ts';
 import { dataRoot } from '../cluster/paths.ts';
+import { CLUSTER_STEP } from '../cluster/progress.ts';
 import { runDoctor } from '../doctor/index.ts';
 
 export type { ClusterLibrary, ClusterSpec, ProgressEvent } from './cluster-library.ts';
@@ -229,17 +230,15 @@ async function streamProgress(
   if (!creation) return;
   await new Promise((resolve) => setTimeout(resolve, LAST_EVENTS_MS));
   if (res.writableEnded || res.destroyed) return;
-  if (error) {
-    const hint = (error as { hint?: unknown }).hint;
-    write({
-      time: new Date().toISOString(),
-      cluster: name,
-      step: 'cluster',
-      status: 'failed',
-      elapsedMs: 0,
-      message: error.message,
-      ...(typeof hint === 'string' ? { hint } : {}),
-    });
-  }
-  res.end();
+  if (!error) return void res.end();
+  const hint = (error as { hint?: unknown }).hint;
+  write({
+    time: new Date().toISOString(),
+    cluster: name,
+    step: CLUSTER_STEP,
+    status: 'failed',
+    elapsedMs: 0,
+    message: error.message,
+    ...(typeof hint === 'string' ? { hint } : {}),
+  }); // a cluster-wide failure: write() ends the stream
 }

@@ -131,7 +131,7 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
     writeFileSync(paths.events, '');
     await runSupervisorUntilReady(spec.name, 'create', opts);
   } catch (error) {
-    const log = opts.signal?.aborted ? undefined : keepLogOfFailedCreate(spec.name);
+    const log = opts.signal?.aborted ? undefined : keepLogOfFailedCreate(spec.name, paths.supervisorLog);
     await deleteCluster(spec.name).catch(() => undefined);
     throw log ? pointToKeptLog(error, log) : error;
   } finally {
@@ -141,8 +141,7 @@ export async function createCluster(spec: ClusterSpec, opts: LifecycleOptions = 
 }
 
 /** Copies the supervisor log out of the folder the rollback removes; its new path, if any. */
-function keepLogOfFailedCreate(name: string): string | undefined {
-  const from = clusterPaths(name).supervisorLog;
+function keepLogOfFailedCreate(name: string, from: string): string | undefined {
   if (!existsSync(from)) return undefined;
   const to = failedCreateLog(name);
   try {

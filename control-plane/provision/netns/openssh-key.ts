@@ -10,18 +10,16 @@ const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
 /** The private section is padded to the cipher's block size; 8 for "none". */
 const BLOCK = 8;
 
-/** An SSH wire "string": a 4-byte big-endian length, then the bytes. */
-function sshString(value: Buffer | string): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
 function uint32(value: number): Buffer {
   const bytes = Buffer.alloc(4);
   bytes.writeUInt32BE(value);
   return bytes;
+}
+
+/** An SSH wire "string": a 4-byte big-endian length, then the bytes. */
+function sshString(value: Buffer | string): Buffer {
+  const bytes = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+  return Buffer.concat([uint32(bytes.length), bytes]);
 }
 
 /** The raw 32-byte seed and public key of an ed25519 private key object. */
